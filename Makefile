@@ -1,0 +1,120 @@
+# hvbundle: one kernel, compiled per hypervisor, bundled into one image.
+# `make help` lists the targets.  All output goes under $(O) (build/).
+
+O ?= build
+override O := $(patsubst %/,%,$(O))
+SRC := $(CURDIR)
+KCONFIG_CONFIG := $(O)/.config
+AUTOCONF := $(O)/include/config/auto.conf
+AUTOHEADER := $(O)/include/generated/autoconf.h
+VARIANTS := $(patsubst configs/%_defconfig,%,$(wildcard configs/*_defconfig))
+
+CC := gcc
+LD := ld
+GCCINC := $(shell $(CC) -print-file-name=include)
+
+KCFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
+	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-jump-tables -ffunction-sections -fdata-sections -fno-common \
+	-nostdinc -isystem $(GCCINC) -Isrc/include/libc -Isrc/include -Isrc/hv \
+	-idirafter /usr/include -D__XEN_INTERFACE_VERSION__=0x00040e00 \
+	-include $(AUTOHEADER) -MMD -MP
+KASFLAGS := -D__ASSEMBLER__ -nostdinc -Isrc/include -Isrc/hv -include $(AUTOHEADER) -MMD -MP
+KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --gc-sections \
+	--no-warn-rwx-segments
+
+.DEFAULT_GOAL := all
+.PHONY: all kernel allvariants check test demo report clean help menuconfig \
+	olddefconfig savedefconfig syncconfig FORCE
+
+# Configuration (kconfig-frontends) --------------------------------------
+KCONF_ENV := srctree=$(SRC) KCONFIG_CONFIG=.config
+
+%_defconfig: configs/%_defconfig
+	@mkdir -p $(O)
+	@cd $(O) && $(KCONF_ENV) kconfig-conf -s --defconfig=$(SRC)/$< $(SRC)/Kconfig
+	@echo "  CONFIG  $(O)/.config from $<"
+
+menuconfig: | $(O)
+	cd $(O) && $(KCONF_ENV) kconfig-mconf $(SRC)/Kconfig
+
+olddefconfig: | $(O)
+	cd $(O) && $(KCONF_ENV) kconfig-conf -s --olddefconfig $(SRC)/Kconfig
+
+savedefconfig: $(KCONFIG_CONFIG)
+	cd $(O) && $(KCONF_ENV) kconfig-conf -s --savedefconfig=defconfig $(SRC)/Kconfig
+	@echo "  SAVE    $(O)/defconfig (copy it to configs/<name>_defconfig)"
+
+$(O):
+	@mkdir -p $@
+
+$(KCONFIG_CONFIG):
+	@echo "hvbundle: no configuration in $(O); run e.g. 'make native_defconfig' first" >&2
+	@exit 1
+
+$(AUTOCONF) $(AUTOHEADER): $(KCONFIG_CONFIG) Kconfig
+	@mkdir -p $(O)/include/config $(O)/include/generated
+	@cd $(O) && $(KCONF_ENV) kconfig-conf -s --silentoldconfig $(SRC)/Kconfig
+	@touch $(AUTOCONF) $(AUTOHEADER)
+
+ifneq ($(filter %config clean help check test demo report allvariants,$(MAKECMDGOALS)),)
+else
+-include $(AUTOCONF)
+endif
+
+# The kernel --------------------------------------------------------------
+include src/sources.mk
+OBJS := $(patsubst %,$(O)/obj/%.o,$(src-y))
+
+$(O)/obj/%.c.o: %.c $(AUTOHEADER)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
+
+$(O)/obj/%.S.o: %.S $(AUTOHEADER)
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(KASFLAGS) -c $< -o $@
+
+$(O)/kernel.elf: $(OBJS) src/kernel.ld
+	@echo "  LD      $@"
+	@$(LD) $(KLDFLAGS) -T src/kernel.ld -Map $(O)/kernel.map -o $@ $(OBJS)
+
+all kernel: $(O)/kernel.elf
+
+-include $(OBJS:.o=.d)
+
+# Every variant, each from its defconfig into build/images/<name>.elf -----
+allvariants:
+	@mkdir -p build/images
+	@set -e; for v in $(VARIANTS); do \
+		echo "hvbundle: building variant $$v"; \
+		$(MAKE) --no-print-directory O=build/variants/$$v $${v}_defconfig; \
+		$(MAKE) --no-print-directory O=build/variants/$$v all; \
+		cp build/variants/$$v/kernel.elf build/images/$$v.elf; \
+	done
+	@ls -l build/images
+
+# Tests, demo, report ------------------------------------------------------
+check test:
+	@tools/check
+
+demo:
+	@tools/demo
+
+clean:
+	rm -rf build
+
+help:
+	@echo "hvbundle make targets:"
+	@echo "  <name>_defconfig  configure from configs/<name>_defconfig ($(VARIANTS))"
+	@echo "  menuconfig        edit the configuration in $(O)/.config"
+	@echo "  olddefconfig      update $(O)/.config, new options at their defaults"
+	@echo "  savedefconfig     write the minimal $(O)/defconfig"
+	@echo "  all (default)     build $(O)/kernel.elf from $(O)/.config"
+	@echo "  allvariants       build every defconfig into build/images/<name>.elf"
+	@echo "  check             install what is missing, build, run every test"
+	@echo "  demo              install, build, boot on each platform, print the table"
+	@echo "  clean             remove build/"
+	@echo "Variables: O=<dir> (default build)"

@@ -1,0 +1,101 @@
+/* pvh.S: the PVH entry.  QEMU (-kernel) and Xen (dom0=pvh) jump to
+ * pvh_start32 in 32-bit protected mode, paging off, %ebx = physical address
+ * of struct hvm_start_info.  We build boot page tables (identity and
+ * higher half, 1 GiB of 2 MiB pages), enter long mode and call pvh_main(). */
+#include "paging.h"
+
+#define PA(x) ((x) - KERNEL_VBASE)
+#define XEN_ELFNOTE_PHYS32_ENTRY 18
+
+	.section .note.hvb.pvh, "a"
+	.p2align 2
+	.long 4, 4, XEN_ELFNOTE_PHYS32_ENTRY
+	.asciz "Xen"
+	.long PA(pvh_start32)
+
+	.section .boot.text, "ax"
+	.code32
+	.globl pvh_start32
+pvh_start32:
+	cli
+	cld
+	movl %ebx, %esi			/* keep start_info */
+	movl $PA(boot_stack_top), %esp
+
+	/* Zero bss: loaders are asked to, but entry must not rely on it. */
+	movl $PA(__bss_start), %edi
+	movl $PA(__bss_end), %ecx
+	subl %edi, %ecx
+	shrl $2, %ecx
+	xorl %eax, %eax
+	rep stosl
+
+	/* PML4[0] and PML4[511] -> one PDPT; PDPT[0] and PDPT[510] -> one PD. */
+	movl $PA(boot_pdpt) + (PTE_P | PTE_W), %eax
+	movl %eax, PA(boot_pml4)
+	movl %eax, PA(boot_pml4) + 511 * 8
+	movl $PA(boot_pd) + (PTE_P | PTE_W), %eax
+	movl %eax, PA(boot_pdpt)
+	movl %eax, PA(boot_pdpt) + 510 * 8
+	movl $PA(boot_pd), %edi
+	movl $(PTE_P | PTE_W | PTE_PS), %eax
+	movl $512, %ecx
+1:	movl %eax, (%edi)
+	addl $0x200000, %eax
+	addl $8, %edi
+	loop 1b
+
+	movl $PA(boot_pml4), %eax
+	movl %eax, %cr3
+	movl %cr4, %eax
+	orl $0x20, %eax			/* PAE */
+	movl %eax, %cr4
+	movl $0xc0000080, %ecx		/* EFER */
+	rdmsr
+	orl $0x100, %eax		/* LME */
+	wrmsr
+	movl %cr0, %eax
+	orl $0x80000001, %eax		/* PG | PE */
+	movl %eax, %cr0
+	lgdt PA(boot_gdt_desc)
+	ljmp $0x08, $PA(pvh_start64)
+
+	.code64
+pvh_start64:
+	movl $0x10, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
+	xorl %eax, %eax
+	movl %eax, %fs
+	movl %eax, %gs
+	movabsq $1f, %rax
+	jmp *%rax
+1:	movq $boot_stack_top, %rsp
+	movl %esi, %edi			/* pvh_main(start_info_pa) */
+	xorl %ebp, %ebp
+	call pvh_main
+2:	cli
+	hlt
+	jmp 2b
+
+	.section .rodata
+	.p2align 3
+boot_gdt:
+	.quad 0
+	.quad 0x00af9a000000ffff	/* 0x08: 64-bit code */
+	.quad 0x00cf92000000ffff	/* 0x10: data */
+boot_gdt_desc:
+	.word boot_gdt_desc - boot_gdt - 1
+	.long PA(boot_gdt)
+
+	.section .bss.pagetables, "aw", @nobits
+	.p2align 12
+	.globl boot_pml4
+boot_pml4:	.skip 4096
+boot_pdpt:	.skip 4096
+boot_pd:	.skip 4096
+	.p2align 4
+	.globl boot_stack_top
+boot_stack:	.skip 16384
+boot_stack_top:

@@ -1,0 +1,62 @@
+/* hv.h: the hypervisor operation interface, and the one place where a
+ * backend is chosen (as Linux's irqflags.h picks native_* or pv_*).
+ * Common code calls hv_*() and never names a hypervisor. */
+#ifndef HV_H
+#define HV_H
+
+#include "types.h"
+#include "x86.h"
+
+#if defined(CONFIG_HV_NATIVE)
+#include "native/native.h"
+#define HV(op) native_##op
+#elif defined(CONFIG_HV_KVM)
+#include "kvm/kvm.h"
+#define HV(op) kvm_##op
+#else
+#error "no hypervisor backend configured"
+#endif /* CONFIG_HV_NATIVE, CONFIG_HV_KVM */
+
+struct boot_info;
+
+/* irq: flags are opaque; ask hv_irq_flags_disabled() what they mean. */
+static inline void hv_irq_disable(void) { HV(irq_disable)(); }
+static inline void hv_irq_enable(void) { HV(irq_enable)(); }
+static inline unsigned long hv_irq_save(void) { return HV(irq_save)(); }
+static inline void hv_irq_restore(unsigned long f) { HV(irq_restore)(f); }
+static inline bool hv_irq_flags_disabled(unsigned long f) { return HV(irq_flags_disabled)(f); }
+
+/* cpu */
+static inline void hv_cpuid(u32 leaf, u32 sub, struct cpuid_regs *r) { HV(cpuid)(leaf, sub, r); }
+static inline void hv_load_root(u64 root_pa) { HV(load_root)(root_pa); }
+static inline void hv_halt(void) { HV(halt)(); }
+static inline noreturn void hv_shutdown(int status) { HV(shutdown)(status); }
+
+/* mmu */
+static inline void hv_set_pte(u64 *ptep, u64 val) { HV(set_pte)(ptep, val); }
+static inline void hv_flush_one(unsigned long va) { HV(flush_one)(va); }
+static inline void hv_flush_all(void) { HV(flush_all)(); }
+static inline u64 hv_make_pte(u64 pa, u64 flags) { return HV(make_pte)(pa, flags); }
+static inline u64 hv_pte_phys(u64 pte) { return HV(pte_phys)(pte); }
+static inline void hv_pt_alloc(u64 pa, int level) { HV(pt_alloc)(pa, level); }
+
+/* time */
+static inline u64 hv_clock_ns(void) { return HV(clock_ns)(); }
+static inline void hv_timer_set(u64 deadline_ns) { HV(timer_set)(deadline_ns); }
+
+/* console */
+static inline void hv_console_write(const char *s, size_t n) { HV(console_write)(s, n); }
+
+/* lock slow path */
+static inline void hv_lock_wait(volatile u32 *p, u32 val) { HV(lock_wait)(p, val); }
+static inline void hv_lock_kick(volatile u32 *p) { HV(lock_kick)(p); }
+
+/* Boot glue (not hot): setup returns NULL or why this backend cannot run
+ * on this platform. */
+#define hv_backend_name HV(name)
+#define hv_clock_name HV(clock_name)
+static inline const char *hv_setup(struct boot_info *bi) { return HV(setup)(bi); }
+static inline void hv_setup_irq(void) { HV(setup_irq)(); }
+static inline void hv_handle_irq(unsigned int vector) { HV(handle_irq)(vector); }
+
+#endif /* HV_H */

@@ -1,0 +1,103 @@
+/* defs.h: the index of the kernel's functions, one section per file. */
+#ifndef HVB_DEFS_H
+#define HVB_DEFS_H
+
+#include "types.h"
+#include "boot.h"
+
+struct trapframe;
+struct spinlock;
+struct thread;
+
+/* main.c */
+noreturn void kmain(struct boot_info *bi);
+noreturn void kernel_done(int status);
+
+/* image.c */
+u64 image_hash_now(void);
+
+/* cmdline.c */
+bool cmdline_has(const char *key);
+const char *cmdline_get(const char *key);	/* value after key=, or NULL */
+u64 cmdline_u64(const char *key, u64 dflt);
+void cmdline_init(const char *s);
+
+/* console.c */
+void kputs(const char *s);
+int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* lib/printf.c */
+int vsnprintf(char *buf, size_t n, const char *fmt, __builtin_va_list ap);
+int snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* hvbline.c: @hvb console lines, one JSON object each */
+struct hvbline {
+	char buf[640];
+	size_t n;
+	bool first;
+};
+void hvb_begin(struct hvbline *l, const char *event);
+void hvb_str(struct hvbline *l, const char *key, const char *val);
+void hvb_u64(struct hvbline *l, const char *key, u64 val);
+void hvb_i64(struct hvbline *l, const char *key, i64 val);
+void hvb_hex(struct hvbline *l, const char *key, u64 val);
+void hvb_milli(struct hvbline *l, const char *key, u64 milli);
+void hvb_end(struct hvbline *l);
+
+/* platform.c */
+struct platform {
+	const char *name;	/* native, kvm, xen */
+	char signature[13];	/* CPUID 0x40000000 signature, "" if none */
+	bool known;		/* the signature was recognised */
+};
+void platform_detect(struct boot_info *bi, struct platform *p);
+
+/* desc.c */
+void desc_init(void);
+
+/* trap.c */
+void trap_init(void);
+void trap_dispatch(struct trapframe *tf);
+void fault_inject(const char *kind);
+int probe_read64(const void *addr, u64 *out);
+u64 trap_last_fault_addr(void);
+
+/* pmm.c */
+void pmm_init(struct boot_info *bi);
+u64 pmm_alloc(void);		/* zeroed page, physical address; panics if none */
+void pmm_free(u64 pa);
+u64 pmm_free_pages(void);
+
+/* vm.c */
+void vm_init(void);
+u64 vm_root(void);
+void vm_map(unsigned long va, u64 pa, u64 flags);
+void vm_unmap(unsigned long va);
+u64 *vm_walk(u64 root, unsigned long va, bool create);
+unsigned long vm_alloc_va(size_t pages);
+void *vm_map_mmio(u64 pa, size_t len);
+
+/* timer.c */
+void timer_interrupt(void);
+u64 timer_irq_count(void);
+u64 timer_last_irq_ns(void);
+
+/* thread.c */
+void thread_init(void);
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
+void thread_yield(void);
+noreturn void thread_exit(void);
+bool thread_alive(struct thread *t);
+int thread_count(void);
+
+/* selftest.c */
+int selftest_run(void);
+
+/* bench.c */
+void bench_run(const char *platform);
+
+/* lib/string.c: see libc/string.h */
+#include <string.h>
+
+#endif /* HVB_DEFS_H */

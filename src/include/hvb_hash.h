@@ -1,0 +1,17 @@
+/* hvb_hash.h: the one image hash of hvbundle, shared by kernel, stub and
+ * host tools.  XXH64 (seed 0) from libxxhash, compiled inline so that the
+ * freestanding builds need no library.  It identifies images and catches
+ * corruption; it is not a cryptographic signature. */
+#ifndef HVB_HASH_H
+#define HVB_HASH_H
+
+#define XXH_INLINE_ALL
+#define XXH_NO_INLINE_HINTS 1
+#include <xxhash.h>
+
+static inline unsigned long long hvb_hash64(const void *p, unsigned long len)
+{
+	return (unsigned long long)XXH64(p, (size_t)len, 0);
+}
+
+#endif /* HVB_HASH_H */

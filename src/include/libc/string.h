@@ -1,0 +1,13 @@
+/* Freestanding string.h: only what the kernel, the stub and the inline
+ * libraries they include (xxhash) use.  Bodies are in src/lib/string.c. */
+#ifndef _HVB_STRING_H
+#define _HVB_STRING_H
+#include <stddef.h>
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+#endif

@@ -1,0 +1,27 @@
+/* trap.h: the frame every interrupt and exception entry builds. */
+#ifndef HVB_TRAP_H
+#define HVB_TRAP_H
+
+#include "types.h"
+
+#define VEC_DE		0
+#define VEC_UD		6
+#define VEC_DF		8
+#define VEC_GP		13
+#define VEC_PF		14
+#define VEC_TIMER	0x40
+#define VEC_SPURIOUS	0xff
+
+struct trapframe {
+	u64 r15, r14, r13, r12, r11, r10, r9, r8;
+	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	u64 vector, error;
+	u64 rip, cs, rflags, rsp, ss;
+};
+
+/* A faulting instruction with a recovery address (as Linux's extable). */
+struct ex_entry {
+	u64 insn, fixup;
+};
+
+#endif /* HVB_TRAP_H */

@@ -1,0 +1,47 @@
+/* desc.c: the kernel's own GDT with a TSS, so that a double fault runs on
+ * a known-good stack (IST1) and gets reported instead of resetting. */
+#include "defs.h"
+
+struct tss {
+	u32 rsvd0;
+	u64 rsp[3];
+	u64 rsvd1;
+	u64 ist[7];
+	u64 rsvd2;
+	u16 rsvd3, iomap;
+} __packed;
+
+static struct tss tss;
+static u8 df_stack[8192] __aligned(16);
+static u64 gdt[7] __aligned(16);
+
+struct __packed desc_ptr {
+	u16 limit;
+	u64 base;
+};
+
+void desc_init(void)
+{
+	u64 base = (u64)&tss, limit = sizeof(tss) - 1;
+	struct desc_ptr p = { sizeof(gdt) - 1, (u64)gdt };
+
+	tss.ist[0] = (u64)(df_stack + sizeof(df_stack));
+	tss.iomap = sizeof(tss);
+	gdt[1] = 0x00af9a000000ffffULL;			/* 0x08 kernel code */
+	gdt[2] = 0x00cf92000000ffffULL;			/* 0x10 kernel data */
+	gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+		 (0x89ULL << 40) | ((limit >> 16) << 48) | (((base >> 24) & 0xff) << 56);
+	gdt[4] = base >> 32;				/* 0x18 TSS, 16 bytes */
+	__asm__ __volatile__("lgdt %0\n\t"
+			     "pushq $0x08\n\t"
+			     "leaq 1f(%%rip), %%rax\n\t"
+			     "pushq %%rax\n\t"
+			     "lretq\n"
+			     "1:\tmovl $0x10, %%eax\n\t"
+			     "movl %%eax, %%ds\n\t"
+			     "movl %%eax, %%es\n\t"
+			     "movl %%eax, %%ss\n\t"
+			     "movw $0x18, %%ax\n\t"
+			     "ltr %%ax"
+			     : : "m"(p) : "rax", "memory");
+}

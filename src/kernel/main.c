@@ -1,0 +1,77 @@
+/* main.c: bring the kernel up in a fixed order, run what the kernel
+ * arguments ask for (selftest, bench, fault=), report, shut down. */
+#include "defs.h"
+#include "hv.h"
+
+#define STATUS_OK		0
+#define STATUS_WRONG_PLATFORM	3
+
+static const char *const variant = CONFIG_HV_NAME;
+static const char *const strategy = CONFIG_STRATEGY_NAME;
+
+noreturn void kernel_done(int status)
+{
+	struct hvbline l;
+
+	hvb_begin(&l, "done");
+	hvb_i64(&l, "status", status);
+	hvb_end(&l);
+	hv_shutdown(status);
+}
+
+static void boot_line(struct boot_info *bi, struct platform *p)
+{
+	struct hvbline l;
+
+	hvb_begin(&l, "boot");
+	hvb_str(&l, "variant", variant);
+	hvb_str(&l, "platform", p->name);
+	hvb_str(&l, "signature", p->signature);
+	hvb_str(&l, "strategy", strategy);
+	hvb_str(&l, "entry", bi->entry);
+	hvb_str(&l, "clock", hv_clock_name);
+	hvb_hex(&l, "image_hash", bi->image_hash);
+	hvb_end(&l);
+}
+
+noreturn void kmain(struct boot_info *bi)
+{
+	struct platform plat;
+	int status = STATUS_OK;
+
+	cmdline_init(bi->cmdline);
+	const char *why = hv_setup(bi);
+	kprintf("hvbundle: %s variant, %s ops, entered through %s, args \"%s\"\n",
+		variant, strategy, bi->entry, bi->cmdline);
+	platform_detect(bi, &plat);
+	boot_line(bi, &plat);
+	if (!plat.known)
+		kprintf("hvbundle: unknown hypervisor signature \"%s\": running as native\n",
+			plat.signature);
+	if (why) {
+		struct hvbline l;
+		kprintf("hvbundle: %s\n", why);
+		hvb_begin(&l, "error");
+		hvb_str(&l, "message", why);
+		hvb_end(&l);
+		kernel_done(STATUS_WRONG_PLATFORM);
+	}
+	if (bi->nmem <= 0)
+		panic("the boot loader gave no memory map (entry %s)", bi->entry);
+
+	desc_init();
+	trap_init();
+	pmm_init(bi);
+	vm_init();
+	hv_setup_irq();
+	thread_init();
+
+	const char *f = cmdline_get("fault");
+	if (f)
+		fault_inject(f);
+	if (cmdline_has("selftest"))
+		status |= selftest_run();
+	if (cmdline_has("bench"))
+		bench_run(plat.name);
+	kernel_done(status);
+}

@@ -1,0 +1,125 @@
+/* trap.c: the IDT, exception reports, and dispatch of device interrupts to
+ * the backend.  An exception the kernel did not ask for is reported with
+ * vector, RIP, error code and CR2, and ends the run with a failure status:
+ * never a hang, never a silent reset. */
+#include "defs.h"
+#include "hv.h"
+#include "trap.h"
+
+#define STATUS_FAULT 4
+
+struct idt_gate {
+	u16 off0, sel;
+	u8 ist, type;
+	u16 off1;
+	u32 off2, rsvd;
+} __packed;
+
+extern const u64 trap_vectors[256];
+extern const struct ex_entry __ex_table_start[], __ex_table_end[];
+
+static struct idt_gate idt[256] __aligned(16);
+static u64 last_fault_addr;
+static int in_fault;
+
+static const char *const exc_names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+	"#BR bound range", "#UD invalid opcode", "#NM device not available",
+	"#DF double fault", "coprocessor overrun", "#TS invalid TSS",
+	"#NP segment not present", "#SS stack fault", "#GP general protection",
+	"#PF page fault", "reserved", "#MF x87 error", "#AC alignment check",
+	"#MC machine check", "#XM SIMD error", "#VE virtualization", "#CP control protection",
+};
+
+void trap_init(void)
+{
+	struct __packed {
+		u16 limit;
+		u64 base;
+	} p = { sizeof(idt) - 1, (u64)idt };
+
+	for (int v = 0; v < 256; v++) {
+		u64 a = trap_vectors[v];
+		idt[v].off0 = (u16)a;
+		idt[v].sel = 0x08;
+		idt[v].ist = v == VEC_DF ? 1 : 0;
+		idt[v].type = 0x8e;		/* present, interrupt gate */
+		idt[v].off1 = (u16)(a >> 16);
+		idt[v].off2 = (u32)(a >> 32);
+	}
+	__asm__ __volatile__("lidt %0" : : "m"(p));
+}
+
+u64 trap_last_fault_addr(void)
+{
+	return last_fault_addr;
+}
+
+static bool fixup(struct trapframe *tf)
+{
+	for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++) {
+		if (e->insn == tf->rip) {
+			tf->rip = e->fixup;
+			return true;
+		}
+	}
+	return false;
+}
+
+static noreturn void report(struct trapframe *tf, u64 cr2)
+{
+	struct hvbline l;
+	const char *name = tf->vector < 32 && exc_names[tf->vector] ? exc_names[tf->vector] : "exception";
+
+	if (in_fault++) {		/* faulted while reporting: stop at once */
+		hv_shutdown(STATUS_FAULT);
+	}
+	kprintf("\nFAULT: vector %lu (%s) at rip %016lx, error %lx, cr2 %016lx\n"
+		"       rsp %016lx rax %016lx rbx %016lx rcx %016lx rdx %016lx\n",
+		tf->vector, name, tf->rip, tf->error, cr2, tf->rsp, tf->rax, tf->rbx,
+		tf->rcx, tf->rdx);
+	hvb_begin(&l, "fault");
+	hvb_u64(&l, "vector", tf->vector);
+	hvb_str(&l, "name", name);
+	hvb_hex(&l, "rip", tf->rip);
+	hvb_hex(&l, "error", tf->error);
+	hvb_hex(&l, "cr2", cr2);
+	hvb_end(&l);
+	kernel_done(STATUS_FAULT);
+}
+
+void trap_dispatch(struct trapframe *tf)
+{
+	if (tf->vector >= 32) {
+		hv_handle_irq((unsigned int)tf->vector);
+		return;
+	}
+	u64 cr2 = tf->vector == VEC_PF ? read_cr2() : 0;
+	if (tf->vector == VEC_PF && fixup(tf)) {
+		last_fault_addr = cr2;
+		return;
+	}
+	report(tf, cr2);
+}
+
+/* fault=pf|gp|ud|de: make the cpu raise that exception, to show (and test)
+ * that the report is clear and the run ends with a failure status. */
+void fault_inject(const char *kind)
+{
+	volatile u64 *bad = (volatile u64 *)0xffffc7fffffff000UL;
+
+	kprintf("hvbundle: injecting fault \"%s\"\n", kind);
+	if (!strcmp(kind, "pf"))
+		(void)*bad;
+	else if (!strcmp(kind, "gp"))
+		(void)*(volatile u64 *)0x8000000000000000UL;	/* non-canonical */
+	else if (!strcmp(kind, "ud"))
+		__asm__ __volatile__("ud2");
+	else if (!strcmp(kind, "de")) {
+		volatile u32 z = 0;
+		volatile u32 r = 1 / z;
+		(void)r;
+	} else
+		kprintf("hvbundle: unknown fault kind \"%s\" (pf, gp, ud, de)\n", kind);
+	panic("fault=%s did not fault", kind);
+}
