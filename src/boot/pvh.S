@@ -79,12 +79,14 @@ pvh_start64:
 	hlt
 	jmp 2b
 
+/* The accessed bits are preset: the cpu would otherwise set them when the
+ * segments load, writing into the image before its hash is taken. */
 	.section .rodata
 	.p2align 3
 boot_gdt:
 	.quad 0
-	.quad 0x00af9a000000ffff	/* 0x08: 64-bit code */
-	.quad 0x00cf92000000ffff	/* 0x10: data */
+	.quad 0x00af9b000000ffff	/* 0x08: 64-bit code */
+	.quad 0x00cf93000000ffff	/* 0x10: data */
 boot_gdt_desc:
 	.word boot_gdt_desc - boot_gdt - 1
 	.long PA(boot_gdt)

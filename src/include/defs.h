@@ -18,7 +18,7 @@ u64 image_hash_now(void);
 
 /* cmdline.c */
 bool cmdline_has(const char *key);
-const char *cmdline_get(const char *key);	/* value after key=, or NULL */
+const char *cmdline_get(const char *key, char *buf, size_t n);
 u64 cmdline_u64(const char *key, u64 dflt);
 void cmdline_init(const char *s);
 

@@ -213,7 +213,8 @@ static void run_one(const struct bench *b, const char *platform, int reps, u64 t
 
 void bench_run(const char *platform)
 {
-	const char *list = cmdline_get("bench");
+	static char listbuf[BOOT_CMDLINE_MAX];
+	const char *list = cmdline_get("bench", listbuf, sizeof(listbuf));
 	int reps = (int)cmdline_u64("bench.reps", CONFIG_BENCH_REPS);
 	u64 target_ns = cmdline_u64("bench.target_us", CONFIG_BENCH_TARGET_US) * 1000;
 	struct hvbline l;

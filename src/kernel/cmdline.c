@@ -34,26 +34,27 @@ bool cmdline_has(const char *key)
 	return find(key) != NULL;
 }
 
-const char *cmdline_get(const char *key)
+/* The value of key=value copied into buf, or NULL if key has none. */
+const char *cmdline_get(const char *key, char *buf, size_t n)
 {
-	static char val[64];
 	const char *p = find(key);
 	size_t i = 0;
 
-	if (!p || p[strlen(key)] != '=')
+	if (!p || p[strlen(key)] != '=' || !n)
 		return NULL;
 	p += strlen(key) + 1;
-	while (p[i] && p[i] != ' ' && i < sizeof(val) - 1) {
-		val[i] = p[i];
+	while (p[i] && p[i] != ' ' && i < n - 1) {
+		buf[i] = p[i];
 		i++;
 	}
-	val[i] = 0;
-	return val;
+	buf[i] = 0;
+	return buf;
 }
 
 u64 cmdline_u64(const char *key, u64 dflt)
 {
-	const char *v = cmdline_get(key);
+	char buf[24];
+	const char *v = cmdline_get(key, buf, sizeof(buf));
 	u64 n = 0;
 
 	if (!v || !*v)

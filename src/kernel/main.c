@@ -66,7 +66,8 @@ noreturn void kmain(struct boot_info *bi)
 	hv_setup_irq();
 	thread_init();
 
-	const char *f = cmdline_get("fault");
+	char fault[16];
+	const char *f = cmdline_get("fault", fault, sizeof(fault));
 	if (f)
 		fault_inject(f);
 	if (cmdline_has("selftest"))

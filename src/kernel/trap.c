@@ -115,11 +115,9 @@ void fault_inject(const char *kind)
 		(void)*(volatile u64 *)0x8000000000000000UL;	/* non-canonical */
 	else if (!strcmp(kind, "ud"))
 		__asm__ __volatile__("ud2");
-	else if (!strcmp(kind, "de")) {
-		volatile u32 z = 0;
-		volatile u32 r = 1 / z;
-		(void)r;
-	} else
+	else if (!strcmp(kind, "de"))
+		__asm__ __volatile__("xorl %%ecx, %%ecx; divl %%ecx" : : : "eax", "ecx", "edx");
+	else
 		kprintf("hvbundle: unknown fault kind \"%s\" (pf, gp, ud, de)\n", kind);
 	panic("fault=%s did not fault", kind);
 }

@@ -1,0 +1,112 @@
+"""hvbtest: what the boot tests share: boot an image through tools/boot,
+collect its @hvb events, and fail with a message that says what differed."""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+IMAGES = os.environ.get("IMAGES", os.path.join(ROOT, "build", "images"))
+BOOT = os.path.join(ROOT, "tools", "boot")
+
+# The ops of the interface and the composite paths; every bench run must
+# report each of these names.
+BENCH_OPS = ["irq_disable", "irq_enable", "irq_save", "irq_restore", "irq_save_restore",
+             "cpuid", "load_root", "set_pte", "flush_one", "flush_all", "clock_ns",
+             "timer_set", "console_write", "lock_wait", "lock_kick", "halt_wakeup"]
+BENCH_COMPOSITES = ["spin_lock_irqsave", "map_touch_unmap", "ctx_switch_pingpong",
+                    "timer_irq_roundtrip"]
+SELFTESTS = ["cpuid", "irq_flags", "irq_delivery", "clock", "timer_halt", "map_unmap",
+             "tlb_flush", "load_root", "context_switch", "spinlock_irqsave"]
+
+
+class Boot:
+    def __init__(self, rc, out, events):
+        self.rc, self.out, self.events = rc, out, events
+
+    def all(self, kind):
+        return [e for e in self.events if e.get("event") == kind]
+
+    def one(self, kind):
+        ev = self.all(kind)
+        check(len(ev) == 1, f"expected one '{kind}' line, got {len(ev)}")
+        return ev[0]
+
+
+def image(name):
+    p = os.path.join(IMAGES, name)
+    if not os.path.exists(p):
+        fail(f"{p} is missing: run 'make allvariants' first")
+    return p
+
+
+def boot(img, on, args=(), icount=False, timeout=120, expect_rc=None):
+    cmd = [sys.executable, BOOT, img, "--on", on, "--timeout", str(timeout)]
+    if icount:
+        cmd.append("--icount")
+    cmd += ["--"] + list(args)
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL)
+    out = p.stdout.decode("utf-8", "replace")
+    if p.returncode == 77:
+        skip(out.strip().splitlines()[-1])
+    events = []
+    for line in out.splitlines():
+        if line.startswith("@hvb "):
+            events.append(json.loads(line[5:]))
+    b = Boot(p.returncode, out, events)
+    if expect_rc is not None and p.returncode != expect_rc:
+        print(out)
+        fail(f"tools/boot exited {p.returncode}, expected {expect_rc}")
+    return b
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def fail(msg):
+    print(f"FAIL: {msg}")
+    sys.exit(1)
+
+
+def skip(msg):
+    print(msg if "SKIP" in msg else f"SKIP: {msg}")
+    sys.exit(77)
+
+
+def host_image_hash(elf):
+    """The image hash computed on the host, independently of the bundler:
+    the loaded bytes (objcopy -O binary) through xxhsum (XXH64)."""
+    tmp = os.path.join(os.environ.get("TMPDIR", "/tmp"), os.path.basename(elf) + ".bin")
+    subprocess.run(["objcopy", "-O", "binary", elf, tmp], check=True)
+    out = subprocess.run(["xxhsum", "-H64", tmp], check=True, stdout=subprocess.PIPE)
+    return out.stdout.decode().split()[0]
+
+
+def check_selftest(b):
+    names = {e["name"]: e for e in b.all("selftest")}
+    for n in SELFTESTS:
+        check(n in names, f"self-test '{n}' did not run")
+        check(names[n]["result"] == "pass", f"self-test '{n}' failed: {names[n].get('detail')}")
+    done = b.one("selftest_done")
+    check(done["failed"] == 0 and done["passed"] == len(SELFTESTS),
+          f"selftest_done says {done}")
+
+
+def check_bench(b, platform):
+    lines = {e["name"]: e for e in b.all("bench")}
+    for n in BENCH_OPS + BENCH_COMPOSITES:
+        check(n in lines, f"no bench line for '{n}'")
+        e = lines[n]
+        check(e["platform"] == platform, f"bench {n}: platform {e['platform']}")
+        check(e["iters"] >= 1 and e["reps"] >= 3, f"bench {n}: iters/reps {e}")
+        check(0 <= e["ticks_min"] <= e["ticks_median"] <= e["ticks_max"],
+              f"bench {n}: min/median/max out of order: {e}")
+    b.one("bench_info")
+
+
+def check_done(b, status):
+    d = b.one("done")
+    check(d["status"] == status, f"done status {d['status']}, expected {status}")
