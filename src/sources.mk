@@ -5,7 +5,7 @@ src-y := \
 	src/boot/pvh.S src/boot/pvh.c \
 	src/kernel/main.c src/kernel/console.c src/kernel/hvbline.c \
 	src/kernel/cmdline.c src/kernel/image.c src/kernel/platform.c \
-	src/kernel/desc.c src/kernel/trap.c src/kernel/traps.S \
+	src/kernel/trap.c src/kernel/traps.S \
 	src/kernel/timer.c src/kernel/thread.c src/kernel/switch.S \
 	src/mm/pmm.c src/mm/vm.c \
 	src/lib/string.c src/lib/printf.c
@@ -14,5 +14,6 @@ src-$(CONFIG_SELFTEST) += src/kernel/selftest.c
 src-$(CONFIG_BENCH) += src/kernel/bench.c
 
 # The KVM backend is native plus kvmclock and PV EOI, so it links native's.
-src-$(CONFIG_HV_NATIVE) += src/hv/native/setup.c src/hv/native/lapic.c
-src-$(CONFIG_HV_KVM) += src/hv/native/setup.c src/hv/native/lapic.c src/hv/kvm/setup.c
+native-y := src/hv/native/setup.c src/hv/native/lapic.c src/hv/native/traps.c
+src-$(CONFIG_HV_NATIVE) += $(native-y)
+src-$(CONFIG_HV_KVM) += $(native-y) src/hv/kvm/setup.c

@@ -58,5 +58,7 @@ static inline void hv_lock_kick(volatile u32 *p) { HV(lock_kick)(p); }
 static inline const char *hv_setup(struct boot_info *bi) { return HV(setup)(bi); }
 static inline void hv_setup_irq(void) { HV(setup_irq)(); }
 static inline void hv_handle_irq(unsigned int vector) { HV(handle_irq)(vector); }
+static inline void hv_setup_traps(const u64 *vectors) { HV(setup_traps)(vectors); }
+static inline u64 hv_fault_addr(void) { return HV(fault_addr)(); }
 
 #endif /* HV_H */

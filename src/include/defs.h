@@ -53,9 +53,6 @@ struct platform {
 };
 void platform_detect(struct boot_info *bi, struct platform *p);
 
-/* desc.c */
-void desc_init(void);
-
 /* trap.c */
 void trap_init(void);
 void trap_dispatch(struct trapframe *tf);

@@ -59,7 +59,6 @@ noreturn void kmain(struct boot_info *bi)
 	if (bi->nmem <= 0)
 		panic("the boot loader gave no memory map (entry %s)", bi->entry);
 
-	desc_init();
 	trap_init();
 	pmm_init(bi);
 	vm_init();

@@ -1,4 +1,4 @@
-/* trap.c: the IDT, exception reports, and dispatch of device interrupts to
+/* trap.c: exception reports, and dispatch of device interrupts to
  * the backend.  An exception the kernel did not ask for is reported with
  * vector, RIP, error code and CR2, and ends the run with a failure status:
  * never a hang, never a silent reset. */
@@ -8,17 +8,9 @@
 
 #define STATUS_FAULT 4
 
-struct idt_gate {
-	u16 off0, sel;
-	u8 ist, type;
-	u16 off1;
-	u32 off2, rsvd;
-} __packed;
-
 extern const u64 trap_vectors[256];
 extern const struct ex_entry __ex_table_start[], __ex_table_end[];
 
-static struct idt_gate idt[256] __aligned(16);
 static u64 last_fault_addr;
 static int in_fault;
 
@@ -33,21 +25,7 @@ static const char *const exc_names[32] = {
 
 void trap_init(void)
 {
-	struct __packed {
-		u16 limit;
-		u64 base;
-	} p = { sizeof(idt) - 1, (u64)idt };
-
-	for (int v = 0; v < 256; v++) {
-		u64 a = trap_vectors[v];
-		idt[v].off0 = (u16)a;
-		idt[v].sel = 0x08;
-		idt[v].ist = v == VEC_DF ? 1 : 0;
-		idt[v].type = 0x8e;		/* present, interrupt gate */
-		idt[v].off1 = (u16)(a >> 16);
-		idt[v].off2 = (u32)(a >> 32);
-	}
-	__asm__ __volatile__("lidt %0" : : "m"(p));
+	hv_setup_traps(trap_vectors);
 }
 
 u64 trap_last_fault_addr(void)
@@ -94,7 +72,7 @@ void trap_dispatch(struct trapframe *tf)
 		hv_handle_irq((unsigned int)tf->vector);
 		return;
 	}
-	u64 cr2 = tf->vector == VEC_PF ? read_cr2() : 0;
+	u64 cr2 = tf->vector == VEC_PF ? hv_fault_addr() : 0;
 	if (tf->vector == VEC_PF && fixup(tf)) {
 		last_fault_addr = cr2;
 		return;

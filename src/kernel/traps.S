@@ -1,6 +1,8 @@
 /* traps.S: one small entry per vector pushes an error code (a zero where
  * the cpu pushes none) and the vector number, then the common path saves
- * the registers and calls trap_dispatch(frame). */
+ * the registers and calls trap_dispatch(frame).  The return is the
+ * backend's (HV_IRET): iretq, or Xen's iret hypercall for a PV kernel. */
+#include "hv_asm.h"
 
 	.section .text.trap_entry, "ax"
 	.p2align 4
@@ -42,7 +44,7 @@ trap_common:
 	popq %rbx
 	popq %rax
 	addq $16, %rsp
-	iretq
+	HV_IRET
 
 /* Vectors whose exceptions push an error code: 8, 10-14, 17, 21, 29, 30. */
 .macro vector n

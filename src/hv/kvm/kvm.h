@@ -35,6 +35,8 @@ extern struct pvclock_time_info kvm_pvclock;
 #define kvm_console_write	native_console_write
 #define kvm_lock_wait		native_lock_wait
 #define kvm_lock_kick		native_lock_kick
+#define kvm_setup_traps		native_setup_traps
+#define kvm_fault_addr		native_fault_addr
 
 static inline u64 kvm_clock_ns(void)
 {

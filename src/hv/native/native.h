@@ -16,6 +16,12 @@ struct boot_info;
 const char *native_setup(struct boot_info *bi);
 void native_setup_irq(void);
 void native_handle_irq(unsigned int vector);
+void native_setup_traps(const u64 *vectors);
+
+static inline u64 native_fault_addr(void)
+{
+	return read_cr2();
+}
 
 /* Pieces the KVM backend shares (it is native plus kvmclock and PV EOI). */
 void native_uart_init(void);

@@ -1,6 +1,9 @@
-/* desc.c: the kernel's own GDT with a TSS, so that a double fault runs on
- * a known-good stack (IST1) and gets reported instead of resetting. */
+/* traps.c: native descriptor tables.  The kernel's own GDT with a TSS, so
+ * that a double fault runs on a known-good stack (IST1) and is reported
+ * instead of resetting, and an IDT of interrupt gates to trap_vectors. */
 #include "defs.h"
+#include "native/native.h"
+#include "trap.h"
 
 struct tss {
 	u32 rsvd0;
@@ -20,7 +23,7 @@ struct __packed desc_ptr {
 	u64 base;
 };
 
-void desc_init(void)
+static void gdt_init(void)
 {
 	u64 base = (u64)&tss, limit = sizeof(tss) - 1;
 	struct desc_ptr p = { sizeof(gdt) - 1, (u64)gdt };
@@ -44,4 +47,30 @@ void desc_init(void)
 			     "movw $0x18, %%ax\n\t"
 			     "ltr %%ax"
 			     : : "m"(p) : "rax", "memory");
+}
+
+struct idt_gate {
+	u16 off0, sel;
+	u8 ist, type;
+	u16 off1;
+	u32 off2, rsvd;
+} __packed;
+
+static struct idt_gate idt[256] __aligned(16);
+
+void native_setup_traps(const u64 *vectors)
+{
+	struct desc_ptr p = { sizeof(idt) - 1, (u64)idt };
+
+	gdt_init();
+	for (int v = 0; v < 256; v++) {
+		u64 a = vectors[v];
+		idt[v].off0 = (u16)a;
+		idt[v].sel = 0x08;
+		idt[v].ist = v == VEC_DF ? 1 : 0;
+		idt[v].type = 0x8e;		/* present, interrupt gate */
+		idt[v].off1 = (u16)(a >> 16);
+		idt[v].off2 = (u32)(a >> 32);
+	}
+	__asm__ __volatile__("lidt %0" : : "m"(p));
 }
