@@ -20,7 +20,7 @@ KCFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-nostdinc -isystem $(GCCINC) -Isrc/include/libc -Isrc/include -Isrc/hv \
 	-idirafter /usr/include -D__XEN_INTERFACE_VERSION__=0x00040e00 \
 	-include $(AUTOHEADER) -MMD -MP
-KASFLAGS := -D__ASSEMBLER__ -nostdinc -Isrc/include -Isrc/hv -include $(AUTOHEADER) -MMD -MP
+KASFLAGS := -D__ASSEMBLER__ -nostdinc -Isrc/include -Isrc/hv -idirafter /usr/include -include $(AUTOHEADER) -MMD -MP
 KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --gc-sections \
 	--no-warn-rwx-segments
 

@@ -17,3 +17,6 @@ src-$(CONFIG_BENCH) += src/kernel/bench.c
 native-y := src/hv/native/setup.c src/hv/native/lapic.c src/hv/native/traps.c
 src-$(CONFIG_HV_NATIVE) += $(native-y)
 src-$(CONFIG_HV_KVM) += $(native-y) src/hv/kvm/setup.c
+# Xen PV: its own entry and glue; only the xen image carries Xen's notes,
+# so Xen refuses the others.
+src-$(CONFIG_HV_XEN) += src/boot/xen_pv.S src/boot/xen_pv.c src/hv/xen/setup.c

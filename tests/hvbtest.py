@@ -13,7 +13,7 @@ BOOT = os.path.join(ROOT, "tools", "boot")
 # report each of these names.
 BENCH_OPS = ["irq_disable", "irq_enable", "irq_save", "irq_restore", "irq_save_restore",
              "cpuid", "load_root", "set_pte", "flush_one", "flush_all", "clock_ns",
-             "timer_set", "console_write", "lock_wait", "lock_kick", "halt_wakeup"]
+             "timer_set", "console_write", "lock_kick", "lock_kick_wait", "halt_wakeup"]
 BENCH_COMPOSITES = ["spin_lock_irqsave", "map_touch_unmap", "ctx_switch_pingpong",
                     "timer_irq_roundtrip"]
 SELFTESTS = ["cpuid", "irq_flags", "irq_delivery", "clock", "timer_halt", "map_unmap",

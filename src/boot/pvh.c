@@ -4,6 +4,7 @@
 #include <xen/arch-x86/hvm/start_info.h>
 
 static struct boot_info pvh_boot;
+extern u64 boot_pml4[512];
 
 static void copy_cmdline(char *dst, u64 pa)
 {
@@ -25,6 +26,7 @@ noreturn void pvh_main(u32 start_info_pa)
 	/* Before anything writes to .data: the hash of the image as loaded. */
 	bi->image_hash = image_hash_now();
 	bi->entry = "pvh";
+	bi->pt_root = V2P(boot_pml4);
 	bi->platform = (void *)si;
 	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
 		bi->nmem = -1;		/* kmain reports it once the console is up */

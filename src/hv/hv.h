@@ -13,9 +13,12 @@
 #elif defined(CONFIG_HV_KVM)
 #include "kvm/kvm.h"
 #define HV(op) kvm_##op
+#elif defined(CONFIG_HV_XEN)
+#include "xen/xen.h"
+#define HV(op) xen_##op
 #else
 #error "no hypervisor backend configured"
-#endif /* CONFIG_HV_NATIVE, CONFIG_HV_KVM */
+#endif /* CONFIG_HV_NATIVE, CONFIG_HV_KVM, CONFIG_HV_XEN */
 
 struct boot_info;
 

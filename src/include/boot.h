@@ -19,6 +19,7 @@ struct boot_info {
 	struct mem_region mem[BOOT_MAX_REGIONS];
 	int nmem;
 	u64 image_hash;			/* of the image as loaded */
+	u64 pt_root;			/* physical address of the boot page-table root */
 	void *platform;			/* entry-specific (Xen start_info) */
 };
 

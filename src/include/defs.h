@@ -67,7 +67,7 @@ void pmm_free(u64 pa);
 u64 pmm_free_pages(void);
 
 /* vm.c */
-void vm_init(void);
+void vm_init(struct boot_info *bi);
 u64 vm_root(void);
 void vm_map(unsigned long va, u64 pa, u64 flags);
 void vm_unmap(unsigned long va);

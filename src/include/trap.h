@@ -2,7 +2,6 @@
 #ifndef HVB_TRAP_H
 #define HVB_TRAP_H
 
-#include "types.h"
 
 #define VEC_DE		0
 #define VEC_UD		6
@@ -10,7 +9,11 @@
 #define VEC_GP		13
 #define VEC_PF		14
 #define VEC_TIMER	0x40
+#define VEC_XEN_UPCALL	0xf0
 #define VEC_SPURIOUS	0xff
+
+#ifndef __ASSEMBLER__
+#include "types.h"
 
 struct trapframe {
 	u64 r15, r14, r13, r12, r11, r10, r9, r8;
@@ -23,5 +26,7 @@ struct trapframe {
 struct ex_entry {
 	u64 insn, fixup;
 };
+
+#endif /* __ASSEMBLER__ */
 
 #endif /* HVB_TRAP_H */

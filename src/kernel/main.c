@@ -61,7 +61,7 @@ noreturn void kmain(struct boot_info *bi)
 
 	trap_init();
 	pmm_init(bi);
-	vm_init();
+	vm_init(bi);
 	hv_setup_irq();
 	thread_init();
 

@@ -6,6 +6,7 @@
 
 	.section .text.trap_entry, "ax"
 	.p2align 4
+	.globl trap_common
 trap_common:
 	pushq %rax
 	pushq %rbx

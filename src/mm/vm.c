@@ -6,14 +6,12 @@
 #include "hv.h"
 #include "paging.h"
 
-extern u64 boot_pml4[512];
-
 static u64 kernel_root;
 static unsigned long vmap_next = VMAP_BASE;
 
-void vm_init(void)
+void vm_init(struct boot_info *bi)
 {
-	kernel_root = V2P(boot_pml4);
+	kernel_root = bi->pt_root;
 }
 
 u64 vm_root(void)

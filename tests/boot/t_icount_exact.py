@@ -8,7 +8,7 @@ from hvbtest import *
 img = image("native.elf")
 # Loops without interrupts or halts: their counts cannot depend on timing.
 ops = ["irq_disable", "irq_enable", "irq_save", "irq_restore", "irq_save_restore", "cpuid",
-       "load_root", "set_pte", "flush_one", "flush_all", "clock_ns", "lock_wait",
+       "load_root", "set_pte", "flush_one", "flush_all", "clock_ns", "lock_kick_wait",
        "spin_lock_irqsave", "map_touch_unmap", "ctx_switch_pingpong"]
 args = ["bench=" + ",".join(ops), "bench.reps=3", "bench.target_us=100"]
 runs = []

@@ -24,7 +24,6 @@ static inline u64 native_fault_addr(void)
 }
 
 /* Pieces the KVM backend shares (it is native plus kvmclock and PV EOI). */
-void native_uart_init(void);
 void lapic_init(u64 (*clock_ns)(void));
 void lapic_eoi(void);
 

@@ -9,17 +9,6 @@
 
 struct tsc_scale native_tsc;
 
-void native_uart_init(void)
-{
-	outb(COM1 + 1, 0x00);		/* no UART interrupts */
-	outb(COM1 + 3, 0x80);		/* DLAB */
-	outb(COM1 + 0, 0x01);		/* 115200 baud */
-	outb(COM1 + 1, 0x00);
-	outb(COM1 + 3, 0x03);		/* 8n1 */
-	outb(COM1 + 2, 0xc7);		/* FIFO on */
-	outb(COM1 + 4, 0x03);
-}
-
 static u16 pit_read(void)
 {
 	outb(0x43, 0x00);		/* latch channel 0 */

@@ -1,0 +1,149 @@
+/* setup.c: Xen boot glue.  Shared info mapped, exceptions and the event
+ * upcall registered, the timer VIRQ bound to an event channel, and the
+ * event demultiplexer.  The xen variant entered through PVH (not on Xen)
+ * has no hypercall page: it reports that through the UART and leaves. */
+#include "defs.h"
+#include "xen/xen.h"
+#include "native/console.h"
+#include "native/cpu.h"
+#include "trap.h"
+
+struct vcpu_info *xen_vcpu;
+struct shared_info *xen_shared;
+unsigned long *xen_p2m;
+evtchn_port_t xen_lock_port;
+static evtchn_port_t timer_port;
+static u8 shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+extern bool xen_pv_started;
+extern start_info_t *xen_start_info;
+extern const u64 xen_trap_stubs[32];
+void xen_hypervisor_callback(void);
+void xen_failsafe_callback(void);
+
+const char *xen_setup(struct boot_info *bi)
+{
+	(void)bi;
+	if (!xen_pv_started) {
+		native_uart_init();
+		return "this is the xen variant on a platform that is not Xen (no Xen PV entry)";
+	}
+	/* Shared info is given as a machine address: map it over a page of ours. */
+	if (HYPERVISOR_update_va_mapping((unsigned long)shared_info_page,
+					 xen_start_info->shared_info | PTE_P | PTE_W | PTE_A | PTE_D,
+					 UVMF_INVLPG))
+		return "cannot map Xen's shared info page";
+	xen_shared = (struct shared_info *)shared_info_page;
+	xen_vcpu = &xen_shared->vcpu_info[0];
+	long v = HYPERVISOR_xen_version(XENVER_version, NULL);
+	kprintf("hvbundle: Xen %ld.%ld, PV dom0, %lu pages\n", v >> 16, v & 0xffff,
+		xen_start_info->nr_pages);
+	return NULL;
+}
+
+/* Kernel faults raise events-masked (flag 4); #BP and #OF may come from
+ * int3/into at any privilege (3). */
+void xen_setup_traps(const u64 *vectors)
+{
+	static struct trap_info table[33];
+	static const u8 vecs[] = { 0, 1, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 16, 17, 18, 19 };
+	int n = 0;
+
+	(void)vectors;			/* xen_trap_stubs lead there */
+	for (size_t i = 0; i < ARRAY_SIZE(vecs); i++) {
+		u8 v = vecs[i];
+		table[n].vector = v;
+		table[n].flags = 4 | ((v == 3 || v == 4) ? 3 : 0);
+		table[n].cs = FLAT_KERNEL_CS;
+		table[n].address = xen_trap_stubs[v];
+		n++;
+	}
+	table[n].address = 0;
+	if (HYPERVISOR_set_trap_table(table))
+		panic("xen: set_trap_table refused");
+
+	struct callback_register ev = { .type = CALLBACKTYPE_event,
+					.address = (unsigned long)xen_hypervisor_callback };
+	struct callback_register fs = { .type = CALLBACKTYPE_failsafe,
+					.flags = CALLBACKF_mask_events,
+					.address = (unsigned long)xen_failsafe_callback };
+	if (HYPERVISOR_callback_op(CALLBACKOP_register, &ev) ||
+	    HYPERVISOR_callback_op(CALLBACKOP_register, &fs))
+		panic("xen: callback registration refused");
+}
+
+void xen_setup_irq(void)
+{
+	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct evtchn_bind_ipi bi = { .vcpu = 0 };
+
+	(void)HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+	if (HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv))
+		panic("xen: cannot bind VIRQ_TIMER");
+	timer_port = bv.port;
+	if (HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &bi))
+		panic("xen: cannot bind the lock-kick channel");
+	xen_lock_port = bi.port;
+	/* The kick channel stays masked: it is only ever polled. */
+	__atomic_or_fetch(&xen_shared->evtchn_mask[xen_lock_port / 64],
+			  1UL << (xen_lock_port % 64), __ATOMIC_SEQ_CST);
+	struct evtchn_unmask um = { .port = timer_port };
+	(void)HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &um);
+	kprintf("hvbundle: xen timer on event channel %u, lock kicks on %u\n", timer_port,
+		xen_lock_port);
+}
+
+/* Two-level event channels: selector word, then pending & ~mask bits. */
+void xen_handle_irq(unsigned int vector)
+{
+	if (vector != VEC_XEN_UPCALL) {
+		kprintf("hvbundle: unexpected vector %u under Xen\n", vector);
+		return;
+	}
+	while (xen_vcpu->evtchn_upcall_pending) {
+		xen_vcpu->evtchn_upcall_pending = 0;
+		unsigned long sel = __atomic_exchange_n(&xen_vcpu->evtchn_pending_sel, 0,
+							__ATOMIC_SEQ_CST);
+		while (sel) {
+			unsigned int w = (unsigned int)__builtin_ctzl(sel);
+			sel &= sel - 1;
+			unsigned long bits = xen_shared->evtchn_pending[w] & ~xen_shared->evtchn_mask[w];
+			while (bits) {
+				unsigned int b = (unsigned int)__builtin_ctzl(bits);
+				bits &= bits - 1;
+				__atomic_and_fetch(&xen_shared->evtchn_pending[w], ~(1UL << b),
+						   __ATOMIC_SEQ_CST);
+				if (w * 64 + b == timer_port)
+					timer_interrupt();
+			}
+		}
+	}
+}
+
+/* A pass/fail status QEMU can report: with I/O privilege, the write to
+ * isa-debug-exit ends QEMU at once.  Should it not, a reboot request ends
+ * Xen and (with -no-reboot) QEMU. */
+noreturn void xen_shutdown(int status)
+{
+	if (xen_pv_started) {
+		struct physdev_set_iopl iopl = { .iopl = 1 };
+		struct sched_shutdown sd = { .reason = SHUTDOWN_reboot };
+
+		(void)HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &iopl);
+		outl(NATIVE_DEBUG_EXIT_PORT, (u32)status);
+		(void)HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
+		for (;;)
+			(void)HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+	}
+	native_shutdown(status);
+}
+
+noreturn void xen_failsafe(void)
+{
+	panic("xen: failsafe callback (Xen could not return to the kernel)");
+}
+
+void xen_console_write_early(const char *s, size_t n)
+{
+	native_console_write(s, n);
+}

@@ -1,0 +1,196 @@
+/* xen/xen.h: the Xen PV backend.  The kernel runs in ring 3 under Xen:
+ * the interrupt flag is vcpu_info's upcall mask, page tables are Xen's to
+ * validate (read-only to us, written with mmu_update, holding machine frame
+ * numbers), time is the pvclock in vcpu_info, the timer and halt are
+ * hypercalls, and the console is Xen's. */
+#ifndef HV_XEN_H
+#define HV_XEN_H
+
+#include "xen/hypercall.h"
+#include "pvclock.h"
+#include "paging.h"
+
+struct boot_info;
+
+extern struct vcpu_info *xen_vcpu;
+extern struct shared_info *xen_shared;
+extern unsigned long *xen_p2m;		/* pseudo-physical frame -> machine frame */
+extern evtchn_port_t xen_lock_port;	/* lock kicks: an IPI channel, kept masked */
+extern bool xen_pv_started;		/* false: entered through PVH, not on Xen */
+void xen_console_write_early(const char *s, size_t n);
+
+#define xen_m2p ((const unsigned long *)MACH2PHYS_VIRT_START)
+
+static inline u64 xen_virt_to_machine(const void *va)
+{
+	unsigned long pa = V2P(va);
+	return ((u64)xen_p2m[pa >> PAGE_SHIFT] << PAGE_SHIFT) | (pa & (PAGE_SIZE - 1));
+}
+
+/* Any hypercall delivers pending events on its way back. */
+static inline void xen_force_callback(void)
+{
+	(void)HYPERVISOR_xen_version(0, NULL);
+}
+
+/* irq: flags are the upcall mask itself (1: events masked). */
+static inline void xen_irq_disable(void)
+{
+	xen_vcpu->evtchn_upcall_mask = 1;
+	barrier();
+}
+
+static inline void xen_irq_enable(void)
+{
+	xen_vcpu->evtchn_upcall_mask = 0;
+	barrier();		/* unmask, then look: an event set between is seen */
+	if (unlikely(xen_vcpu->evtchn_upcall_pending))
+		xen_force_callback();
+}
+
+static inline unsigned long xen_irq_save(void)
+{
+	return xen_vcpu->evtchn_upcall_mask;
+}
+
+static inline void xen_irq_restore(unsigned long f)
+{
+	xen_vcpu->evtchn_upcall_mask = (u8)f;
+	barrier();
+	if (!f && unlikely(xen_vcpu->evtchn_upcall_pending))
+		xen_force_callback();
+}
+
+static inline bool xen_irq_flags_disabled(unsigned long f)
+{
+	return f != 0;
+}
+
+/* cpu: the forced-emulation prefix makes Xen answer with the guest's view. */
+static inline void xen_cpuid(u32 leaf, u32 sub, struct cpuid_regs *r)
+{
+	if (unlikely(!xen_pv_started)) {
+		x86_cpuid(leaf, sub, r);
+		return;
+	}
+	__asm__ __volatile__("ud2a; .ascii \"xen\"; cpuid"
+			     : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
+			     : "a"(leaf), "c"(sub));
+}
+
+static inline void xen_load_root(u64 root_pa)
+{
+	struct mmuext_op op = { .cmd = MMUEXT_NEW_BASEPTR };
+
+	op.arg1.mfn = xen_p2m[root_pa >> PAGE_SHIFT];
+	(void)HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+/* SCHEDOP_block unmasks events and sleeps until one is pending. */
+static inline void xen_halt(void)
+{
+	(void)HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+}
+
+noreturn void xen_shutdown(int status);
+
+/* mmu */
+static inline u64 xen_make_pte(u64 pa, u64 flags)
+{
+	return ((u64)xen_p2m[pa >> PAGE_SHIFT] << PAGE_SHIFT) | flags;
+}
+
+static inline u64 xen_pte_phys(u64 pte)
+{
+	return (u64)xen_m2p[(pte & PTE_ADDR_MASK) >> PAGE_SHIFT] << PAGE_SHIFT;
+}
+
+static inline void xen_set_pte(u64 *ptep, u64 val)
+{
+	mmu_update_t u = { .ptr = xen_virt_to_machine(ptep) | MMU_NORMAL_PT_UPDATE, .val = val };
+
+	(void)HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF);
+}
+
+static inline void xen_flush_one(unsigned long va)
+{
+	struct mmuext_op op = { .cmd = MMUEXT_INVLPG_LOCAL };
+
+	op.arg1.linear_addr = va;
+	(void)HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+static inline void xen_flush_all(void)
+{
+	struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+
+	(void)HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+/* A frame may become a page table only once no writable mapping of it is
+ * left: our one mapping of it, in the direct map, turns read-only. */
+static inline void xen_pt_alloc(u64 pa, int level)
+{
+	(void)level;
+	(void)HYPERVISOR_update_va_mapping((unsigned long)P2V(pa),
+					   xen_make_pte(pa, PTE_P | PTE_A), UVMF_INVLPG);
+}
+
+/* time */
+static inline u64 xen_clock_ns(void)
+{
+	return pvclock_read_ns((const volatile struct pvclock_time_info *)&xen_vcpu->time);
+}
+
+static inline void xen_timer_set(u64 deadline_ns)
+{
+	(void)HYPERVISOR_set_timer_op(deadline_ns);
+}
+
+/* console */
+static inline void xen_console_write(const char *s, size_t n)
+{
+	if (likely(xen_pv_started))
+		(void)HYPERVISOR_console_io(CONSOLEIO_write, n, s);
+	else
+		xen_console_write_early(s, n);
+}
+
+/* lock slow path: poll the (masked) kick channel while the lock word still
+ * reads val.  The pending bit is cleared after the poll, not before, so a
+ * kick that lands between the check and the poll is not lost. */
+static inline void xen_lock_wait(volatile u32 *ptr, u32 val)
+{
+	evtchn_port_t port = xen_lock_port;
+	struct sched_poll poll = { .nr_ports = 1 };
+
+	if (*ptr != val)
+		return;
+	poll.timeout = xen_clock_ns() + 100000;	/* a lost kick costs 100 us, not a hang */
+	set_xen_guest_handle(poll.ports, &port);
+	(void)HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+	__atomic_and_fetch(&xen_shared->evtchn_pending[port / 64], ~(1UL << (port % 64)),
+			   __ATOMIC_SEQ_CST);
+}
+
+static inline void xen_lock_kick(volatile u32 *ptr)
+{
+	struct evtchn_send send = { .port = xen_lock_port };
+
+	(void)ptr;
+	(void)HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
+}
+
+static inline u64 xen_fault_addr(void)
+{
+	return xen_vcpu->arch.cr2;
+}
+
+#define xen_name "xen"
+#define xen_clock_name "pvclock"
+const char *xen_setup(struct boot_info *bi);
+void xen_setup_irq(void);
+void xen_handle_irq(unsigned int vector);
+void xen_setup_traps(const u64 *vectors);
+
+#endif /* HV_XEN_H */
