@@ -8,6 +8,8 @@ KCONFIG_CONFIG := $(O)/.config
 AUTOCONF := $(O)/include/config/auto.conf
 AUTOHEADER := $(O)/include/generated/autoconf.h
 VARIANTS := $(patsubst configs/%_defconfig,%,$(wildcard configs/*_defconfig))
+# The variants the bundle carries: linked with one shared layout.
+SHARED_VARIANTS := native xen kvm
 
 CC := gcc
 LD := ld
@@ -16,7 +18,7 @@ GCCINC := $(shell $(CC) -print-file-name=include)
 KCFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
 	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
-	-fno-jump-tables -ffunction-sections -fdata-sections -fno-common \
+	-fno-jump-tables -ffunction-sections -fdata-sections -fno-common -fno-merge-constants \
 	-nostdinc -isystem $(GCCINC) -Isrc/include/libc -Isrc/include -Isrc/hv \
 	-idirafter /usr/include -D__XEN_INTERFACE_VERSION__=0x00040e00 \
 	-include $(AUTOHEADER) -MMD -MP
@@ -25,7 +27,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --gc-sections
 	--no-warn-rwx-segments
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel allvariants check test demo report clean help menuconfig \
+.PHONY: all kernel layout-link allvariants check test demo report clean help menuconfig \
 	olddefconfig savedefconfig syncconfig FORCE
 
 # Configuration (kconfig-frontends) --------------------------------------
@@ -83,17 +85,38 @@ $(O)/kernel.elf: $(OBJS) src/kernel.ld
 
 all kernel: $(O)/kernel.elf
 
+# The second link of a variant, with the shared layout's script.
+$(O)/layout.elf: $(OBJS) $(LAYOUT_LD)
+	@echo "  LD      $@ (shared layout)"
+	@$(LD) $(KLDFLAGS) -T $(LAYOUT_LD) -Map $(O)/layout.map -o $@ $(OBJS)
+
+layout-link: $(O)/layout.elf
+
 -include $(OBJS:.o=.d)
 
-# Every variant, each from its defconfig into build/images/<name>.elf -----
+# Every variant, each from its defconfig into build/images/<name>.elf.  The
+# bundled ones are linked twice: once alone, to learn every section's size,
+# then with one layout for all (tools/layout), so that equal code is equal
+# bytes at equal addresses.
+LAYOUT_ARGS = $(foreach v,$(SHARED_VARIANTS),$(v)=build/variants/$(v))
 allvariants:
 	@mkdir -p build/images
 	@set -e; for v in $(VARIANTS); do \
 		echo "hvbundle: building variant $$v"; \
 		$(MAKE) --no-print-directory O=build/variants/$$v $${v}_defconfig; \
 		$(MAKE) --no-print-directory O=build/variants/$$v all; \
-		cp build/variants/$$v/kernel.elf build/images/$$v.elf; \
 	done
+	@tools/layout plan --out build/layout $(LAYOUT_ARGS)
+	@set -e; for v in $(VARIANTS); do \
+		if echo " $(SHARED_VARIANTS) " | grep -q " $$v "; then \
+			$(MAKE) --no-print-directory O=build/variants/$$v \
+				LAYOUT_LD=build/layout/$$v.ld layout-link; \
+			cp build/variants/$$v/layout.elf build/images/$$v.elf; \
+		else \
+			cp build/variants/$$v/kernel.elf build/images/$$v.elf; \
+		fi; \
+	done
+	@tools/layout check --out build/layout $(LAYOUT_ARGS)
 	@ls -l build/images
 
 # Tests, demo, report ------------------------------------------------------
