@@ -29,7 +29,7 @@ for a in names:
         if a >= b:
             continue
         common = set(syms[a]) & set(syms[b])
-        check(len(common) > 150, f"{a}/{b}: only {len(common)} common symbols")
+        check(len(common) > 100, f"{a}/{b}: only {len(common)} common symbols")
         moved = sorted(s for s in common if syms[a][s] != syms[b][s])
         check(not moved, f"{a}/{b}: {len(moved)} symbols at different addresses, e.g. {moved[:5]}")
 exts = {n: extent(image(f"{n}.elf")) for n in names}
