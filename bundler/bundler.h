@@ -1,0 +1,230 @@
+/* bundler.h: declarations shared by the bundler's files. */
+#ifndef BUNDLER_H
+#define BUNDLER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <gelf.h>
+
+#define KERNEL_VBASE	0xffffffff80000000ull
+
+/* util.c */
+extern int verbose;
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ferr(const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+int read_file(const char *path, uint8_t **buf, size_t *len);
+int write_file(const char *path, const void *buf, size_t len, int mode);
+void st32(uint8_t *p, uint32_t v);
+void st64(uint8_t *p, uint64_t v);
+uint32_t ld32(const uint8_t *p);
+uint64_t ld64(const uint8_t *p);
+const char *tmpdir(void);
+const char *human(uint64_t n, char *buf, size_t len);
+
+/* growable byte buffer */
+struct buf {
+	uint8_t *p;
+	size_t len, cap;
+};
+void buf_put(struct buf *b, const void *p, size_t n);
+void buf_byte(struct buf *b, uint8_t c);
+void buf_var(struct buf *b, uint64_t v);	/* LEB128 */
+void buf_zero(struct buf *b, size_t n);
+void buf_align(struct buf *b, size_t a);
+
+/* elfimg.c */
+struct seg {
+	uint64_t vaddr, paddr, memsz, filesz, offset, align;
+	uint32_t type, flags;
+};
+
+enum { K_FUNC, K_OBJECT, K_SECTION, K_NKINDS };
+
+struct sym {
+	char *name;
+	uint64_t addr, size;
+	int kind;
+	unsigned occ;		/* n-th symbol of that kind and name */
+};
+
+struct note {
+	char *name;
+	uint32_t type;
+	uint8_t *desc;
+	size_t descsz;
+};
+
+struct image {
+	const char *path;
+	uint8_t *file;
+	size_t filesize;
+	Elf *elf;
+	GElf_Ehdr eh;
+	struct seg *loads;	/* PT_LOAD, by vaddr */
+	size_t nloads;
+	uint64_t lo, hi, memend;	/* loaded extent */
+	struct sym *syms;	/* FUNC and OBJECT with a size */
+	size_t nsyms;
+	struct sym *sects;	/* SHF_ALLOC sections with a size */
+	size_t nsects;
+	struct note *notes;
+	size_t nnotes;
+	uint8_t *mem;		/* loaded memory [lo, memend) */
+};
+
+int img_open(struct image *im, const char *path);
+void img_close(struct image *im);
+uint64_t img_hash(const struct image *im);
+/* fill buf (covering [w0, w0 + wsize)) with the loaded image, 0 elsewhere */
+void img_fill(const struct image *im, uint8_t *buf, uint64_t w0,
+	      uint64_t wsize);
+const uint8_t *img_bytes(const struct image *im, uint64_t addr,
+			 uint64_t size, uint8_t *tmp);
+const struct sym *img_findsym(const struct image *im, const char *name);
+const struct note *img_note(const struct image *im, const char *name,
+			    uint32_t type);
+int img_note_entry(const struct image *im, uint32_t type, uint64_t *v);
+int img_lookup(const struct image *im, const char *name, uint64_t *addr,
+	       uint64_t *size);
+
+/* diff.c */
+enum {
+	D_BYTES = 1,	/* content differs */
+	D_SIZE = 2,
+	D_MOVED = 4,
+	D_ONLY_A = 8,
+	D_ONLY_B = 16,
+};
+
+struct symdiff {
+	const struct sym *a, *b;
+	unsigned flags;
+	uint64_t changed;	/* bytes that differ (incl. size change) */
+};
+
+struct diffstat {
+	unsigned total[K_NKINDS], differ[K_NKINDS];
+	struct symdiff *d;
+	size_t nd;
+};
+
+void diff_symbols(const struct image *a, const struct image *b,
+		  struct diffstat *st);
+void diff_free(struct diffstat *st);
+
+struct range {
+	uint64_t start, end;
+};
+/* regions (work offsets) covering every byte where bw and vw differ in
+ * [0, cmp_end), widened to whole functions/objects/sections */
+size_t diff_regions(const struct image *base, const struct image *var,
+		    const uint8_t *bw, const uint8_t *vw, uint64_t w0,
+		    uint64_t cmp_end, struct range **out);
+int cmd_diff(int argc, char **argv);
+
+/* bsdelta.c: old -> new (same length) as an HVB op stream, by running
+ * the bsdiff program; many at once */
+struct bsjob {
+	const uint8_t *old, *new_;
+	size_t len;
+	struct buf *out;
+	int rc;
+};
+int bsdelta_batch(struct bsjob *jobs, size_t n);
+
+/* zs.c */
+size_t zs_compress(const void *src, size_t len, struct buf *out,
+		   const void *prefix, size_t plen);
+int zs_decompress(const void *src, size_t len, void *dst, size_t dlen,
+		  const void *prefix, size_t plen);
+
+/* format.c: payload and extract blob */
+#define XBLOB_MAGIC	"HVBXTRC1"
+#define XBLOB_VERSION	1u
+#define XBLOB_HDR_SIZE	64u
+#define XBLOB_ENTRY_SIZE 136u
+
+struct xvariant {		/* one extract entry, decoded */
+	char name[16];
+	uint64_t file_size, file_hash;
+	uint64_t segs_off;
+	uint32_t nsegs, comp;
+	uint64_t res_len, data_off, data_len;
+	/* statistics, for list */
+	uint32_t total[K_NKINDS], differ[K_NKINDS];
+	uint64_t bytes_differ, regions, delta_raw, delta_zstd, delta_prefix;
+};
+
+struct bundle {
+	const char *path;
+	uint8_t *file;
+	size_t filesize;
+	Elf *elf;
+	const uint8_t *payload;
+	size_t payload_size;
+	uint64_t payload_vaddr;
+	const uint8_t *xblob;
+	size_t xblob_size;
+	uint32_t nx;
+	struct xvariant *xv;
+	uint64_t stub_bytes, base_bytes, note_bytes;
+};
+int bundle_open(struct bundle *b, const char *path);
+void bundle_close(struct bundle *b);
+/* apply a variant to a fresh copy of the base: returns work image */
+int bundle_image(struct bundle *b, const char *name, uint8_t **img,
+		 int report);
+/* rebuild a variant's ELF file */
+int bundle_file(struct bundle *b, const char *name, uint8_t **file,
+		size_t *len);
+int xblob_parse(struct bundle *b);
+
+/* pack-time state (pack.c builds it, format.c serialises it) */
+struct rdelta {			/* one region of one variant */
+	uint64_t start, old_len, new_len;
+	unsigned enc, comp;
+	uint64_t raw_len;
+	struct buf data;
+};
+
+struct pvar {			/* base (index 0) or a variant */
+	const char *name;
+	struct image im;
+	uint64_t hash, pvh, xen;
+	struct rdelta *r;
+	size_t nr;
+	struct diffstat st;
+	uint64_t bytes_differ, delta_bytes;
+	uint64_t delta_raw, delta_zstd, delta_prefix;	/* measured totals */
+	struct buf res;		/* extract residual, as stored */
+	uint64_t res_len;
+	uint32_t rcomp;
+	struct buf segs;	/* extract segment table */
+	uint32_t nsegs;
+};
+
+struct packctx {
+	struct pvar *v;
+	size_t nv;
+	uint64_t w0, wsize;
+	uint32_t max_scratch;
+	int compress;		/* payload: 0 none, 1 zstd allowed */
+	int xcompress;		/* extract data: 0 none, 1 zstd */
+};
+
+void payload_build(const struct packctx *pc, struct buf *out);
+void xblob_build(struct packctx *pc, uint64_t payload_hash, struct buf *out);
+
+/* commands */
+int cmd_pack(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+#endif /* BUNDLER_H */

@@ -1,0 +1,52 @@
+/* main.c: bundler, the hvbundle host tool: usage and dispatch. */
+#include <stdlib.h>
+#include <string.h>
+#include "bundler.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: bundler pack -o OUT --base NAME=IMG [--variant NAME=IMG ...]\n"
+	      "                    --stub STUB [--compress auto|none|zstd] [-v]\n"
+	      "       bundler list BUNDLE [--json]\n"
+	      "       bundler extract BUNDLE VARIANT -o OUT\n"
+	      "       bundler verify BUNDLE\n"
+	      "       bundler diff A.elf B.elf [--json]\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{ "pack", cmd_pack }, { "list", cmd_list },
+		{ "extract", cmd_extract }, { "verify", cmd_verify },
+		{ "diff", cmd_diff },
+	};
+	size_t i;
+	int rc;
+
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+			  !strcmp(argv[1], "help"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		warnx_("libelf: %s", elf_errmsg(-1));
+		return 1;
+	}
+	for (i = 0; argc >= 2 && i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[1], cmds[i].name))
+			continue;
+		if (argc >= 3 && !strcmp(argv[2], "--help")) {
+			usage(stdout);
+			return 0;
+		}
+		rc = cmds[i].fn(argc - 1, argv + 1);
+		if (rc == 2)
+			usage(stderr);
+		return rc;
+	}
+	usage(stderr);
+	return 2;
+}

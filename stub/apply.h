@@ -1,0 +1,113 @@
+/* apply.h: validate an hvbundle payload and apply one variant's deltas in
+ * place to the loaded base image.  Freestanding C99; the same file is
+ * linked into the boot stub and into the host bundler (extract, verify).
+ * The payload format is described in bundler/FORMAT.md. */
+#ifndef HVB_APPLY_H
+#define HVB_APPLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HVB_PAYLOAD_MAGIC	"HVBPAYLD"	/* 8 bytes, no NUL */
+#define HVB_PAYLOAD_VERSION	1u
+#define HVB_PAYLOAD_HDR_SIZE	128u
+#define HVB_VARIANT_ENTRY_SIZE	88u
+#define HVB_REGION_ENTRY_SIZE	32u
+#define HVB_NAME_MAX		15u	/* variant name, NUL-padded to 16 */
+#define HVB_MAX_VARIANTS	64u
+#define HVB_PAYLOAD_HASH_OFF	24u	/* hash covers [32, payload_size) */
+#define HVB_PAYLOAD_HASHED_FROM	32u
+
+/* region encodings */
+#define HVB_ENC_LITERAL		0u	/* data = the new bytes */
+#define HVB_ENC_OPS		1u	/* data = op stream against the old bytes */
+/* region compressions */
+#define HVB_COMP_NONE		0u
+#define HVB_COMP_ZSTD		1u	/* zstd frame of the encoded data */
+#define HVB_COMP_ZSTD_PREFIX	2u	/* zstd frame of the new bytes, old bytes
+					   as reference prefix (literal only) */
+
+/* op stream (HVB_ENC_OPS): uvarint v = (n << 2) | kind */
+#define HVB_OP_COPY		0u	/* n old bytes unchanged */
+#define HVB_OP_ADD		1u	/* n bytes: new = old + data (mod 256) */
+#define HVB_OP_LIT		2u	/* n bytes: new = data, old not advanced */
+#define HVB_OP_SEEK		3u	/* old position += zigzag(n) */
+
+enum hvb_apply_error {
+	HVB_OK = 0,
+	HVB_E_ARG,		/* NULL pointer or bad argument */
+	HVB_E_TRUNCATED,	/* payload shorter than it says */
+	HVB_E_MAGIC,		/* bad magic */
+	HVB_E_VERSION,		/* unknown version */
+	HVB_E_PAYLOAD_HASH,	/* payload hash mismatch */
+	HVB_E_FORMAT,		/* a table, offset or length out of bounds */
+	HVB_E_NO_VARIANT,	/* variant not in the payload */
+	HVB_E_ROOM,		/* image room smaller than the work area */
+	HVB_E_SCRATCH,		/* scratch smaller than a region needs */
+	HVB_E_DELTA_BOUNDS,	/* a region or delta op out of bounds */
+	HVB_E_DELTA_CORRUPT,	/* malformed op stream */
+	HVB_E_ENCODING,		/* unknown encoding */
+	HVB_E_COMPRESSION,	/* compression not supported by this build */
+	HVB_E_DECOMPRESS,	/* compressed data does not decode */
+	HVB_E_IMAGE_HASH,	/* result does not match the variant's hash */
+	HVB_E_COUNT
+};
+
+/* Validated header information. */
+struct hvb_payload_info {
+	uint32_t version;
+	uint32_t nvariants;
+	uint32_t base_index;
+	uint32_t max_scratch;	/* scratch bytes the worst region needs */
+	uint64_t payload_size;
+	uint64_t payload_hash;
+	uint64_t work_vaddr;	/* image_base_ptr corresponds to this */
+	uint64_t work_size;	/* bytes of image room needed */
+};
+
+/* One variant's table entry. */
+struct hvb_variant_info {
+	char name[16];
+	uint64_t image_hash;
+	uint64_t vaddr, filesz, memsz;	/* loaded extent */
+	uint64_t pvh_entry;	/* physical PVH entry, 0 if none */
+	uint64_t xen_entry;	/* Xen PV entry (virtual), 0 if none */
+	uint64_t elf_entry;	/* e_entry of the variant's ELF */
+	uint32_t regions;
+	uint32_t delta_bytes;	/* data bytes of its regions */
+};
+
+struct hvb_apply_result {
+	uint32_t variant_index;
+	struct hvb_variant_info v;
+	uint64_t computed_hash;	/* hash of the image after applying */
+	uint32_t regions_applied;
+	uint32_t bytes_written;	/* new bytes written by regions */
+};
+
+/* Check everything checkable without touching an image: size, magic,
+ * version, payload hash, every table, offset and length. */
+int hvb_payload_open(const void *payload, size_t payload_size,
+		     struct hvb_payload_info *info);
+
+/* Variant by index (after a successful hvb_payload_open). */
+int hvb_payload_variant(const void *payload, size_t payload_size,
+			uint32_t index, struct hvb_variant_info *vi);
+
+/* Find a variant by name; returns HVB_E_NO_VARIANT if absent. */
+int hvb_payload_find(const void *payload, size_t payload_size,
+		     const char *name, uint32_t *index);
+
+/* Validate the payload, then turn the loaded base image at image_base_ptr
+ * (which corresponds to work_vaddr; image_room bytes usable) into the
+ * named variant's image, in place, and check its hash.  scratch must not
+ * overlap the image or the payload. */
+int hvb_apply(const void *payload, size_t payload_size,
+	      const char *variant_name,
+	      void *image_base_ptr, size_t image_room,
+	      void *scratch, size_t scratch_size,
+	      struct hvb_apply_result *out);
+
+const char *hvb_apply_strerror(int err);
+
+#endif /* HVB_APPLY_H */

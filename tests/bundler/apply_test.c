@@ -1,0 +1,245 @@
+/* Unit test of stub/apply.c, built without zstd exactly like the stub:
+ * payloads are written here by hand from bundler/FORMAT.md, then applied
+ * and broken one way at a time.  Prints what failed; exit 1 on failure. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "apply.h"
+#include "hvb_hash.h"
+
+#define WV	0x1000u		/* work_vaddr */
+#define WS	256u		/* work_size */
+#define BFILE	200u		/* base file-backed bytes */
+
+static uint8_t pl[4096], base[WS], exp_img[4][WS];
+static size_t plen;
+static int failures;
+
+static void st32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> 8 * i); }
+static void st64(uint8_t *p, uint64_t v) { st32(p, (uint32_t)v); st32(p + 4, (uint32_t)(v >> 32)); }
+
+struct reg { uint32_t t, ol, nl; uint8_t enc, comp; const uint8_t *d; uint32_t dl; };
+
+static const uint8_t ops[] = {
+	4 << 2 | HVB_OP_COPY,
+	4 << 2 | HVB_OP_ADD, 1, 1, 1, 1,
+	(8 * 2) << 2 | HVB_OP_SEEK,		/* +8 */
+	8 << 2 | HVB_OP_COPY,
+	4 << 2 | HVB_OP_LIT, 'w', 'x', 'y', 'z',
+	0x9f, 0x01,		/* SEEK -20: varint of (39 << 2 | 3) */
+	20 << 2 | HVB_OP_COPY,
+};
+static const struct reg regs[4][2] = {
+	{ { 0 } },
+	{ { 16, 8, 8, 0, 0, (const uint8_t *)"ABCDEFGH", 8 } },
+	{ { 64, 32, 40, 1, 0, ops, sizeof(ops) } },
+	{ { 100, 20, 10, 0, 0, (const uint8_t *)"0123456789", 10 } },
+};
+static const char *names[4] = { "native", "lit", "ops", "shrink" };
+static const uint32_t nregs[4] = { 0, 1, 1, 1 };
+static const uint32_t filesz[4] = { BFILE, BFILE, BFILE, 150 };
+
+static void expected(void)
+{
+	for (int v = 0; v < 4; v++)
+		memcpy(exp_img[v], base, WS);
+	memcpy(exp_img[1] + 16, "ABCDEFGH", 8);
+	{	/* ops, by hand */
+		uint8_t *d = exp_img[2] + 64;
+		const uint8_t *o = base + 64;
+
+		memcpy(d, o, 4);
+		for (int i = 0; i < 4; i++)
+			d[4 + i] = (uint8_t)(o[4 + i] + 1);
+		memcpy(d + 8, o + 16, 8);
+		memcpy(d + 16, "wxyz", 4);
+		memcpy(d + 20, o + 4, 20);
+	}
+	memcpy(exp_img[3] + 100, "0123456789", 10);
+	memset(exp_img[3] + 110, 0, 10);
+	for (int v = 0; v < 4; v++)
+		memset(exp_img[v] + filesz[v], 0, WS - filesz[v]);
+}
+
+/* payload offset of the first op of the ops region */
+static size_t ld_off_ops(void)
+{
+	const uint8_t *re = pl + 136 + 4 * 88 + 32;
+
+	return (size_t)re[20] | (size_t)re[21] << 8;
+}
+
+static void rehash(void)
+{
+	st64(pl + 24, hvb_hash64(pl + 32, plen - 32));
+}
+
+static void build(void)
+{
+	uint32_t voff = 136, roff = voff + 4 * 88, doff = roff + 3 * 32, r = 0;
+
+	memset(pl, 0, sizeof(pl));
+	memcpy(pl, "HVBPAYLD", 8);
+	st32(pl + 8, 1);
+	st32(pl + 12, 128);
+	st32(pl + 32, 4);
+	st32(pl + 36, 0);
+	st32(pl + 40, voff);
+	st32(pl + 44, 88);
+	st32(pl + 48, 32);
+	st32(pl + 52, 1);		/* zero range [BFILE, WS) */
+	st32(pl + 56, 128);
+	st32(pl + 128, BFILE);
+	st32(pl + 132, WS - BFILE);
+	st32(pl + 60, 32);		/* max scratch: the ops region */
+	st64(pl + 64, WV);
+	st64(pl + 72, WS);
+	st64(pl + 80, 0x100000);
+	st64(pl + 88, 0);
+	st64(pl + 96, hvb_hash64(base, BFILE));
+	st64(pl + 104, WV);
+	st64(pl + 112, BFILE);
+	st64(pl + 120, WS);
+	for (int v = 0; v < 4; v++) {
+		uint8_t *e = pl + voff + 88 * v;
+		uint32_t sum = 0;
+
+		strcpy((char *)e, names[v]);
+		st64(e + 16, hvb_hash64(exp_img[v], filesz[v]));
+		st64(e + 24, WV);
+		st64(e + 32, filesz[v]);
+		st64(e + 40, WS);
+		st64(e + 48, v ? 0x100010 + v : 0x100000);
+		st64(e + 64, 0xffffffff80100000ull);
+		st32(e + 72, nregs[v]);
+		st32(e + 76, roff + 32 * r);
+		for (uint32_t k = 0; k < nregs[v]; k++, r++) {
+			const struct reg *g = &regs[v][k];
+			uint8_t *re = pl + roff + 32 * r;
+
+			st32(re, g->t);
+			st32(re + 4, g->ol);
+			st32(re + 8, g->nl);
+			re[12] = g->enc;
+			re[13] = g->comp;
+			st32(re + 16, g->dl);
+			st32(re + 20, doff);
+			st32(re + 24, g->dl);
+			memcpy(pl + doff, g->d, g->dl);
+			doff += g->dl;
+			sum += g->dl;
+		}
+		st32(e + 80, sum);
+	}
+	plen = doff;
+	st64(pl + 16, plen);
+	rehash();
+}
+
+static int run(const char *name, size_t psize, size_t room, size_t scr,
+	       uint8_t *img)
+{
+	static uint8_t scratch[64];
+	struct hvb_apply_result res;
+
+	memcpy(img, base, WS);
+	memset(img + BFILE, 0xee, WS - BFILE);	/* loader left garbage */
+	return hvb_apply(pl, psize, name, img, room, scratch, scr, &res);
+}
+
+#define EXPECT(what, got, want) do { int g_ = (got); if (g_ != (want)) { \
+	printf("FAIL %s: got %d (%s), want %d (%s)\n", what, g_, \
+	       hvb_apply_strerror(g_), want, hvb_apply_strerror(want)); \
+	failures++; } } while (0)
+
+int main(void)
+{
+	uint8_t img[WS];
+	struct hvb_payload_info pi;
+	int i, j;
+
+	for (i = 0; i < (int)BFILE; i++)
+		base[i] = (uint8_t)(i * 7 + 3);
+	expected();
+	build();
+
+	EXPECT("open", hvb_payload_open(pl, plen, &pi), HVB_OK);
+	if (pi.nvariants != 4 || pi.work_size != WS || pi.max_scratch != 32)
+		printf("FAIL open: wrong info\n"), failures++;
+	for (i = 0; i < 4; i++) {
+		EXPECT(names[i], run(names[i], plen, WS, 64, img), HVB_OK);
+		if (memcmp(img, exp_img[i], WS))
+			printf("FAIL %s: wrong image\n", names[i]), failures++;
+	}
+	EXPECT("bigger buffer than payload", run("ops", plen + 100, WS, 64, img), HVB_OK);
+	EXPECT("missing variant", run("xen", plen, WS, 64, img), HVB_E_NO_VARIANT);
+	EXPECT("name prefix", run("op", plen, WS, 64, img), HVB_E_NO_VARIANT);
+	EXPECT("room", run("lit", plen, WS - 1, 64, img), HVB_E_ROOM);
+	EXPECT("scratch", run("ops", plen, WS, 31, img), HVB_E_SCRATCH);
+	EXPECT("truncated header", run("lit", 100, WS, 64, img), HVB_E_TRUNCATED);
+	EXPECT("truncated payload", run("lit", plen - 1, WS, 64, img), HVB_E_TRUNCATED);
+
+	pl[3] ^= 1;
+	EXPECT("magic", run("lit", plen, WS, 64, img), HVB_E_MAGIC);
+	pl[3] ^= 1;
+	st32(pl + 8, 2);
+	EXPECT("version", run("lit", plen, WS, 64, img), HVB_E_VERSION);
+	st32(pl + 8, 1);
+	pl[plen - 1] ^= 0x40;
+	EXPECT("payload hash", run("lit", plen, WS, 64, img), HVB_E_PAYLOAD_HASH);
+	/* a delta byte changed and the payload hash recomputed: only the
+	 * image hash can catch it */
+	rehash();
+	EXPECT("image hash", run("shrink", plen, WS, 64, img), HVB_E_IMAGE_HASH);
+	build();
+
+	/* region fields, each with the payload hash fixed up */
+	{
+		uint8_t *re = pl + 136 + 4 * 88 + 32;	/* the ops region */
+
+		st32(re + 8, 41);			/* new length != ops */
+		rehash();
+		EXPECT("ops short", run("ops", plen, WS, 64, img), HVB_E_DELTA_CORRUPT);
+		build();
+		pl[ld_off_ops()] = 31 << 2 | HVB_OP_COPY;	/* then ADD past old */
+		rehash();
+		EXPECT("ops bounds", run("ops", plen, WS, 64, img), HVB_E_DELTA_BOUNDS);
+		build();
+		re[13 - 32] = HVB_COMP_ZSTD;		/* the lit region */
+		rehash();
+		EXPECT("zstd in stub build", run("lit", plen, WS, 64, img),
+		       HVB_E_COMPRESSION);
+		build();
+		re[12] = 7;
+		rehash();
+		EXPECT("encoding", run("ops", plen, WS, 64, img), HVB_E_ENCODING);
+		build();
+		st32(re, WS - 8);			/* past the work area */
+		rehash();
+		EXPECT("region bounds", run("ops", plen, WS, 64, img),
+		       HVB_E_DELTA_BOUNDS);
+		build();
+		st32(re + 20, (uint32_t)plen);		/* data past payload */
+		rehash();
+		EXPECT("data bounds", run("ops", plen, WS, 64, img), HVB_E_FORMAT);
+		build();
+	}
+	st32(pl + 32, 0);
+	rehash();
+	EXPECT("no variants", run("lit", plen, WS, 64, img), HVB_E_FORMAT);
+	build();
+	memcpy(pl + 136 + 88, "native", 7);		/* duplicate name */
+	rehash();
+	EXPECT("duplicate name", run("ops", plen, WS, 64, img), HVB_E_FORMAT);
+	build();
+
+	for (i = 0; i < HVB_E_COUNT; i++)
+		for (j = 0; j < i; j++)
+			if (!strcmp(hvb_apply_strerror(i), hvb_apply_strerror(j)))
+				printf("FAIL strerror %d == %d\n", i, j), failures++;
+	if (failures)
+		printf("%d failures\n", failures);
+	else
+		printf("apply_test: all passed\n");
+	return failures ? 1 : 0;
+}

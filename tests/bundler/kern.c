@@ -1,0 +1,42 @@
+/* A toy "kernel" for the bundler tests: freestanding, one op whose body
+ * depends on the hypervisor (HV_XEN / HV_KVM / native), linked with
+ * kern.ld so that every function and object has the same address in
+ * every variant (the shared layout). */
+#if defined(HV_XEN)
+static inline void irq_disable(void) { __asm__ volatile("movb $1, upcall_mask(%%rip)" ::: "memory"); }
+const char hv_name[16] = "xen";
+#elif defined(HV_KVM)
+static inline void irq_disable(void) { __asm__ volatile("cli; nop; nop" ::: "memory"); }
+const char hv_name[16] = "kvm";
+#else
+static inline void irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+const char hv_name[16] = "native";
+#endif
+
+unsigned char upcall_mask;
+unsigned long ticks;
+unsigned long table[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+
+void tick(void)
+{
+	irq_disable();
+	ticks++;
+}
+
+unsigned long sum(void)
+{
+	unsigned long s = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		s += table[i] * (unsigned long)(i + 1);
+	return s;
+}
+
+void kmain(void)
+{
+	for (;;) {
+		tick();
+		table[ticks & 7] = sum();
+	}
+}
