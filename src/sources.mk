@@ -15,8 +15,13 @@ src-$(CONFIG_BENCH) += src/kernel/bench.c
 
 # The KVM backend is native plus kvmclock and PV EOI, so it links native's.
 native-y := src/hv/native/setup.c src/hv/native/lapic.c src/hv/native/traps.c
+kvm-y := src/hv/kvm/setup.c
+# Xen PV: its own entry and glue; only images with Xen in them carry Xen's
+# notes, so Xen refuses the others.
+xen-y := src/boot/xen_pv.S src/boot/xen_pv.c src/hv/xen/setup.c
 src-$(CONFIG_HV_NATIVE) += $(native-y)
-src-$(CONFIG_HV_KVM) += $(native-y) src/hv/kvm/setup.c
-# Xen PV: its own entry and glue; only the xen image carries Xen's notes,
-# so Xen refuses the others.
-src-$(CONFIG_HV_XEN) += src/boot/xen_pv.S src/boot/xen_pv.c src/hv/xen/setup.c
+src-$(CONFIG_HV_KVM) += $(native-y) $(kvm-y)
+src-$(CONFIG_HV_XEN) += $(xen-y)
+# The runtime strategy: every backend, the ops table and the patcher.
+src-$(CONFIG_STRATEGY_PVOPS) += $(native-y) $(kvm-y) $(xen-y) \
+	src/hv/pv/pv_native.c src/hv/pv/pv_kvm.c src/hv/pv/pv_xen.c src/hv/pv/pv_patch.c

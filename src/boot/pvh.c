@@ -1,6 +1,7 @@
 /* pvh.c: turn the PVH start_info into a boot_info and start the kernel. */
 #include "defs.h"
 #include "paging.h"
+#include "hv.h"
 #include <xen/arch-x86/hvm/start_info.h>
 
 static struct boot_info pvh_boot;
@@ -42,5 +43,6 @@ noreturn void pvh_main(u32 start_info_pa)
 			}
 		}
 	}
+	hv_early_init(bi);
 	kmain(bi);
 }

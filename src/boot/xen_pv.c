@@ -5,6 +5,7 @@
  * the top of that padding, before the common kernel starts. */
 #include "defs.h"
 #include "hv.h"
+#include "xen/xen.h"
 #include "paging.h"
 
 static struct boot_info xen_boot;
@@ -77,6 +78,7 @@ noreturn void xen_pv_main(start_info_t *si)
 	xen_pv_started = true;
 	for (size_t i = 0; i < BOOT_CMDLINE_MAX - 1 && si->cmd_line[i]; i++)
 		bi->cmdline[i] = (char)si->cmd_line[i];
+	hv_early_init(bi);
 
 	u64 root = V2P(si->pt_base);
 	bi->pt_root = root;

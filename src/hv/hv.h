@@ -7,6 +7,11 @@
 #include "types.h"
 #include "x86.h"
 
+#if defined(CONFIG_STRATEGY_PVOPS)
+/* All backends in; every hv_*() site patched at boot. */
+#include "pv/pv.h"
+#else /* CONFIG_STRATEGY_DIRECT: one backend, its bodies inlined */
+
 #if defined(CONFIG_HV_NATIVE)
 #include "native/native.h"
 #define HV(op) native_##op
@@ -22,12 +27,12 @@
 
 struct boot_info;
 
-/* irq: flags are opaque; ask hv_irq_flags_disabled() what they mean. */
+/* irq: flags are an RFLAGS image on every backend (IF set: enabled). */
 static inline void hv_irq_disable(void) { HV(irq_disable)(); }
 static inline void hv_irq_enable(void) { HV(irq_enable)(); }
 static inline unsigned long hv_irq_save(void) { return HV(irq_save)(); }
 static inline void hv_irq_restore(unsigned long f) { HV(irq_restore)(f); }
-static inline bool hv_irq_flags_disabled(unsigned long f) { return HV(irq_flags_disabled)(f); }
+static inline bool hv_irq_flags_disabled(unsigned long f) { return !(f & X86_EFLAGS_IF); }
 
 /* cpu */
 static inline void hv_cpuid(u32 leaf, u32 sub, struct cpuid_regs *r) { HV(cpuid)(leaf, sub, r); }
@@ -63,5 +68,11 @@ static inline void hv_setup_irq(void) { HV(setup_irq)(); }
 static inline void hv_handle_irq(unsigned int vector) { HV(handle_irq)(vector); }
 static inline void hv_setup_traps(const u64 *vectors) { HV(setup_traps)(vectors); }
 static inline u64 hv_fault_addr(void) { return HV(fault_addr)(); }
+
+/* Nothing to choose or patch at boot in the direct strategy. */
+static inline void hv_early_init(struct boot_info *bi) { (void)bi; }
+static inline void hv_boot_report(void) { }
+
+#endif /* CONFIG_STRATEGY_PVOPS */
 
 #endif /* HV_H */

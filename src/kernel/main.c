@@ -45,6 +45,7 @@ noreturn void kmain(struct boot_info *bi)
 		variant, strategy, bi->entry, bi->cmdline);
 	platform_detect(bi, &plat);
 	boot_line(bi, &plat);
+	hv_boot_report();
 	if (!plat.known)
 		kprintf("hvbundle: unknown hypervisor signature \"%s\": running as native\n",
 			plat.signature);

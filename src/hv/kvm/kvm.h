@@ -21,7 +21,6 @@ extern struct pvclock_time_info kvm_pvclock;
 #define kvm_irq_enable		native_irq_enable
 #define kvm_irq_save		native_irq_save
 #define kvm_irq_restore		native_irq_restore
-#define kvm_irq_flags_disabled	native_irq_flags_disabled
 #define kvm_cpuid		native_cpuid
 #define kvm_load_root		native_load_root
 #define kvm_halt		native_halt

@@ -26,10 +26,4 @@ static inline void native_irq_restore(unsigned long f)
 	__asm__ __volatile__("pushq %0; popfq" : : "g"(f) : "memory", "cc");
 }
 
-/* Flags are an RFLAGS image: IF set means enabled. */
-static inline bool native_irq_flags_disabled(unsigned long f)
-{
-	return !(f & X86_EFLAGS_IF);
-}
-
 #endif /* HV_NATIVE_IRQ_H */

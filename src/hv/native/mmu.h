@@ -21,9 +21,10 @@ static inline void native_flush_all(void)
 	write_cr3(read_cr3());
 }
 
+/* pa is page-aligned: callers pass frames. */
 static inline u64 native_make_pte(u64 pa, u64 flags)
 {
-	return (pa & PTE_ADDR_MASK) | flags;
+	return pa | flags;
 }
 
 static inline u64 native_pte_phys(u64 pte)

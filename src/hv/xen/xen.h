@@ -33,7 +33,8 @@ static inline void xen_force_callback(void)
 	(void)HYPERVISOR_xen_version(0, NULL);
 }
 
-/* irq: flags are the upcall mask itself (1: events masked). */
+/* irq: flags are an RFLAGS image, as on hardware: IF set means events are
+ * unmasked, so one test of the flags serves every backend. */
 static inline void xen_irq_disable(void)
 {
 	xen_vcpu->evtchn_upcall_mask = 1;
@@ -50,20 +51,17 @@ static inline void xen_irq_enable(void)
 
 static inline unsigned long xen_irq_save(void)
 {
-	return xen_vcpu->evtchn_upcall_mask;
+	return xen_vcpu->evtchn_upcall_mask ? 0 : X86_EFLAGS_IF;
 }
 
 static inline void xen_irq_restore(unsigned long f)
 {
-	xen_vcpu->evtchn_upcall_mask = (u8)f;
-	barrier();
-	if (!f && unlikely(xen_vcpu->evtchn_upcall_pending))
-		xen_force_callback();
-}
+	bool masked = !(f & X86_EFLAGS_IF);
 
-static inline bool xen_irq_flags_disabled(unsigned long f)
-{
-	return f != 0;
+	xen_vcpu->evtchn_upcall_mask = masked;
+	barrier();
+	if (!masked && unlikely(xen_vcpu->evtchn_upcall_pending))
+		xen_force_callback();
 }
 
 /* cpu: the forced-emulation prefix makes Xen answer with the guest's view. */

@@ -1,0 +1,164 @@
+/* pv/pv.h: the runtime strategy (the Linux way).  Every hv_*() call site
+ * is an indirect call through pv_op_table, recorded in .pv_sites (address,
+ * length, op, the registers the site lets the callee clobber).  At boot
+ * pv_early_init() picks a backend, fills the table, and rewrites each
+ * site into a direct call, the inline instructions, or nops.
+ *
+ * Conventions, per op:
+ *  - callee-save (irq_disable, irq_enable, irq_save, irq_restore): the
+ *    callee preserves every register but rax (Linux's PV_CALLEE_SAVE), so
+ *    these hot sites cost the caller nothing in spills.  Argument in rdi,
+ *    result in rax.  Backends reach them through a saving thunk.
+ *  - C ABI (all others): arguments in rdi, rsi, rdx, result in rax; the
+ *    callee may clobber every caller-saved register. */
+#ifndef HV_PV_H
+#define HV_PV_H
+
+#include "types.h"
+#include "x86.h"
+
+struct boot_info;
+
+#define PV_OPS(X)							\
+	X(irq_disable) X(irq_enable) X(irq_save) X(irq_restore)		\
+	X(cpuid) X(load_root) X(halt) X(shutdown)			\
+	X(set_pte) X(flush_one) X(flush_all) X(make_pte) X(pte_phys)	\
+	X(pt_alloc) X(clock_ns) X(timer_set) X(console_write)		\
+	X(lock_wait) X(lock_kick) X(fault_addr)
+
+#define PV_ENUM(op) PV_##op,
+enum pv_op { PV_OPS(PV_ENUM) PV_NR_OPS };
+#undef PV_ENUM
+
+/* What a site lets the callee clobber. */
+#define PV_CLOBBER_RAX	1		/* callee-save ops */
+#define PV_CLOBBER_ABI	3		/* rax and every other caller-saved register */
+
+struct pv_site {
+	u64 addr;
+	u8 op, len, clobbers, pad[5];
+};
+
+extern void *pv_op_table[PV_NR_OPS];
+
+#define PV_SITE								\
+	"771:\n\tcall *pv_op_table+%c[pv_off](%%rip)\n772:\n"		\
+	"\t.pushsection .pv_sites, \"a\"\n\t.balign 8\n"		\
+	"\t.quad 771b\n\t.byte %c[pv_id], 772b-771b, %c[pv_clob], 0, 0, 0, 0, 0\n" \
+	"\t.popsection\n"
+#define PV_ARGS(op, clob) \
+	[pv_off] "i"(PV_##op * 8), [pv_id] "i"(PV_##op), [pv_clob] "i"(clob)
+#define PV_ABI_CLOBBERS "rcx", "r8", "r9", "r10", "r11", "memory", "cc"
+
+#define PVOP_CALL0(op) ({						\
+	unsigned long _r, _d, _s, _x;					\
+	__asm__ __volatile__(PV_SITE					\
+			     : "=a"(_r), "=D"(_d), "=S"(_s), "=d"(_x)	\
+			     : PV_ARGS(op, PV_CLOBBER_ABI)		\
+			     : PV_ABI_CLOBBERS);			\
+	_r;								\
+})
+#define PVOP_CALL1(op, a1) ({						\
+	unsigned long _r, _d = (unsigned long)(a1), _s, _x;		\
+	__asm__ __volatile__(PV_SITE					\
+			     : "=a"(_r), "+D"(_d), "=S"(_s), "=d"(_x)	\
+			     : PV_ARGS(op, PV_CLOBBER_ABI)		\
+			     : PV_ABI_CLOBBERS);			\
+	_r;								\
+})
+#define PVOP_CALL2(op, a1, a2) ({					\
+	unsigned long _r, _d = (unsigned long)(a1), _s = (unsigned long)(a2), _x; \
+	__asm__ __volatile__(PV_SITE					\
+			     : "=a"(_r), "+D"(_d), "+S"(_s), "=d"(_x)	\
+			     : PV_ARGS(op, PV_CLOBBER_ABI)		\
+			     : PV_ABI_CLOBBERS);			\
+	_r;								\
+})
+#define PVOP_CALL3(op, a1, a2, a3) ({					\
+	unsigned long _r, _d = (unsigned long)(a1), _s = (unsigned long)(a2); \
+	unsigned long _x = (unsigned long)(a3);				\
+	__asm__ __volatile__(PV_SITE					\
+			     : "=a"(_r), "+D"(_d), "+S"(_s), "+d"(_x)	\
+			     : PV_ARGS(op, PV_CLOBBER_ABI)		\
+			     : PV_ABI_CLOBBERS);			\
+	_r;								\
+})
+
+/* irq: callee-save sites. */
+static inline void hv_irq_disable(void)
+{
+	__asm__ __volatile__(PV_SITE : : PV_ARGS(irq_disable, PV_CLOBBER_RAX)
+			     : "rax", "memory", "cc");
+}
+
+static inline void hv_irq_enable(void)
+{
+	__asm__ __volatile__(PV_SITE : : PV_ARGS(irq_enable, PV_CLOBBER_RAX)
+			     : "rax", "memory", "cc");
+}
+
+static inline unsigned long hv_irq_save(void)
+{
+	unsigned long f;
+
+	__asm__ __volatile__(PV_SITE : "=a"(f) : PV_ARGS(irq_save, PV_CLOBBER_RAX)
+			     : "memory", "cc");
+	return f;
+}
+
+static inline void hv_irq_restore(unsigned long f)
+{
+	__asm__ __volatile__(PV_SITE : : "D"(f), PV_ARGS(irq_restore, PV_CLOBBER_RAX)
+			     : "rax", "memory", "cc");
+}
+
+static inline bool hv_irq_flags_disabled(unsigned long f) { return !(f & X86_EFLAGS_IF); }
+
+/* cpu */
+static inline void hv_cpuid(u32 leaf, u32 sub, struct cpuid_regs *r) { PVOP_CALL3(cpuid, leaf, sub, r); }
+static inline void hv_load_root(u64 root_pa) { PVOP_CALL1(load_root, root_pa); }
+static inline void hv_halt(void) { PVOP_CALL0(halt); }
+static inline noreturn void hv_shutdown(int status)
+{
+	PVOP_CALL1(shutdown, (unsigned long)status);
+	__builtin_unreachable();
+}
+
+/* mmu */
+static inline void hv_set_pte(u64 *ptep, u64 val) { PVOP_CALL2(set_pte, ptep, val); }
+static inline void hv_flush_one(unsigned long va) { PVOP_CALL1(flush_one, va); }
+static inline void hv_flush_all(void) { PVOP_CALL0(flush_all); }
+static inline u64 hv_make_pte(u64 pa, u64 flags) { return PVOP_CALL2(make_pte, pa, flags); }
+static inline u64 hv_pte_phys(u64 pte) { return PVOP_CALL1(pte_phys, pte); }
+static inline void hv_pt_alloc(u64 pa, int level) { PVOP_CALL2(pt_alloc, pa, (unsigned long)level); }
+
+/* time, console, lock slow path */
+static inline u64 hv_clock_ns(void) { return PVOP_CALL0(clock_ns); }
+static inline void hv_timer_set(u64 deadline_ns) { PVOP_CALL1(timer_set, deadline_ns); }
+static inline void hv_console_write(const char *s, size_t n) { PVOP_CALL2(console_write, s, n); }
+static inline void hv_lock_wait(volatile u32 *p, u32 val) { PVOP_CALL2(lock_wait, p, val); }
+static inline void hv_lock_kick(volatile u32 *p) { PVOP_CALL1(lock_kick, p); }
+static inline u64 hv_fault_addr(void) { return PVOP_CALL0(fault_addr); }
+
+/* Boot glue goes through the chosen backend's table, unpatched: cold. */
+struct pv_backend;
+extern const struct pv_backend *pv_backend;
+const char *pv_backend_name(void);
+const char *pv_clock_name(void);
+const char *pv_setup(struct boot_info *bi);
+void pv_setup_irq(void);
+void pv_handle_irq(unsigned int vector);
+void pv_setup_traps(const u64 *vectors);
+void pv_early_init(struct boot_info *bi);
+void pv_report(void);
+
+#define hv_backend_name pv_backend_name()
+#define hv_clock_name pv_clock_name()
+static inline const char *hv_setup(struct boot_info *bi) { return pv_setup(bi); }
+static inline void hv_setup_irq(void) { pv_setup_irq(); }
+static inline void hv_handle_irq(unsigned int vector) { pv_handle_irq(vector); }
+static inline void hv_setup_traps(const u64 *vectors) { pv_setup_traps(vectors); }
+static inline void hv_early_init(struct boot_info *bi) { pv_early_init(bi); }
+static inline void hv_boot_report(void) { pv_report(); }
+
+#endif /* HV_PV_H */
