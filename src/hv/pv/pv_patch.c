@@ -18,6 +18,11 @@ static struct {
 	char override[16];
 } st;
 
+/* A direct call fills a 6-byte site as "cs call rel32": one instruction
+ * (the prefix is ignored in 64-bit mode), so a patched call site never
+ * executes more instructions than the indirect call it replaces. */
+#define CALL_LEN 6
+
 /* Long NOPs, one instruction each for 1..8 bytes. */
 static const u8 nop_seq[9][8] = {
 	{ 0 },
@@ -60,12 +65,15 @@ static int decide(const struct pv_site *s, const struct pv_impl *im)
 		return PV_KIND_NOP;
 	if (im->kind == PV_KIND_INLINE && im->len <= s->len && !(im->clobbers & ~s->clobbers))
 		return PV_KIND_INLINE;
+	if (s->len < CALL_LEN)
+		panic("pvops site %016lx is %u bytes, too short for a call", s->addr, s->len);
 	return PV_KIND_CALL;
 }
 
+
 static i64 rel_call(const struct pv_site *s, const struct pv_impl *im)
 {
-	return (i64)((u64)im->fn - (s->addr + 5));
+	return (i64)((u64)im->fn - (s->addr + CALL_LEN));
 }
 
 static void patch(const struct pv_site *s, const struct pv_impl *im, int kind)
@@ -79,9 +87,10 @@ static void patch(const struct pv_site *s, const struct pv_impl *im, int kind)
 		fill_nops(p + im->len, s->len - im->len);
 	} else {
 		i32 rel = (i32)rel_call(s, im);
-		p[0] = 0xe8;
-		memcpy(p + 1, &rel, 4);
-		fill_nops(p + 5, s->len - 5);
+		p[0] = 0x2e;
+		p[1] = 0xe8;
+		memcpy(p + 2, &rel, 4);
+		fill_nops(p + CALL_LEN, s->len - CALL_LEN);
 	}
 	st.bytes += s->len;
 }
@@ -109,8 +118,9 @@ static const char *check(const struct pv_site *s, const struct pv_impl *im, int 
 		return !memcmp(p, im->insn, im->len) && is_nops(p + im->len, s->len - im->len)
 			       ? NULL : "not the inline instructions";
 	i32 rel;
-	memcpy(&rel, p + 1, 4);
-	return p[0] == 0xe8 && rel == (i32)rel_call(s, im) && is_nops(p + 5, s->len - 5)
+	memcpy(&rel, p + 2, 4);
+	return p[0] == 0x2e && p[1] == 0xe8 && rel == (i32)rel_call(s, im) &&
+			       is_nops(p + CALL_LEN, s->len - CALL_LEN)
 		       ? NULL : "not a direct call to the backend's body";
 }
 
