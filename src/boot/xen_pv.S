@@ -5,6 +5,7 @@
  * hardware-style frame; we pop them and join the common trap path. */
 #include "paging.h"
 #include "trap.h"
+#include "asm_repeat.h"
 #include <xen/elfnote.h>
 
 .macro xen_note_begin type
@@ -63,14 +64,7 @@ xen_trap_\n:
 	popq %r11
 	jmp *(trap_vectors + 8 * \n)
 .endm
-	.altmacro
-.macro xen_traps from, to
-	xen_trap %from
-	.if \to-\from
-	xen_traps %(from+1), \to
-	.endif
-.endm
-	xen_traps 0, 31
+	for_each_n xen_trap, 0, 31
 
 /* Event upcall: no error code; it runs as pseudo-vector VEC_XEN_UPCALL. */
 	.globl xen_hypervisor_callback
@@ -90,17 +84,11 @@ xen_failsafe_callback:
 .macro xen_trap_addr n
 	.quad xen_trap_\n
 .endm
-.macro xen_trap_addrs from, to
-	xen_trap_addr %from
-	.if \to-\from
-	xen_trap_addrs %(from+1), \to
-	.endif
-.endm
 	.section .rodata
 	.p2align 3
 	.globl xen_trap_stubs
 xen_trap_stubs:
-	xen_trap_addrs 0, 31
+	for_each_n xen_trap_addr, 0, 31
 
 /* Filled by Xen at load; outside the hashed bytes and outside bss. */
 	.section .hypercall_page, "aw", @nobits

@@ -3,6 +3,7 @@
  * the registers and calls trap_dispatch(frame).  The return is the
  * backend's (HV_IRET): iretq, or Xen's iret hypercall for a PV kernel. */
 #include "hv_asm.h"
+#include "asm_repeat.h"
 
 	.section .text.trap_entry, "ax"
 	.p2align 4
@@ -59,35 +60,22 @@ vec_\n:
 	jmp trap_common
 .endm
 
-	.altmacro
-.macro vectors from, to
-	vector %from
-	.if \to-\from
-	vectors %(from+1), \to
-	.endif
-.endm
-	vectors 0, 63
-	vectors 64, 127
-	vectors 128, 191
-	vectors 192, 255
+	for_each_n vector, 0, 63
+	for_each_n vector, 64, 127
+	for_each_n vector, 128, 191
+	for_each_n vector, 192, 255
 
 .macro vecaddr n
 	.quad vec_\n
-.endm
-.macro vecaddrs from, to
-	vecaddr %from
-	.if \to-\from
-	vecaddrs %(from+1), \to
-	.endif
 .endm
 	.section .rodata
 	.p2align 3
 	.globl trap_vectors
 trap_vectors:
-	vecaddrs 0, 63
-	vecaddrs 64, 127
-	vecaddrs 128, 191
-	vecaddrs 192, 255
+	for_each_n vecaddr, 0, 63
+	for_each_n vecaddr, 64, 127
+	for_each_n vecaddr, 128, 191
+	for_each_n vecaddr, 192, 255
 
 /* int probe_read64(const void *addr, u64 *out): 0, or -14 if the read
  * faulted (the page-fault handler resumes at the fixup). */
