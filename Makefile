@@ -27,7 +27,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --gc-sections
 	--no-warn-rwx-segments
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel layout-link allvariants check test demo report clean help menuconfig \
+.PHONY: all kernel layout-link allvariants bundle check test demo report clean help menuconfig \
 	olddefconfig savedefconfig syncconfig FORCE
 
 # Configuration (kconfig-frontends) --------------------------------------
@@ -60,7 +60,7 @@ $(AUTOCONF) $(AUTOHEADER): $(KCONFIG_CONFIG) Kconfig
 	@cd $(O) && $(KCONF_ENV) kconfig-conf -s --silentoldconfig $(SRC)/Kconfig
 	@touch $(AUTOCONF) $(AUTOHEADER)
 
-ifneq ($(filter %config clean help check test demo report allvariants,$(MAKECMDGOALS)),)
+ifneq ($(filter %config clean help check test demo report allvariants bundle,$(MAKECMDGOALS)),)
 else
 -include $(AUTOCONF)
 endif
@@ -117,7 +117,28 @@ allvariants:
 		fi; \
 	done
 	@tools/layout check --out build/layout $(LAYOUT_ARGS)
+	@$(MAKE) --no-print-directory bundle
 	@ls -l build/images
+
+# The bundle: the host bundler, the boot stub, then one image carrying the
+# native variant whole and only what differs for the others.  pack rebuilds
+# every input from its output before it keeps it; verify checks again.
+BUNDLE_BASE := native
+BUNDLE_VARIANTS := $(filter-out $(BUNDLE_BASE),$(SHARED_VARIANTS))
+bundle:
+	@$(MAKE) --no-print-directory -s -C bundler O=$(CURDIR)/build/host
+	@$(MAKE) --no-print-directory -s -C stub O=$(CURDIR)/build/stub
+	@t0=$$(date +%s%N); \
+	build/host/bundler pack -o build/images/bundle.elf \
+		--base $(BUNDLE_BASE)=build/images/$(BUNDLE_BASE).elf \
+		$(foreach v,$(BUNDLE_VARIANTS),--variant $(v)=build/images/$(v).elf) \
+		--stub build/stub/stub.elf 2> build/host/bundle.log \
+		|| { cat build/host/bundle.log >&2; exit 1; }; \
+	ms=$$(( ($$(date +%s%N) - t0) / 1000000 )); \
+	tail -n 1 build/host/bundle.log; \
+	echo "hvbundle: bundling took $$ms ms (limit 5000)"; \
+	if [ $$ms -ge 5000 ]; then echo "hvbundle: WARNING: bundling took 5 s or more" >&2; fi
+	@build/host/bundler verify build/images/bundle.elf 2>&1 | tail -n 1
 
 # Tests, demo, report ------------------------------------------------------
 check test:
@@ -125,6 +146,9 @@ check test:
 
 demo:
 	@tools/demo
+
+report:
+	@tools/report
 
 clean:
 	rm -rf build
@@ -136,8 +160,10 @@ help:
 	@echo "  olddefconfig      update $(O)/.config, new options at their defaults"
 	@echo "  savedefconfig     write the minimal $(O)/defconfig"
 	@echo "  all (default)     build $(O)/kernel.elf from $(O)/.config"
-	@echo "  allvariants       build every defconfig into build/images/<name>.elf"
+	@echo "  allvariants       build every defconfig into build/images/<name>.elf, then bundle"
+	@echo "  bundle            build/images/bundle.elf from native, xen, kvm (bundler + stub)"
 	@echo "  check             install what is missing, build, run every test"
 	@echo "  demo              install, build, boot on each platform, print the table"
+	@echo "  report            build/report/report.md and sizes.json: the size table"
 	@echo "  clean             remove build/"
 	@echo "Variables: O=<dir> (default build)"

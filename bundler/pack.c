@@ -15,6 +15,7 @@
 #define ZSTD_DECODER_COST	222626u
 
 #define XEN_ELFNOTE_ENTRY		1
+#define XEN_ELFNOTE_HYPERCALL_PAGE	2
 #define XEN_ELFNOTE_PHYS32_ENTRY	18
 #define PAGE	4096u
 
@@ -462,6 +463,7 @@ int cmd_pack(int argc, char **argv)
 	size_t njobs = 0;
 	uint64_t wend, tot_raw = 0, tot_zstd = 0, tot_pref = 0, tot_delta = 0;
 	uint64_t pvh_addr, xen_addr, par_addr, size, pvh_phys, pv, ppa, send = 0;
+	uint64_t hcpage = 0;
 	size_t nv = 1, i, k, nseg = 0;
 	int mode = C_AUTO, rc = 1, stub_open = 0, zstd;
 	char h1[32], h2[32], h3[32], h4[32], h5[32];
@@ -704,6 +706,20 @@ int cmd_pack(int argc, char **argv)
 	}
 	xblob_build(&pc, ld64(payload.p + HVB_PAYLOAD_HASH_OFF), &xblob);
 
+	/* Xen fills the hypercall page at load, inside the work area; the
+	 * stub saves it before applying and puts it back after.  The page
+	 * the bundle's notes name: the base's, else the first variant's. */
+	for (k = 0; k < pc.nv; k++)
+		if (img_note_entry(&pc.v[k].im, XEN_ELFNOTE_HYPERCALL_PAGE, &hcpage))
+			break;
+	if (k == pc.nv)
+		hcpage = 0;
+	if (hcpage & (PAGE - 1)) {
+		ferr(pc.v[k].im.path, "Xen hypercall page 0x%llx is not "
+		     "page-aligned", (unsigned long long)hcpage);
+		goto out;
+	}
+
 	pv = (send + PAGE - 1) & ~(uint64_t)(PAGE - 1);
 	{
 		const struct seg *ls = &stub.loads[stub.nloads - 1];
@@ -765,7 +781,7 @@ int cmd_pack(int argc, char **argv)
 				memcpy(p, "HVBSTUB1", 8);
 				st64(p + 8, ppa);
 				st64(p + 16, payload.len);
-				st64(p + 24, 0);
+				st64(p + 24, hcpage);
 				par_addr = 0;
 			}
 		}

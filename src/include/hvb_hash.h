@@ -7,6 +7,11 @@
 
 #define XXH_INLINE_ALL
 #define XXH_NO_INLINE_HINTS 1
+/* Direct (packed) loads: freestanding builds have no builtin memcpy, and
+ * xxhash would call memcpy for every 8 bytes.  Same hash values. */
+#ifndef XXH_FORCE_MEMORY_ACCESS
+#define XXH_FORCE_MEMORY_ACCESS 1
+#endif
 #include <xxhash.h>
 
 static inline unsigned long long hvb_hash64(const void *p, unsigned long len)

@@ -1,0 +1,496 @@
+/* stub.c: the boot stub of an hvbundle bundle.  It finds out where it
+ * runs (entry path, CPUID signature, hvb.variant= on the command line),
+ * applies that variant's delta in place to the loaded base image with
+ * hvb_apply (which checks the result's hash), says what it did in one
+ * @hvb line, and enters the variant exactly as a directly booted one is
+ * entered.  Any failure ends with a message, a stub_error line and done
+ * status 5; no kernel is entered from an image that failed its check.
+ * The contract with the bundler: stub/FORMAT-NOTES, bundler/FORMAT.md. */
+#include "types.h"
+#include "apply.h"
+#include "x86.h"
+#include "../src/hv/xen/hypercall.h"
+#include <xen/arch-x86/hvm/start_info.h>
+
+#define VBASE		0xffffffff80000000ull
+#define P2V(pa)		((void *)(uintptr_t)((u64)(pa) + VBASE))
+#define MAPPED_PHYS	0x40000000ull	/* the PVH page tables map 1 GiB */
+#define SCRATCH_SIZE	(64u * 1024)
+#define DEBUG_EXIT_PORT	0xf4
+#define COM1		0x3f8
+#define STATUS_STUB	5
+#define PAGE		4096u
+
+/* Filled by `bundler pack`; zero means the bundler never ran. */
+struct stub_params {
+	char magic[8];			/* "HVBSTUB1" */
+	u64 payload_paddr;
+	u64 payload_size;
+	u64 xen_hypercall_page;		/* virtual, 0 if none */
+};
+__attribute__((section(".data.hvb_stub_params"), used, aligned(8)))
+struct stub_params hvb_stub_params;
+
+/* Our own copy of Xen's hypercall page: the original lies in the work
+ * area, which hvb_apply rewrites.  hypercall.h calls through this. */
+__attribute__((section(".bss.pagealigned"), aligned(4096)))
+char hypercall_page[4096];
+static u8 scratch[SCRATCH_SIZE] __aligned(16);
+
+extern char __stub_start[], __stub_end[];
+noreturn void stub_enter_pvh(u32 entry, u32 start_info);
+noreturn void stub_enter_xen(u64 entry, start_info_t *si);
+
+static bool on_xen;
+
+/* --- freestanding library (apply.c and xxhash need these) --- */
+/* rep movsq/stosq for the bulk: under icount every iteration of a rep
+ * counts as one instruction, so eight bytes a step is the honest cost */
+void *memcpy(void *d, const void *s, size_t n)
+{
+	void *r = d;
+	size_t q = n >> 3;
+
+	n &= 7;
+	__asm__ volatile("rep movsq; movq %3, %%rcx; rep movsb"
+			 : "+D"(d), "+S"(s), "+c"(q) : "r"(n) : "memory");
+	return r;
+}
+
+void *memset(void *d, int c, size_t n)
+{
+	void *r = d;
+	size_t q = n >> 3;
+	u64 v = (u8)c * 0x0101010101010101ull;
+
+	n &= 7;
+	__asm__ volatile("rep stosq; movq %3, %%rcx; rep stosb"
+			 : "+D"(d), "+c"(q) : "a"(v), "r"(n) : "memory");
+	return r;
+}
+
+void *memmove(void *d, const void *s, size_t n)
+{
+	u8 *dp = d;
+	const u8 *sp = s;
+
+	if (dp <= sp || dp >= sp + n)
+		return memcpy(d, s, n);
+	while (n--)
+		dp[n] = sp[n];
+	return d;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const u8 *x = a, *y = b;
+
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x - *y;
+	return 0;
+}
+
+static inline void cpuid(u32 leaf, u32 r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(0));
+}
+
+/* --- console: one line at a time, COM1 (polled) or Xen's console_io --- */
+static char line[320];
+static size_t llen;
+
+static void flush(void)
+{
+	if (on_xen) {
+		(void)HYPERVISOR_console_io(CONSOLEIO_write, llen, line);
+	} else {
+		for (size_t i = 0; i < llen; i++) {
+			for (u32 spin = 0; spin < 100000 && !(inb(COM1 + 5) & 0x20); spin++)
+				;
+			outb(COM1, (u8)line[i]);
+		}
+	}
+	llen = 0;
+}
+
+static void putc_(char c)
+{
+	if (llen == sizeof(line))
+		flush();
+	line[llen++] = c;
+	if (c == '\n')
+		flush();
+}
+
+static void puts_(const char *s)
+{
+	while (*s)
+		putc_(*s++);
+}
+
+static void putu(u64 v)
+{
+	char b[20];
+	int n = 0;
+
+	do
+		b[n++] = (char)('0' + v % 10);
+	while (v /= 10);
+	while (n)
+		putc_(b[--n]);
+}
+
+static void puthex(u64 v)
+{
+	puts_("0x");
+	for (int s = 60; s >= 0; s -= 4)
+		putc_("0123456789abcdef"[(v >> s) & 15]);
+}
+
+/* a JSON string's body: printable ASCII as is, the rest escaped */
+static void putjs(const char *s, size_t max)
+{
+	for (size_t i = 0; i < max && s[i]; i++) {
+		u8 c = (u8)s[i];
+
+		if (c == '"' || c == '\\') {
+			putc_('\\');
+			putc_((char)c);
+		} else if (c < 0x20 || c > 0x7e) {
+			puts_("\\u00");
+			putc_("0123456789abcdef"[c >> 4]);
+			putc_("0123456789abcdef"[c & 15]);
+		} else {
+			putc_((char)c);
+		}
+	}
+}
+
+static void kv(const char *key, const char *val, size_t max)
+{
+	puts_(",\"");
+	puts_(key);
+	puts_("\":\"");
+	putjs(val, max);
+	putc_('"');
+}
+
+static void kvu(const char *key, u64 v)
+{
+	puts_(",\"");
+	puts_(key);
+	puts_("\":");
+	putu(v);
+}
+
+/* --- stopping --- */
+static noreturn void stop(int status)
+{
+	if (on_xen) {
+		struct physdev_set_iopl iopl = { .iopl = 1 };
+		struct sched_shutdown sd = { .reason = SHUTDOWN_reboot };
+
+		(void)HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &iopl);
+		outl(DEBUG_EXIT_PORT, (u32)status);
+		for (;;)
+			(void)HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
+	}
+	outl(DEBUG_EXIT_PORT, (u32)status);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+static const char *const ecode[HVB_E_COUNT] = {
+	[HVB_OK] = "ok",
+	[HVB_E_ARG] = "arg",
+	[HVB_E_TRUNCATED] = "truncated",
+	[HVB_E_MAGIC] = "magic",
+	[HVB_E_VERSION] = "version",
+	[HVB_E_PAYLOAD_HASH] = "payload_hash",
+	[HVB_E_FORMAT] = "format",
+	[HVB_E_NO_VARIANT] = "no_variant",
+	[HVB_E_ROOM] = "room",
+	[HVB_E_SCRATCH] = "scratch",
+	[HVB_E_DELTA_BOUNDS] = "delta_bounds",
+	[HVB_E_DELTA_CORRUPT] = "delta_corrupt",
+	[HVB_E_ENCODING] = "encoding",
+	[HVB_E_COMPRESSION] = "compression",
+	[HVB_E_DECOMPRESS] = "decompress",
+	[HVB_E_IMAGE_HASH] = "image_hash",
+};
+
+/* What went wrong, for people and for tools; never returns. */
+static noreturn void fail(const char *code, const char *msg, const char *variant,
+			  const char *what, u64 a, u64 b)
+{
+	puts_("hvbundle stub: FATAL: ");
+	puts_(msg);
+	if (variant) {
+		puts_(" (variant ");
+		puts_(variant);
+		putc_(')');
+	}
+	if (what) {
+		puts_(": ");
+		puts_(what);
+		putc_(' ');
+		puthex(a);
+		puts_(", ");
+		puthex(b);
+	}
+	puts_("; no kernel started\n");
+	puts_("@hvb {\"event\":\"stub_error\"");
+	kv("code", code, 32);
+	kv("message", msg, 200);
+	if (variant)
+		kv("variant", variant, 16);
+	puts_("}\n@hvb {\"event\":\"done\",\"status\":");
+	putu(STATUS_STUB);
+	puts_("}\n");
+	stop(STATUS_STUB);
+}
+
+static noreturn void fail_apply(int e, const char *variant)
+{
+	fail(e > 0 && e < HVB_E_COUNT ? ecode[e] : "unknown", hvb_apply_strerror(e),
+	     variant, NULL, 0, 0);
+}
+
+/* hvb.variant=NAME in a command line: copies NAME (up to 15 bytes) */
+static bool find_override(const char *cl, size_t max, char name[16])
+{
+	static const char key[] = "hvb.variant=";
+	size_t i = 0;
+
+	while (i < max && cl[i]) {
+		size_t k = 0;
+
+		while (k < sizeof(key) - 1 && i + k < max && cl[i + k] == key[k])
+			k++;
+		if (k == sizeof(key) - 1) {
+			size_t n = 0;
+
+			i += k;
+			while (i < max && cl[i] && cl[i] != ' ') {
+				if (n < 15)
+					name[n] = cl[i];
+				n++;
+				i++;
+			}
+			if (n > 15)
+				fail("bad_override", "hvb.variant= names a variant longer "
+				     "than 15 bytes", NULL, NULL, 0, 0);
+			name[n] = 0;
+			return true;
+		}
+		while (i < max && cl[i] && cl[i] != ' ')
+			i++;
+		while (i < max && cl[i] == ' ')
+			i++;
+	}
+	return false;
+}
+
+static bool overlap(u64 a, u64 alen, u64 b, u64 blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/* Detect, apply, check, report; returns the variant's info. */
+static void run(const char *cmdline, size_t cmax, const char *entry,
+		const u64 (*keep)[2], int nkeep, struct hvb_apply_result *res)
+{
+	struct stub_params *pp = &hvb_stub_params;
+	struct hvb_payload_info pi;
+	char name[16] = "native", sig[13] = "";
+	const char *reason = "cpuid";
+	bool unknown = false;
+	u64 t0 = rdtsc();
+	u64 stub_lo = (u64)(uintptr_t)__stub_start, stub_len;
+	u64 hc = 0;
+	int e;
+
+	stub_len = (u64)(uintptr_t)__stub_end - stub_lo;
+	if (memcmp(pp->magic, "HVBSTUB1", 8))
+		fail("no_params", "stub parameters not filled: this stub was not "
+		     "packed into a bundle by 'bundler pack'", NULL, NULL, 0, 0);
+	if (on_xen) {
+		memcpy(name, "xen", 4);
+		reason = "xen-entry";
+	} else {
+		u32 r[4];
+
+		cpuid(1, r);
+		if (r[2] & (1u << 31)) {
+			cpuid(0x40000000, r);
+			memcpy(sig, &r[1], 4);
+			memcpy(sig + 4, &r[2], 4);
+			memcpy(sig + 8, &r[3], 4);
+			if (!memcmp(sig, "KVMKVMKVM\0\0\0", 12))
+				memcpy(name, "kvm", 4);
+			else if (sig[0] && memcmp(sig, "TCGTCGTCGTCG", 12))
+				unknown = true;
+		}
+	}
+	if (unknown) {
+		reason = "unknown-signature";
+		puts_("hvbundle stub: WARNING: unknown hypervisor signature \"");
+		putjs(sig, 12);
+		puts_("\": taking the native variant\n");
+	}
+	if (cmdline && find_override(cmdline, cmax, name))
+		reason = "override";
+
+	if (pp->payload_paddr > MAPPED_PHYS || pp->payload_size > MAPPED_PHYS - pp->payload_paddr)
+		fail("payload_address", "payload outside the mapped first GiB", NULL,
+		     "paddr, size", pp->payload_paddr, pp->payload_size);
+	const void *payload = P2V(pp->payload_paddr);
+	size_t psize = (size_t)pp->payload_size;
+	if (overlap((u64)(uintptr_t)payload, psize, stub_lo, stub_len))
+		fail("payload_address", "payload overlaps the stub", NULL,
+		     "paddr, size", pp->payload_paddr, pp->payload_size);
+	e = hvb_payload_open(payload, psize, &pi);
+	if (e)
+		fail_apply(e, name);
+	e = hvb_payload_find(payload, psize, name, &res->variant_index);
+	if (e)
+		fail_apply(e, name);
+	if (pi.max_scratch > sizeof(scratch))
+		fail("scratch", "the largest region needs more scratch than the stub "
+		     "has", name, "needed, have", pi.max_scratch, sizeof(scratch));
+	if (pi.work_vaddr < VBASE || pi.work_size > MAPPED_PHYS ||
+	    pi.work_vaddr - VBASE > MAPPED_PHYS - pi.work_size)
+		fail("work_area", "work area outside the mapped first GiB", name,
+		     "vaddr, size", pi.work_vaddr, pi.work_size);
+	if (overlap(pi.work_vaddr, pi.work_size, stub_lo, stub_len) ||
+	    overlap(pi.work_vaddr, pi.work_size, (u64)(uintptr_t)payload, psize))
+		fail("work_area", "work area overlaps the stub (stack, scratch) or "
+		     "the payload", name, "vaddr, size", pi.work_vaddr, pi.work_size);
+
+	/* What the loader handed over (boot info, command line, memory map)
+	 * must survive the rewrite of the work area. */
+	for (int i = 0; i < nkeep; i++)
+		if (overlap(pi.work_vaddr, pi.work_size, keep[i][0], keep[i][1]))
+			fail("work_area", "the loader's boot information lies inside the "
+			     "work area", name, "vaddr, size", keep[i][0], keep[i][1]);
+
+	/* Xen wrote its hypercall page into the work area; keep it. */
+	if (on_xen && pp->xen_hypercall_page >= pi.work_vaddr &&
+	    pp->xen_hypercall_page - pi.work_vaddr < pi.work_size) {
+		hc = pp->xen_hypercall_page;
+		if (hc & (PAGE - 1) || pi.work_size - (hc - pi.work_vaddr) < PAGE)
+			fail("hypercall_page", "Xen hypercall page not a whole page "
+			     "inside the work area", name, "vaddr, work", hc, pi.work_vaddr);
+	}
+
+	e = hvb_apply(payload, psize, name, (void *)(uintptr_t)pi.work_vaddr,
+		      (size_t)pi.work_size, scratch, sizeof(scratch), res);
+	u64 t1 = rdtsc();
+	if (e)
+		fail_apply(e, name);
+	if (hc)
+		memcpy((void *)(uintptr_t)hc, hypercall_page, PAGE);
+	if (on_xen ? !res->v.xen_entry : !res->v.pvh_entry || res->v.pvh_entry >= 0xffffffffull)
+		fail("no_entry", on_xen ? "the variant has no Xen PV entry" :
+		     "the variant has no PVH entry below 4 GiB", name,
+		     "pvh_entry, xen_entry", res->v.pvh_entry, res->v.xen_entry);
+
+	puts_("hvbundle stub: ");
+	puts_(entry);
+	puts_(" entry, variant ");
+	puts_(name);
+	puts_(" (");
+	puts_(reason);
+	if (sig[0]) {
+		puts_(", CPUID signature \"");
+		putjs(sig, 12);
+		putc_('"');
+	}
+	puts_("), ");
+	putu(res->v.regions);
+	puts_(" regions, ");
+	putu(res->v.delta_bytes);
+	puts_(" delta bytes, image hash ");
+	puthex(res->computed_hash);
+	puts_(" ok, ");
+	putu(t1 - t0);
+	puts_(" ticks\n");
+	puts_("@hvb {\"event\":\"stub\"");
+	kv("variant", name, 16);
+	kv("signature", sig, 12);
+	kv("reason", reason, 32);
+	kv("entry", entry, 8);
+	kvu("regions", res->v.regions);
+	kvu("delta_bytes", res->v.delta_bytes);
+	kvu("ticks", t1 - t0);
+	puts_("}\n");
+}
+
+noreturn void stub_pvh_main(u32 si_pa)
+{
+	struct hvb_apply_result res;
+	const char *cl = NULL;
+	size_t cmax = 0;
+	u64 keep[3][2] = { { (u64)(uintptr_t)P2V(si_pa), sizeof(struct hvm_start_info) } };
+	int nkeep = 1;
+
+	if (si_pa && si_pa < MAPPED_PHYS - sizeof(struct hvm_start_info)) {
+		const struct hvm_start_info *si = P2V(si_pa);
+
+		if (si->magic == XEN_HVM_START_MAGIC_VALUE && si->cmdline_paddr &&
+		    si->cmdline_paddr < MAPPED_PHYS) {
+			cl = P2V(si->cmdline_paddr);
+			cmax = MAPPED_PHYS - si->cmdline_paddr;
+			if (cmax > 4096)
+				cmax = 4096;
+			keep[nkeep][0] = (u64)(uintptr_t)cl;
+			keep[nkeep++][1] = cmax;
+		}
+		if (si->magic == XEN_HVM_START_MAGIC_VALUE && si->version >= 1 &&
+		    si->memmap_paddr && si->memmap_paddr < MAPPED_PHYS) {
+			keep[nkeep][0] = (u64)(uintptr_t)P2V(si->memmap_paddr);
+			keep[nkeep++][1] = (u64)si->memmap_entries *
+					   sizeof(struct hvm_memmap_table_entry);
+		}
+	}
+	run(cl, cmax, "pvh", (const u64 (*)[2])keep, nkeep, &res);
+	stub_enter_pvh((u32)res.v.pvh_entry, si_pa);
+}
+
+/* The 64-bit PV hypercall page as Xen writes it, for the few calls the
+ * stub makes when the bundle did not say where Xen put the real one. */
+static void make_hypercall_page(void)
+{
+	for (u32 i = 0; i < PAGE / 32; i++) {
+		u8 *p = (u8 *)hypercall_page + i * 32;
+
+		p[0] = 0x51;			/* push %rcx */
+		p[1] = 0x41; p[2] = 0x53;	/* push %r11 */
+		p[3] = 0xb8;			/* mov $i, %eax */
+		memcpy(p + 4, &i, 4);
+		p[8] = 0x0f; p[9] = 0x05;	/* syscall */
+		p[10] = 0x41; p[11] = 0x5b;	/* pop %r11 */
+		p[12] = 0x59;			/* pop %rcx */
+		p[13] = 0xc3;			/* ret */
+	}
+}
+
+noreturn void stub_xen_main(start_info_t *si)
+{
+	struct hvb_apply_result res;
+	struct stub_params *pp = &hvb_stub_params;
+	u64 hc = pp->xen_hypercall_page;
+
+	on_xen = true;
+	if (!memcmp(pp->magic, "HVBSTUB1", 8) && hc && !(hc & (PAGE - 1)) && hc >= VBASE)
+		memcpy(hypercall_page, (void *)(uintptr_t)hc, PAGE);
+	else
+		make_hypercall_page();
+	u64 keep[1][2] = { { (u64)(uintptr_t)si, sizeof(*si) } };
+
+	run((const char *)si->cmd_line, sizeof(si->cmd_line), "xen",
+	    (const u64 (*)[2])keep, 1, &res);
+	stub_enter_xen(res.v.xen_entry, si);
+}

@@ -1,0 +1,193 @@
+"""blib: what the bundle tests share (imported, not a test itself).
+
+Reads a bundle's ELF program and section headers, its payload (header,
+variant and region tables, bundler/FORMAT.md) and the stub's parameters,
+makes damaged copies of a bundle, and checks that the stub refused one."""
+import os
+import struct
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from hvbtest import *  # noqa: E402,F401,F403
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUNDLER = os.environ.get("BUNDLER", os.path.join(ROOT, "build", "host", "bundler"))
+BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
+TMP = os.environ.get("TMPDIR", "/tmp")
+VBASE = 0xffffffff80000000
+
+
+def bundle():
+    return image("bundle.elf")
+
+
+def stub_elf():
+    p = os.path.join(BUILD, "stub", "stub.elf")
+    if not os.path.exists(p):
+        fail(f"{p} is missing: run 'make allvariants' first")
+    return p
+
+
+def phdrs(data):
+    phoff, = struct.unpack_from("<Q", data, 32)
+    phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    out = []
+    for i in range(phnum):
+        t, _, off, va, pa, fsz, msz = struct.unpack_from("<IIQQQQQ", data, phoff + i * phentsize)
+        out.append(dict(type=t, off=off, vaddr=va, paddr=pa, filesz=fsz, memsz=msz))
+    return out
+
+
+def section(data, name):
+    """(file offset, size) of a named section."""
+    shoff, = struct.unpack_from("<Q", data, 40)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 58)
+
+    def sh(i):
+        return struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize)
+    stroff = sh(shstrndx)[4]
+    for i in range(shnum):
+        nm, _, _, _, off, size = sh(i)
+        end = data.index(b"\0", stroff + nm)
+        if data[stroff + nm:end].decode() == name:
+            return off, size
+    fail(f"no section {name} in the bundle")
+
+
+def vaddr_to_off(data, va):
+    for p in phdrs(data):
+        if p["type"] == 1 and p["vaddr"] <= va < p["vaddr"] + p["filesz"]:
+            return p["off"] + va - p["vaddr"]
+    fail(f"address {va:#x} is not in the bundle's file bytes")
+
+
+def params_off(data):
+    """File offset of the stub's 32-byte hvb_stub_params in the bundle."""
+    out = subprocess.run(["nm", stub_elf()], check=True, stdout=subprocess.PIPE).stdout.decode()
+    for l in out.splitlines():
+        f = l.split()
+        if len(f) == 3 and f[2] == "hvb_stub_params":
+            off = vaddr_to_off(data, int(f[0], 16))
+            check(data[off:off + 8] == b"HVBSTUB1", "hvb_stub_params not filled in the bundle")
+            return off
+    fail("stub.elf has no hvb_stub_params")
+
+
+def payload(data):
+    """The payload's offset in the file and its tables."""
+    off, size = section(data, ".hvb_payload")
+    p = data[off:off + size]
+    check(p[:8] == b"HVBPAYLD", "payload magic")
+    nvar, base, voff, vsz, rsz = struct.unpack_from("<IIIII", p, 32)
+    variants = {}
+    for i in range(nvar):
+        e = voff + i * vsz
+        name = p[e:e + 16].rstrip(b"\0").decode()
+        nreg, roff, dbytes = struct.unpack_from("<III", p, e + 72)
+        regions = []
+        for k in range(nreg):
+            r = roff + k * rsz
+            tgt, old, new = struct.unpack_from("<III", p, r)
+            enc, comp = p[r + 12], p[r + 13]
+            raw, doff, dlen = struct.unpack_from("<III", p, r + 16)
+            regions.append(dict(target=tgt, old_len=old, new_len=new, enc=enc, comp=comp,
+                                data_off=doff, data_len=dlen))
+        variants[name] = dict(regions=regions, delta_bytes=dbytes)
+    return dict(off=off, size=size, variants=variants)
+
+
+def xxh64(b):
+    tmp = os.path.join(TMP, "blib.hash.bin")
+    with open(tmp, "wb") as f:
+        f.write(b)
+    out = subprocess.run(["xxhsum", "-H64", tmp], check=True, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL)
+    return int(out.stdout.decode().split()[0], 16)
+
+
+def fix_payload_hash(data, pl):
+    """Recompute the payload hash after an edit, so that only the image
+    hash can catch the damage."""
+    o, n = pl["off"], pl["size"]
+    struct.pack_into("<Q", data, o + 24, xxh64(bytes(data[o + 32:o + n])))
+
+
+def delta_data_byte(data, pl, variant):
+    """File offset of a byte of new data inside one of the variant's deltas:
+    a literal region's byte, or a byte after a LIT or ADD op header, so a
+    flip changes the output and nothing else (the op stream stays valid)."""
+    check(variant in pl["variants"], f"no variant {variant} in the bundle")
+    return literal_data_byte(pl, variant) or ops_data_byte(data, pl, variant)
+
+
+def literal_data_byte(pl, variant):
+    for r in pl["variants"][variant]["regions"]:
+        base = pl["off"] + r["data_off"]
+        if r["comp"] != 0:
+            continue
+        if r["enc"] == 0 and r["data_len"] > 0:
+            return base + r["data_len"] // 2
+    return None
+
+
+def ops_data_byte(data, pl, variant):
+    for r in pl["variants"][variant]["regions"]:
+        if r["comp"] != 0 or r["enc"] != 1:
+            continue
+        base = pl["off"] + r["data_off"]
+        i = 0
+        while i < r["data_len"]:
+            v = s = 0
+            while True:
+                b = data[base + i]
+                i += 1
+                v |= (b & 0x7f) << s
+                s += 7
+                if not b & 0x80:
+                    break
+            kind, n = v & 3, v >> 2
+            if kind in (1, 2):
+                return base + i + n // 2
+    return None
+
+
+def write(data, name):
+    p = os.path.join(TMP, name)
+    with open(p, "wb") as f:
+        f.write(data)
+    return p
+
+
+def expect_stub_error(img, on, args, code):
+    """The stub refused the bundle: its error line with CODE, done status
+    5, tools/boot exit 1, and no kernel ever started."""
+    b = boot(img, on, args, timeout=60)
+    errs = b.all("stub_error")
+    if not errs:
+        print(b.out)
+        fail(f"no stub_error line (tools/boot exit {b.rc})")
+    check(errs[0]["code"] == code, f"stub_error code {errs[0]['code']}, expected {code}: {errs[0]}")
+    check(not b.all("stub"), "the stub reported success too")
+    check(not b.all("boot"), "a kernel started after the stub failed")
+    check_done(b, 5)
+    check(b.rc == 1, f"tools/boot exited {b.rc}, expected 1")
+    line = [l for l in b.out.splitlines() if "hvbundle stub: FATAL" in l]
+    check(line, "no human-readable FATAL line")
+    print(line[0])
+    return b
+
+
+def check_stub_line(b, variant, reason, entry, signature=None):
+    s = b.one("stub")
+    check(s["variant"] == variant, f"stub variant {s['variant']}, expected {variant}")
+    check(s["reason"] == reason, f"stub reason {s['reason']}, expected {reason}")
+    check(s["entry"] == entry, f"stub entry {s['entry']}, expected {entry}")
+    if signature is not None:
+        check(s["signature"] == signature, f"stub signature {s['signature']!r}")
+    for k in ("regions", "delta_bytes", "ticks"):
+        check(isinstance(s[k], int) and s[k] >= 0, f"stub {k}: {s.get(k)}")
+    if variant != "native":
+        check(s["regions"] > 0 and s["delta_bytes"] > 0, f"no delta applied for {variant}: {s}")
+    print(f"stub: {s}")
+    return s

@@ -1,0 +1,7 @@
+# The payload's magic damaged: the stub refuses it.
+from blib import *
+
+data = bytearray(open(bundle(), "rb").read())
+pl = payload(data)
+data[pl["off"] + 3] ^= 0x20
+expect_stub_error(write(data, "magic.elf"), "native", [], "magic")

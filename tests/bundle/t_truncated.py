@@ -1,0 +1,9 @@
+# A truncated payload: the stub's parameters say it is shorter than its
+# header does (what a short read or a cut payload segment leaves).
+from blib import *
+
+data = bytearray(open(bundle(), "rb").read())
+po = params_off(data)
+size, = struct.unpack_from("<Q", data, po + 16)
+struct.pack_into("<Q", data, po + 16, size - 100)
+expect_stub_error(write(data, "trunc.elf"), "native", [], "truncated")
