@@ -17,6 +17,7 @@
 #define XEN_ELFNOTE_ENTRY		1
 #define XEN_ELFNOTE_HYPERCALL_PAGE	2
 #define XEN_ELFNOTE_PHYS32_ENTRY	18
+#define FILE_ALIGN 16
 #define PAGE	4096u
 
 enum { C_AUTO, C_NONE, C_ZSTD };
@@ -282,10 +283,13 @@ static int write_elf(const char *path, const struct image *base,
 		struct oseg *s = &segs[i];
 		uint64_t a = s->align > 1 ? s->align : 1;
 
+		/* Loaders here copy segments (QEMU's PVH loader, Xen's libelf);
+		 * none maps them, so file offsets need no page alignment, and
+		 * page-aligning them would pad the file by kilobytes. */
 		if (a & (a - 1))
 			a = 1;
-		if (a > PAGE)
-			a = PAGE;
+		if (a > FILE_ALIGN)
+			a = FILE_ALIGN;
 		s->align = a;
 		off += (s->vaddr - off) & (a - 1);
 		s->offset = off;
