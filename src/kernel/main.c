@@ -19,6 +19,13 @@ noreturn void kernel_done(int status)
 	hv_shutdown(status);
 }
 
+/* An argument asking for something this configuration left out. */
+static inline void not_built(const char *arg, const char *option)
+{
+	if (cmdline_has(arg))
+		kprintf("hvbundle: \"%s\" ignored: this kernel is built without %s\n", arg, option);
+}
+
 static void boot_line(struct boot_info *bi, struct platform *p)
 {
 	struct hvbline l;
@@ -66,13 +73,25 @@ noreturn void kmain(struct boot_info *bi)
 	hv_setup_irq();
 	thread_init();
 
+#ifdef CONFIG_FAULT_INJECT
 	char fault[16];
 	const char *f = cmdline_get("fault", fault, sizeof(fault));
 	if (f)
 		fault_inject(f);
+#else
+	not_built("fault", "CONFIG_FAULT_INJECT");
+#endif /* CONFIG_FAULT_INJECT */
+#ifdef CONFIG_SELFTEST
 	if (cmdline_has("selftest"))
 		status |= selftest_run();
+#else
+	not_built("selftest", "CONFIG_SELFTEST");
+#endif /* CONFIG_SELFTEST */
+#ifdef CONFIG_BENCH
 	if (cmdline_has("bench"))
 		bench_run(plat.name);
+#else
+	not_built("bench", "CONFIG_BENCH");
+#endif /* CONFIG_BENCH */
 	kernel_done(status);
 }

@@ -80,6 +80,7 @@ void trap_dispatch(struct trapframe *tf)
 	report(tf, cr2);
 }
 
+#ifdef CONFIG_FAULT_INJECT
 /* fault=pf|gp|ud|de: make the cpu raise that exception, to show (and test)
  * that the report is clear and the run ends with a failure status. */
 void fault_inject(const char *kind)
@@ -99,3 +100,4 @@ void fault_inject(const char *kind)
 		kprintf("hvbundle: unknown fault kind \"%s\" (pf, gp, ud, de)\n", kind);
 	panic("fault=%s did not fault", kind);
 }
+#endif /* CONFIG_FAULT_INJECT */
