@@ -121,13 +121,7 @@ done:
 
 static uint64_t scratch_of(const struct rdelta *r)
 {
-	uint64_t n = 0;
-
-	if (r->enc == HVB_ENC_OPS || r->comp == HVB_COMP_ZSTD_PREFIX)
-		n += r->old_len;
-	if (r->comp == HVB_COMP_ZSTD && r->enc == HVB_ENC_OPS)
-		n += r->raw_len;
-	return n;
+	return hvb_region_scratch(r->enc, r->comp, r->old_len, r->raw_len);
 }
 
 static int name_ok(const char *s)

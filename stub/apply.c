@@ -46,17 +46,9 @@ static void rd_region(const uint8_t *p, struct region *r)
 	r->data_len = ld32(p + 24);
 }
 
-/* Scratch bytes a region needs: the old bytes when the decoder reads
- * them, plus the decompressed op stream when it is compressed. */
 static uint64_t region_scratch(const struct region *r)
 {
-	uint64_t n = 0;
-
-	if (r->enc == HVB_ENC_OPS || r->comp == HVB_COMP_ZSTD_PREFIX)
-		n += r->old_len;
-	if (r->comp == HVB_COMP_ZSTD && r->enc == HVB_ENC_OPS)
-		n += r->raw_len;
-	return n;
+	return hvb_region_scratch(r->enc, r->comp, r->old_len, r->raw_len);
 }
 
 static void rd_variant(const uint8_t *p, struct hvb_variant_info *vi)

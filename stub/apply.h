@@ -33,6 +33,21 @@
 #define HVB_OP_LIT		2u	/* n bytes: new = data, old not advanced */
 #define HVB_OP_SEEK		3u	/* old position += zigzag(n) */
 
+/* Scratch bytes a region needs: the old bytes when the decoder reads
+ * them, plus the decompressed op stream when it is compressed.  The
+ * bundler records the largest; the applier checks against it. */
+static inline uint64_t hvb_region_scratch(uint32_t enc, uint32_t comp, uint64_t old_len,
+					  uint64_t raw_len)
+{
+	uint64_t n = 0;
+
+	if (enc == HVB_ENC_OPS || comp == HVB_COMP_ZSTD_PREFIX)
+		n += old_len;
+	if (comp == HVB_COMP_ZSTD && enc == HVB_ENC_OPS)
+		n += raw_len;
+	return n;
+}
+
 enum hvb_apply_error {
 	HVB_OK = 0,
 	HVB_E_ARG,		/* NULL pointer or bad argument */
