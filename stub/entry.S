@@ -10,11 +10,8 @@
  * Xen PV: 64-bit, ring 3, Xen's page tables, %rsi = start_info, events
  * masked.  We keep Xen's %rsp, run on our own stack, and stub_enter_xen()
  * gives the kernel back %rsp and %rsi as Xen left them. */
-#define VBASE	0xffffffff80000000
-#define PA(x)	((x) - VBASE)
-#define PTE_P	0x001
-#define PTE_W	0x002
-#define PTE_PS	0x080
+#include "paging.h"
+#include "boot_asm.h"
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 #define SEL_CODE64	0x08
 #define SEL_DATA	0x10
@@ -35,42 +32,9 @@ hvb_stub_pvh_entry:
 	cli
 	cld
 	movl %ebx, %esi
-	movl $PA(__bss_start), %edi
-	movl $PA(__bss_end), %ecx
-	subl %edi, %ecx
-	shrl $2, %ecx
-	xorl %eax, %eax
-	rep stosl
-
-	/* PML4[0], PML4[511] -> PDPT; PDPT[0], PDPT[510] -> PD; 512 x 2 MiB. */
-	movl $PA(stub_pdpt) + (PTE_P | PTE_W), %eax
-	movl %eax, PA(stub_pml4)
-	movl %eax, PA(stub_pml4) + 511 * 8
-	movl $PA(stub_pd) + (PTE_P | PTE_W), %eax
-	movl %eax, PA(stub_pdpt)
-	movl %eax, PA(stub_pdpt) + 510 * 8
-	movl $PA(stub_pd), %edi
-	movl $(PTE_P | PTE_W | PTE_PS), %eax
-	movl $512, %ecx
-1:	movl %eax, (%edi)
-	addl $0x200000, %eax
-	addl $8, %edi
-	loop 1b
-
-	movl $PA(stub_pml4), %eax
-	movl %eax, %cr3
-	movl %cr4, %eax
-	orl $0x20, %eax			/* PAE */
-	movl %eax, %cr4
-	movl $0xc0000080, %ecx		/* EFER.LME */
-	rdmsr
-	orl $0x100, %eax
-	wrmsr
-	lgdt PA(stub_gdt_desc)
-	movl %cr0, %eax
-	orl $0x80000001, %eax		/* PG | PE */
-	movl %eax, %cr0
-	ljmp $SEL_CODE64, $PA(2f)
+	zero_bss32 __bss_start, __bss_end
+	build_boot_pagetables stub_pml4, stub_pdpt, stub_pd
+	enter_long_mode stub_pml4, stub_gdt_desc, SEL_CODE64, 2f
 
 	.code64
 2:	movl $SEL_DATA, %eax
@@ -132,12 +96,7 @@ hvb_stub_xen_entry:
 	cld
 	movq %rsi, %rbx
 	movq %rsp, %r12
-	movq $__bss_start, %rdi
-	movq $__bss_end, %rcx
-	subq %rdi, %rcx
-	shrq $3, %rcx
-	xorl %eax, %eax
-	rep stosq
+	zero_bss64 __bss_start, __bss_end
 	movq %r12, stub_xen_rsp
 	movq $stub_stack_top, %rsp
 	movq %rbx, %rdi

@@ -3,8 +3,7 @@
  * of struct hvm_start_info.  We build boot page tables (identity and
  * higher half, 1 GiB of 2 MiB pages), enter long mode and call pvh_main(). */
 #include "paging.h"
-
-#define PA(x) ((x) - KERNEL_VBASE)
+#include "boot_asm.h"
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 
 	.section .note.hvb.pvh, "a"
@@ -23,42 +22,9 @@ pvh_start32:
 	movl $PA(boot_stack_top), %esp
 
 	/* Zero bss: loaders are asked to, but entry must not rely on it. */
-	movl $PA(__bss_start), %edi
-	movl $PA(__bss_end), %ecx
-	subl %edi, %ecx
-	shrl $2, %ecx
-	xorl %eax, %eax
-	rep stosl
-
-	/* PML4[0] and PML4[511] -> one PDPT; PDPT[0] and PDPT[510] -> one PD. */
-	movl $PA(boot_pdpt) + (PTE_P | PTE_W), %eax
-	movl %eax, PA(boot_pml4)
-	movl %eax, PA(boot_pml4) + 511 * 8
-	movl $PA(boot_pd) + (PTE_P | PTE_W), %eax
-	movl %eax, PA(boot_pdpt)
-	movl %eax, PA(boot_pdpt) + 510 * 8
-	movl $PA(boot_pd), %edi
-	movl $(PTE_P | PTE_W | PTE_PS), %eax
-	movl $512, %ecx
-1:	movl %eax, (%edi)
-	addl $0x200000, %eax
-	addl $8, %edi
-	loop 1b
-
-	movl $PA(boot_pml4), %eax
-	movl %eax, %cr3
-	movl %cr4, %eax
-	orl $0x20, %eax			/* PAE */
-	movl %eax, %cr4
-	movl $0xc0000080, %ecx		/* EFER */
-	rdmsr
-	orl $0x100, %eax		/* LME */
-	wrmsr
-	movl %cr0, %eax
-	orl $0x80000001, %eax		/* PG | PE */
-	movl %eax, %cr0
-	lgdt PA(boot_gdt_desc)
-	ljmp $0x08, $PA(pvh_start64)
+	zero_bss32 __bss_start, __bss_end
+	build_boot_pagetables boot_pml4, boot_pdpt, boot_pd
+	enter_long_mode boot_pml4, boot_gdt_desc, 0x08, pvh_start64
 
 	.code64
 pvh_start64:

@@ -6,6 +6,7 @@
 #include "paging.h"
 #include "trap.h"
 #include "asm_repeat.h"
+#include "boot_asm.h"
 #include <xen/elfnote.h>
 
 .macro xen_note_begin type
@@ -44,12 +45,7 @@
 xen_start:
 	cld
 	movq %rsi, %rbx
-	movq $__bss_start, %rdi
-	movq $__bss_end, %rcx
-	subq %rdi, %rcx
-	shrq $3, %rcx
-	xorl %eax, %eax
-	rep stosq
+	zero_bss64 __bss_start, __bss_end
 	movq $boot_stack_top, %rsp
 	movq %rbx, %rdi
 	xorl %ebp, %ebp
