@@ -100,8 +100,14 @@ noreturn void xen_pv_main(start_info_t *si)
 	if (ram_end > map_end)
 		map_rest(root, map_end, ram_end, &pool_top, used);
 
-	bi->mem[0] = (struct mem_region){ used, pool_top - used, MEM_USABLE };
-	bi->nmem = 1;
+	bi->nmem = 0;
+	/* Xen loaded more than this kernel when a bundle's stub and payload
+	 * came with it: between the image and Xen's p2m list, free now. */
+	u64 image_end = page_up(V2P(__image_end));
+	u64 p2m = V2P(si->mfn_list) & ~(PAGE_SIZE - 1);
+	if (p2m > image_end && p2m <= used)
+		bi->mem[bi->nmem++] = (struct mem_region){ image_end, p2m - image_end, MEM_USABLE };
+	bi->mem[bi->nmem++] = (struct mem_region){ used, pool_top - used, MEM_USABLE };
 	if (ram_end > map_end)
 		bi->mem[bi->nmem++] = (struct mem_region){ map_end, ram_end - map_end, MEM_USABLE };
 	kmain(bi);
