@@ -19,16 +19,16 @@ KCFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
 	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fno-jump-tables -ffunction-sections -fdata-sections -fno-common -fno-merge-constants \
-	-nostdinc -isystem $(GCCINC) -Isrc/include/libc -Isrc/include -Isrc/hv \
+	-nostdinc -isystem $(GCCINC) -Isrc/include/libc -Isrc/include -iquote src/hv \
 	-idirafter /usr/include -D__XEN_INTERFACE_VERSION__=0x00040e00 \
 	-include $(AUTOHEADER) -MMD -MP
-KASFLAGS := -D__ASSEMBLER__ -nostdinc -Isrc/include -Isrc/hv -idirafter /usr/include -include $(AUTOHEADER) -MMD -MP
+KASFLAGS := -D__ASSEMBLER__ -nostdinc -Isrc/include -iquote src/hv -idirafter /usr/include -include $(AUTOHEADER) -MMD -MP
 KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --gc-sections \
 	--no-warn-rwx-segments
 
 .DEFAULT_GOAL := all
 .PHONY: all kernel layout-link allvariants bundle check test demo report clean help menuconfig \
-	olddefconfig savedefconfig syncconfig FORCE
+	olddefconfig savedefconfig syncconfig hostbench hostbench-build FORCE
 
 # Configuration (kconfig-frontends) --------------------------------------
 KCONF_ENV := srctree=$(SRC) KCONFIG_CONFIG=.config
@@ -60,7 +60,7 @@ $(AUTOCONF) $(AUTOHEADER): $(KCONFIG_CONFIG) Kconfig
 	@cd $(O) && $(KCONF_ENV) kconfig-conf -s --silentoldconfig $(SRC)/Kconfig
 	@touch $(AUTOCONF) $(AUTOHEADER)
 
-ifneq ($(filter %config clean help check test demo report allvariants bundle,$(MAKECMDGOALS)),)
+ifneq ($(filter %config clean help check test demo report allvariants bundle hostbench%,$(MAKECMDGOALS)),)
 else
 -include $(AUTOCONF)
 endif
@@ -140,6 +140,16 @@ bundle:
 	if [ $$ms -ge 5000 ]; then echo "hvbundle: WARNING: bundling took 5 s or more" >&2; fi
 	@build/host/bundler verify build/images/bundle.elf 2>&1 | tail -n 1
 
+# The host benchmark (DESIGN.md principle 7): the ring-3-legal op bodies and
+# every dispatch mechanism, from the kernel's own sources, in real TSC ticks
+# of the host CPU.  HOSTBENCH_ARGS are passed on (e.g. --json, --reps 21).
+HOSTBENCH_O ?= $(CURDIR)/build/host
+hostbench-build:
+	@$(MAKE) --no-print-directory -s -C hostbench O=$(abspath $(HOSTBENCH_O))
+
+hostbench: hostbench-build
+	@$(abspath $(HOSTBENCH_O))/hostbench $(HOSTBENCH_ARGS)
+
 # Tests, demo, report ------------------------------------------------------
 check test:
 	@tools/check
@@ -165,5 +175,6 @@ help:
 	@echo "  check             install what is missing, build, run every test"
 	@echo "  demo              install, build, boot on each platform, print the table"
 	@echo "  report            build/report/report.md and sizes.json: the size table"
+	@echo "  hostbench         build build/host/hostbench and run it: host CPU cycles per op and dispatch"
 	@echo "  clean             remove build/"
 	@echo "Variables: O=<dir> (default build)"

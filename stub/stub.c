@@ -38,8 +38,8 @@ char hypercall_page[4096];
 static u8 scratch[SCRATCH_SIZE] __aligned(16);
 
 extern char __stub_start[], __stub_end[];
-noreturn void stub_enter_pvh(u32 entry, u32 start_info);
-noreturn void stub_enter_xen(u64 entry, start_info_t *si);
+__noreturn void stub_enter_pvh(u32 entry, u32 start_info);
+__noreturn void stub_enter_xen(u64 entry, start_info_t *si);
 
 static bool on_xen;
 
@@ -186,7 +186,7 @@ static void kvu(const char *key, u64 v)
 }
 
 /* --- stopping --- */
-static noreturn void stop(int status)
+static __noreturn void stop(int status)
 {
 	if (on_xen) {
 		struct physdev_set_iopl iopl = { .iopl = 1 };
@@ -222,7 +222,7 @@ static const char *const ecode[HVB_E_COUNT] = {
 };
 
 /* What went wrong, for people and for tools; never returns. */
-static noreturn void fail(const char *code, const char *msg, const char *variant,
+static __noreturn void fail(const char *code, const char *msg, const char *variant,
 			  const char *what, u64 a, u64 b)
 {
 	puts_("hvbundle stub: FATAL: ");
@@ -252,7 +252,7 @@ static noreturn void fail(const char *code, const char *msg, const char *variant
 	stop(STATUS_STUB);
 }
 
-static noreturn void fail_apply(int e, const char *variant)
+static __noreturn void fail_apply(int e, const char *variant)
 {
 	fail(e > 0 && e < HVB_E_COUNT ? ecode[e] : "unknown", hvb_apply_strerror(e),
 	     variant, NULL, 0, 0);
@@ -428,7 +428,7 @@ static void run(const char *cmdline, size_t cmax, const char *entry,
 	puts_("}\n");
 }
 
-noreturn void stub_pvh_main(u32 si_pa)
+__noreturn void stub_pvh_main(u32 si_pa)
 {
 	struct hvb_apply_result res;
 	const char *cl = NULL;
@@ -477,7 +477,7 @@ static void make_hypercall_page(void)
 	}
 }
 
-noreturn void stub_xen_main(start_info_t *si)
+__noreturn void stub_xen_main(start_info_t *si)
 {
 	struct hvb_apply_result res;
 	struct stub_params *pp = &hvb_stub_params;

@@ -19,7 +19,7 @@ static void copy_cmdline(char *dst, u64 pa)
 	dst[i] = 0;
 }
 
-noreturn void pvh_main(u32 start_info_pa)
+__noreturn void pvh_main(u32 start_info_pa)
 {
 	struct boot_info *bi = &pvh_boot;
 	const struct hvm_start_info *si = P2V((u64)start_info_pa);

@@ -12,7 +12,7 @@ static struct boot_info xen_boot;
 bool xen_pv_started;
 start_info_t *xen_start_info;
 
-static noreturn void die(const char *msg)
+static __noreturn void die(const char *msg)
 {
 	struct sched_shutdown sd = { .reason = SHUTDOWN_crash };
 
@@ -64,7 +64,7 @@ static void map_rest(u64 root, u64 from, u64 to, u64 *pool_top, u64 pool_floor)
 	}
 }
 
-noreturn void xen_pv_main(start_info_t *si)
+__noreturn void xen_pv_main(start_info_t *si)
 {
 	struct boot_info *bi = &xen_boot;
 	extern char __image_end[];

@@ -38,7 +38,7 @@ static inline bool hv_irq_flags_disabled(unsigned long f) { return !(f & X86_EFL
 static inline void hv_cpuid(u32 leaf, u32 sub, struct cpuid_regs *r) { HV(cpuid)(leaf, sub, r); }
 static inline void hv_load_root(u64 root_pa) { HV(load_root)(root_pa); }
 static inline void hv_halt(void) { HV(halt)(); }
-static inline noreturn void hv_shutdown(int status) { HV(shutdown)(status); }
+static inline __noreturn void hv_shutdown(int status) { HV(shutdown)(status); }
 
 /* mmu */
 static inline void hv_set_pte(u64 *ptep, u64 val) { HV(set_pte)(ptep, val); }

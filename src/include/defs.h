@@ -10,8 +10,8 @@ struct spinlock;
 struct thread;
 
 /* main.c */
-noreturn void kmain(struct boot_info *bi);
-noreturn void kernel_done(int status);
+__noreturn void kmain(struct boot_info *bi);
+__noreturn void kernel_done(int status);
 
 /* image.c */
 u64 image_hash_now(void);
@@ -25,7 +25,7 @@ void cmdline_init(const char *s);
 /* console.c */
 void kputs(const char *s);
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* lib/printf.c */
 int vsnprintf(char *buf, size_t n, const char *fmt, __builtin_va_list ap);
@@ -84,7 +84,7 @@ u64 timer_last_irq_ns(void);
 void thread_init(void);
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
 void thread_yield(void);
-noreturn void thread_exit(void);
+__noreturn void thread_exit(void);
 bool thread_alive(struct thread *t);
 int thread_count(void);
 

@@ -16,7 +16,7 @@ typedef int32_t i32;
 typedef int64_t i64;
 
 #define noinline	__attribute__((noinline))
-#define noreturn	__attribute__((noreturn))
+#define __noreturn	__attribute__((noreturn))
 #define __used		__attribute__((used))
 #define __aligned(x)	__attribute__((aligned(x)))
 #define __section(s)	__attribute__((section(s)))

@@ -20,7 +20,7 @@ int kprintf(const char *fmt, ...)
 }
 
 /* A kernel bug: say where, then end with a failure status. */
-noreturn void panic(const char *fmt, ...)
+__noreturn void panic(const char *fmt, ...)
 {
 	char buf[400];
 	__builtin_va_list ap;

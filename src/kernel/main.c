@@ -9,7 +9,7 @@
 static const char *const variant = CONFIG_HV_NAME;
 static const char *const strategy = CONFIG_STRATEGY_NAME;
 
-noreturn void kernel_done(int status)
+__noreturn void kernel_done(int status)
 {
 	struct hvbline l;
 
@@ -41,7 +41,7 @@ static void boot_line(struct boot_info *bi, struct platform *p)
 	hvb_end(&l);
 }
 
-noreturn void kmain(struct boot_info *bi)
+__noreturn void kmain(struct boot_info *bi)
 {
 	struct platform plat;
 	int status = STATUS_OK;

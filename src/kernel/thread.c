@@ -29,7 +29,7 @@ void thread_init(void)
 	current = 0;
 }
 
-static noreturn void thread_start(void)
+static __noreturn void thread_start(void)
 {
 	struct thread *t = &threads[current];
 
@@ -75,7 +75,7 @@ void thread_yield(void)
 	ctx_switch(&threads[prev].rsp, threads[next].rsp);
 }
 
-noreturn void thread_exit(void)
+__noreturn void thread_exit(void)
 {
 	if (current == 0)
 		panic("the boot thread cannot exit");

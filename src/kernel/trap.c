@@ -44,7 +44,7 @@ static bool fixup(struct trapframe *tf)
 	return false;
 }
 
-static noreturn void report(struct trapframe *tf, u64 cr2)
+static __noreturn void report(struct trapframe *tf, u64 cr2)
 {
 	struct hvbline l;
 	const char *name = tf->vector < 32 && exc_names[tf->vector] ? exc_names[tf->vector] : "exception";

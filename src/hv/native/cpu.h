@@ -26,7 +26,7 @@ static inline void native_halt(void)
 
 /* isa-debug-exit ends QEMU with (status << 1) | 1; without that device
  * the cpu stops with interrupts off and the caller's timeout ends it. */
-static inline noreturn void native_shutdown(int status)
+static inline __noreturn void native_shutdown(int status)
 {
 	outl(NATIVE_DEBUG_EXIT_PORT, (u32)status);
 	for (;;)

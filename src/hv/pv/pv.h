@@ -118,7 +118,7 @@ static inline bool hv_irq_flags_disabled(unsigned long f) { return !(f & X86_EFL
 static inline void hv_cpuid(u32 leaf, u32 sub, struct cpuid_regs *r) { PVOP_CALL3(cpuid, leaf, sub, r); }
 static inline void hv_load_root(u64 root_pa) { PVOP_CALL1(load_root, root_pa); }
 static inline void hv_halt(void) { PVOP_CALL0(halt); }
-static inline noreturn void hv_shutdown(int status)
+static inline __noreturn void hv_shutdown(int status)
 {
 	PVOP_CALL1(shutdown, (unsigned long)status);
 	__builtin_unreachable();

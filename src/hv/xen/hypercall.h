@@ -7,6 +7,11 @@
 
 #include "types.h"
 
+/* The 4.14 interface (without it the public headers pick compat
+ * hypercalls); the upcall mask field in vcpu_info. */
+#ifndef __XEN_INTERFACE_VERSION__
+#define __XEN_INTERFACE_VERSION__ 0x00040e00
+#endif
 #define XEN_HAVE_PV_UPCALL_MASK 1
 #include <xen/xen.h>
 #include <xen/sched.h>

@@ -123,7 +123,7 @@ void xen_handle_irq(unsigned int vector)
 /* A pass/fail status QEMU can report: with I/O privilege, the write to
  * isa-debug-exit ends QEMU at once.  Should it not, a reboot request ends
  * Xen and (with -no-reboot) QEMU. */
-noreturn void xen_shutdown(int status)
+__noreturn void xen_shutdown(int status)
 {
 	if (xen_pv_started) {
 		struct physdev_set_iopl iopl = { .iopl = 1 };
@@ -138,7 +138,7 @@ noreturn void xen_shutdown(int status)
 	native_shutdown(status);
 }
 
-noreturn void xen_failsafe(void)
+__noreturn void xen_failsafe(void)
 {
 	panic("xen: failsafe callback (Xen could not return to the kernel)");
 }

@@ -90,7 +90,7 @@ static inline void xen_halt(void)
 	(void)HYPERVISOR_sched_op(SCHEDOP_block, NULL);
 }
 
-noreturn void xen_shutdown(int status);
+__noreturn void xen_shutdown(int status);
 
 /* mmu */
 static inline u64 xen_make_pte(u64 pa, u64 flags)
