@@ -421,22 +421,41 @@ int hvb_apply(const void *payload, size_t payload_size,
 	      void *scratch, size_t scratch_size,
 	      struct hvb_apply_result *out)
 {
-	const uint8_t *p = payload;
-	uint8_t *img = image_base_ptr;
 	struct hvb_payload_info info;
-	struct hvb_variant_info vi;
-	uint32_t idx, i, zcount, zoff, roff;
-	uint64_t voff, hash;
+	uint32_t idx;
 	int e;
 
-	if (!variant_name || !img || !out)
+	if (!variant_name || !image_base_ptr || !out)
 		return HVB_E_ARG;
 	memset(out, 0, sizeof(*out));
 	if ((e = hvb_payload_open(payload, payload_size, &info)))
 		return e;
 	if ((e = hvb_payload_find(payload, payload_size, variant_name, &idx)))
 		return e;
-	hvb_payload_variant(payload, payload_size, idx, &vi);
+	return hvb_apply_opened(payload, &info, idx, image_base_ptr, image_room,
+				scratch, scratch_size, out);
+}
+
+int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
+		     uint32_t idx, void *image_base_ptr, size_t image_room,
+		     void *scratch, size_t scratch_size, struct hvb_apply_result *out)
+{
+	const uint8_t *p = payload;
+	uint8_t *img = image_base_ptr;
+	struct hvb_payload_info info;
+	struct hvb_variant_info vi;
+	uint32_t i, zcount, zoff, roff;
+	uint64_t voff, hash;
+	size_t payload_size;
+	int e;
+
+	if (!p || !pinfo || !img || !out)
+		return HVB_E_ARG;
+	info = *pinfo;
+	payload_size = (size_t)info.payload_size;
+	memset(out, 0, sizeof(*out));
+	if ((e = hvb_payload_variant(payload, payload_size, idx, &vi)))
+		return e;
 	out->variant_index = idx;
 	out->v = vi;
 	if (image_room < info.work_size)
@@ -445,12 +464,20 @@ int hvb_apply(const void *payload, size_t payload_size,
 		scratch_size = 0;
 
 	/* parts of the work area the base does not load from its file:
-	 * gaps, bss, room for bigger variants; make them zero */
+	 * gaps, bss, room for bigger variants; make them zero.  Past the
+	 * variant's file-backed extent the last step zeroes anyway. */
+	voff = vi.vaddr - info.work_vaddr;
 	zcount = ld32(p + 52);
 	zoff = ld32(p + 56);
-	for (i = 0; i < zcount; i++)
-		memset(img + ld32(p + zoff + 8 * i), 0,
-		       ld32(p + zoff + 8 * i + 4));
+	for (i = 0; i < zcount; i++) {
+		uint64_t zs = ld32(p + zoff + 8 * i);
+		uint64_t ze = zs + ld32(p + zoff + 8 * i + 4);
+
+		if (ze > voff + vi.filesz)
+			ze = voff + vi.filesz;
+		if (zs < ze)
+			memset(img + zs, 0, (size_t)(ze - zs));
+	}
 
 	roff = ld32(p + ld32(p + 40) + (uint64_t)idx * HVB_VARIANT_ENTRY_SIZE + 76);
 	for (i = 0; i < vi.regions; i++) {
@@ -465,7 +492,6 @@ int hvb_apply(const void *payload, size_t payload_size,
 
 	/* everything past the variant's file-backed extent is zero (its bss
 	 * and beyond) */
-	voff = vi.vaddr - info.work_vaddr;
 	memset(img + voff + vi.filesz, 0,
 	       (size_t)(info.work_size - voff - vi.filesz));
 	hash = hvb_hash64(img + voff, (unsigned long)vi.filesz);

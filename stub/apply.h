@@ -123,6 +123,13 @@ int hvb_apply(const void *payload, size_t payload_size,
 	      void *scratch, size_t scratch_size,
 	      struct hvb_apply_result *out);
 
+/* hvb_apply for a payload the caller has already opened (and so checked
+ * and hashed) with hvb_payload_open, and variant index idx found in it:
+ * the same work without hashing the payload a second time. */
+int hvb_apply_opened(const void *payload, const struct hvb_payload_info *info,
+		     uint32_t idx, void *image_base_ptr, size_t image_room,
+		     void *scratch, size_t scratch_size, struct hvb_apply_result *out);
+
 const char *hvb_apply_strerror(int err);
 
 #endif /* HVB_APPLY_H */

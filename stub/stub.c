@@ -385,8 +385,8 @@ static void run(const char *cmdline, size_t cmax, const char *entry,
 			     "inside the work area", name, "vaddr, work", hc, pi.work_vaddr);
 	}
 
-	e = hvb_apply(payload, psize, name, (void *)(uintptr_t)pi.work_vaddr,
-		      (size_t)pi.work_size, scratch, sizeof(scratch), res);
+	e = hvb_apply_opened(payload, &pi, res->variant_index, (void *)(uintptr_t)pi.work_vaddr,
+			     (size_t)pi.work_size, scratch, sizeof(scratch), res);
 	u64 t1 = rdtsc();
 	if (e)
 		fail_apply(e, name);
