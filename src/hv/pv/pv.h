@@ -8,7 +8,8 @@
  *  - callee-save (irq_disable, irq_enable, irq_save, irq_restore): the
  *    callee preserves every register but rax (Linux's PV_CALLEE_SAVE), so
  *    these hot sites cost the caller nothing in spills.  Argument in rdi,
- *    result in rax.  Backends reach them through a saving thunk.
+ *    result in rax.  Backends give a _cs entry of the same body compiled
+ *    with no_caller_saved_registers (pv_backend.h).
  *  - C ABI (all others): arguments in rdi, rsi, rdx, result in rax; the
  *    callee may clobber every caller-saved register. */
 #ifndef HV_PV_H

@@ -32,20 +32,10 @@ struct pv_backend {
 	{ .fn = (void *)(f), .kind = PV_KIND_INLINE, .clobbers = (clob),	\
 	  .len = sizeof((u8[]){ __VA_ARGS__ }), .insn = { __VA_ARGS__ } }
 
-/* A callee-save entry for C body fn: fn##_cs saves every caller-saved
- * register but rax, aligns the stack for the C call, and restores. */
-#define PV_CALLEE_SAVE_THUNK(fn)					\
-	__asm__(".pushsection .text." #fn "_cs, \"ax\"\n"		\
-		".globl " #fn "_cs\n" #fn "_cs:\n"			\
-		"\tpushq %rcx\n\tpushq %rdx\n\tpushq %rsi\n\tpushq %rdi\n" \
-		"\tpushq %r8\n\tpushq %r9\n\tpushq %r10\n\tpushq %r11\n" \
-		"\tpushq %rbp\n\tmovq %rsp, %rbp\n\tandq $-16, %rsp\n"	\
-		"\tcall " #fn "\n"					\
-		"\tmovq %rbp, %rsp\n\tpopq %rbp\n"			\
-		"\tpopq %r11\n\tpopq %r10\n\tpopq %r9\n\tpopq %r8\n"	\
-		"\tpopq %rdi\n\tpopq %rsi\n\tpopq %rdx\n\tpopq %rcx\n"	\
-		"\tret\n.popsection\n");				\
-	void fn##_cs(void)
+/* The callee-save entry of an op: the same body, compiled to preserve
+ * every register it touches (GCC's no_caller_saved_registers), which is
+ * what Linux's PV_CALLEE_SAVE thunks do by hand around a C body. */
+#define PV_CALLEE_SAVE __attribute__((no_caller_saved_registers, __used__, __noinline__))
 
 extern const struct pv_backend pv_native;
 extern const struct pv_backend pv_xen;

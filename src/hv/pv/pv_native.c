@@ -4,15 +4,16 @@
 #include "native/native.h"
 #include "pv/pv_backend.h"
 
-/* The same bodies the native variant inlines: one body per op. */
+/* The same bodies the native variant inlines: one body per op.  The irq
+ * ops also get callee-save entries (_cs), which the table points at. */
 __used noinline void pv_native_irq_disable(void) { native_irq_disable(); }
 __used noinline void pv_native_irq_enable(void) { native_irq_enable(); }
 __used noinline unsigned long pv_native_irq_save(void) { return native_irq_save(); }
 __used noinline void pv_native_irq_restore(unsigned long f) { native_irq_restore(f); }
-PV_CALLEE_SAVE_THUNK(pv_native_irq_disable);
-PV_CALLEE_SAVE_THUNK(pv_native_irq_enable);
-PV_CALLEE_SAVE_THUNK(pv_native_irq_save);
-PV_CALLEE_SAVE_THUNK(pv_native_irq_restore);
+PV_CALLEE_SAVE void pv_native_irq_disable_cs(void) { native_irq_disable(); }
+PV_CALLEE_SAVE void pv_native_irq_enable_cs(void) { native_irq_enable(); }
+PV_CALLEE_SAVE unsigned long pv_native_irq_save_cs(void) { return native_irq_save(); }
+PV_CALLEE_SAVE void pv_native_irq_restore_cs(unsigned long f) { native_irq_restore(f); }
 
 void pv_native_cpuid(u32 leaf, u32 sub, struct cpuid_regs *r) { native_cpuid(leaf, sub, r); }
 void pv_native_load_root(u64 pa) { native_load_root(pa); }

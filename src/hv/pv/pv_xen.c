@@ -9,10 +9,10 @@ __used noinline void pv_xen_irq_disable(void) { xen_irq_disable(); }
 __used noinline void pv_xen_irq_enable(void) { xen_irq_enable(); }
 __used noinline unsigned long pv_xen_irq_save(void) { return xen_irq_save(); }
 __used noinline void pv_xen_irq_restore(unsigned long f) { xen_irq_restore(f); }
-PV_CALLEE_SAVE_THUNK(pv_xen_irq_disable);
-PV_CALLEE_SAVE_THUNK(pv_xen_irq_enable);
-PV_CALLEE_SAVE_THUNK(pv_xen_irq_save);
-PV_CALLEE_SAVE_THUNK(pv_xen_irq_restore);
+PV_CALLEE_SAVE void pv_xen_irq_disable_cs(void) { xen_irq_disable(); }
+PV_CALLEE_SAVE void pv_xen_irq_enable_cs(void) { xen_irq_enable(); }
+PV_CALLEE_SAVE unsigned long pv_xen_irq_save_cs(void) { return xen_irq_save(); }
+PV_CALLEE_SAVE void pv_xen_irq_restore_cs(unsigned long f) { xen_irq_restore(f); }
 
 void pv_xen_cpuid(u32 leaf, u32 sub, struct cpuid_regs *r) { xen_cpuid(leaf, sub, r); }
 void pv_xen_load_root(u64 pa) { xen_load_root(pa); }
