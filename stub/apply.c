@@ -9,7 +9,7 @@
 #include "hvb_hash.h"
 #ifdef HVB_APPLY_ZSTD
 #include <zstd.h>
-#endif
+#endif /* HVB_APPLY_ZSTD */
 
 static uint32_t ld32(const uint8_t *p)
 {
@@ -362,7 +362,7 @@ static int unzstd(void *dst, size_t cap, const void *src, size_t len,
 		return HVB_E_DECOMPRESS;
 	return HVB_OK;
 }
-#endif
+#endif /* HVB_APPLY_ZSTD */
 
 static int apply_region(const uint8_t *pl, const struct region *r,
 			uint8_t *img, uint8_t *scratch, size_t scratch_size)

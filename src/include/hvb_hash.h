@@ -11,7 +11,7 @@
  * xxhash would call memcpy for every 8 bytes.  Same hash values. */
 #ifndef XXH_FORCE_MEMORY_ACCESS
 #define XXH_FORCE_MEMORY_ACCESS 1
-#endif
+#endif /* XXH_FORCE_MEMORY_ACCESS */
 #include <xxhash.h>
 
 static inline unsigned long long hvb_hash64(const void *p, unsigned long len)

@@ -6,7 +6,7 @@
 #define _UL(x)		x
 #else
 #define _UL(x)		x##UL
-#endif
+#endif /* __ASSEMBLER__ */
 
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	_UL(4096)
@@ -33,6 +33,6 @@
 #define P2V(pa)		((void *)((unsigned long)(pa) + KERNEL_VBASE))
 #define V2P(va)		((unsigned long)(va) - KERNEL_VBASE)
 #define PT_INDEX(va, level) (((unsigned long)(va) >> (12 + 9 * ((level) - 1))) & 511)
-#endif
+#endif /* __ASSEMBLER__ */
 
 #endif /* HVB_PAGING_H */

@@ -11,7 +11,7 @@
  * hypercalls); the upcall mask field in vcpu_info. */
 #ifndef __XEN_INTERFACE_VERSION__
 #define __XEN_INTERFACE_VERSION__ 0x00040e00
-#endif
+#endif /* __XEN_INTERFACE_VERSION__ */
 #define XEN_HAVE_PV_UPCALL_MASK 1
 #include <xen/xen.h>
 #include <xen/sched.h>
