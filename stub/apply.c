@@ -379,7 +379,7 @@ static int apply_region(const uint8_t *pl, const struct region *r,
 #ifndef HVB_APPLY_ZSTD
 	if (r->comp != HVB_COMP_NONE)
 		return HVB_E_COMPRESSION;
-#endif
+#endif /* !HVB_APPLY_ZSTD */
 	if (region_scratch(r) > scratch_size)
 		return HVB_E_SCRATCH;
 	if (r->enc == HVB_ENC_OPS || r->comp == HVB_COMP_ZSTD_PREFIX)
@@ -409,7 +409,7 @@ static int apply_region(const uint8_t *pl, const struct region *r,
 				   dst, r->new_len)))
 			return e;
 	}
-#endif
+#endif /* HVB_APPLY_ZSTD */
 	if (r->new_len < r->old_len)
 		memset(dst + r->new_len, 0, r->old_len - r->new_len);
 	return HVB_OK;
