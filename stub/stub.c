@@ -6,6 +6,7 @@
  * entered.  Any failure ends with a message, a stub_error line and done
  * status 5; no kernel is entered from an image that failed its check.
  * The contract with the bundler: stub/FORMAT-NOTES, bundler/FORMAT.md. */
+#include <string.h>
 #include "types.h"
 #include "apply.h"
 #include "x86.h"
@@ -42,60 +43,6 @@ __noreturn void stub_enter_pvh(u32 entry, u32 start_info);
 __noreturn void stub_enter_xen(u64 entry, start_info_t *si);
 
 static bool on_xen;
-
-/* --- freestanding library (apply.c and xxhash need these) --- */
-/* rep movsq/stosq for the bulk: under icount every iteration of a rep
- * counts as one instruction, so eight bytes a step is the honest cost */
-void *memcpy(void *d, const void *s, size_t n)
-{
-	void *r = d;
-	size_t q = n >> 3;
-
-	n &= 7;
-	__asm__ volatile("rep movsq; movq %3, %%rcx; rep movsb"
-			 : "+D"(d), "+S"(s), "+c"(q) : "r"(n) : "memory");
-	return r;
-}
-
-void *memset(void *d, int c, size_t n)
-{
-	void *r = d;
-	size_t q = n >> 3;
-	u64 v = (u8)c * 0x0101010101010101ull;
-
-	n &= 7;
-	__asm__ volatile("rep stosq; movq %3, %%rcx; rep stosb"
-			 : "+D"(d), "+c"(q) : "a"(v), "r"(n) : "memory");
-	return r;
-}
-
-void *memmove(void *d, const void *s, size_t n)
-{
-	u8 *dp = d;
-	const u8 *sp = s;
-
-	if (dp <= sp || dp >= sp + n)
-		return memcpy(d, s, n);
-	while (n--)
-		dp[n] = sp[n];
-	return d;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-	const u8 *x = a, *y = b;
-
-	for (; n; n--, x++, y++)
-		if (*x != *y)
-			return *x - *y;
-	return 0;
-}
-
-static inline void cpuid(u32 leaf, u32 r[4])
-{
-	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(0));
-}
 
 /* --- console: one line at a time, COM1 (polled) or Xen's console_io --- */
 static char line[320];
@@ -320,14 +267,14 @@ static void run(const char *cmdline, size_t cmax, const char *entry,
 		memcpy(name, "xen", 4);
 		reason = "xen-entry";
 	} else {
-		u32 r[4];
+		struct cpuid_regs r;
 
-		cpuid(1, r);
-		if (r[2] & (1u << 31)) {
-			cpuid(0x40000000, r);
-			memcpy(sig, &r[1], 4);
-			memcpy(sig + 4, &r[2], 4);
-			memcpy(sig + 8, &r[3], 4);
+		x86_cpuid(1, 0, &r);
+		if (r.ecx & (1u << 31)) {
+			x86_cpuid(0x40000000, 0, &r);
+			memcpy(sig, &r.ebx, 4);
+			memcpy(sig + 4, &r.ecx, 4);
+			memcpy(sig + 8, &r.edx, 4);
 			if (!memcmp(sig, "KVMKVMKVM\0\0\0", 12))
 				memcpy(name, "kvm", 4);
 			else if (sig[0] && memcmp(sig, "TCGTCGTCGTCG", 12))
