@@ -191,3 +191,30 @@ def check_stub_line(b, variant, reason, entry, signature=None):
         check(s["regions"] > 0 and s["delta_bytes"] > 0, f"no delta applied for {variant}: {s}")
     print(f"stub: {s}")
     return s
+
+
+def check_bundle_boot(on, variant, reason, entry, signature=None):
+    """Boot the bundle on a platform: the stub picks variant for reason,
+    the kernel it starts is that variant on that platform, hashes to the
+    directly built variant's hash, and passes its self-test."""
+    b = boot(bundle(), on, ["selftest"], expect_rc=0)
+    check_stub_line(b, variant, reason, entry, signature)
+    ev = b.one("boot")
+    check(ev["variant"] == variant and ev["platform"] == on and ev["entry"] == entry,
+          f"boot line {ev}")
+    h = host_image_hash(image(f"{variant}.elf"))
+    check(ev["image_hash"] == h, f"kernel hashed {ev['image_hash']}, {variant}.elf hashes {h}")
+    check_selftest(b)
+    check_done(b, 0)
+
+
+def check_corrupt_delta(variant, on, args):
+    """Flip a byte in variant's delta data, fix the payload hash up so only
+    the image hash after applying can catch it, and expect the stub to stop."""
+    data = bytearray(open(bundle(), "rb").read())
+    pl = payload(data)
+    off = delta_data_byte(data, pl, variant)
+    check(off is not None, f"no data byte found in the {variant} delta")
+    data[off] ^= 0x5a
+    fix_payload_hash(data, pl)
+    expect_stub_error(write(data, f"{variant}-delta.elf"), on, args, "image_hash")
