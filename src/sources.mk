@@ -8,7 +8,7 @@ src-y := \
 	src/kernel/trap.c src/kernel/traps.S \
 	src/kernel/timer.c src/kernel/thread.c src/kernel/switch.S \
 	src/mm/pmm.c src/mm/vm.c \
-	src/lib/string.c src/lib/printf.c
+	src/lib/string.c src/lib/printf.c src/lib/hv_detect.c
 
 src-$(CONFIG_SELFTEST) += src/kernel/selftest.c
 src-$(CONFIG_BENCH) += src/kernel/bench.c
