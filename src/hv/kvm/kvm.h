@@ -6,6 +6,9 @@
 #define HV_KVM_H
 
 #include "native/native.h"
+#ifdef __ASSEMBLER__
+#define kvm_iret native_iret
+#else
 #include "pvclock.h"
 
 #define MSR_KVM_SYSTEM_TIME_NEW	0x4b564d01
@@ -53,4 +56,5 @@ const char *kvm_setup(struct boot_info *bi);
 void kvm_setup_irq(void);
 void kvm_handle_irq(unsigned int vector);
 
+#endif /* __ASSEMBLER__ */
 #endif /* HV_KVM_H */

@@ -6,6 +6,10 @@
 #ifndef HV_XEN_H
 #define HV_XEN_H
 
+#ifdef __ASSEMBLER__
+#include "xen/asm.h"
+#define xen_iret XEN_IRET
+#else
 #include "xen/hypercall.h"
 #include "pvclock.h"
 #include "paging.h"
@@ -191,4 +195,5 @@ void xen_setup_irq(void);
 void xen_handle_irq(unsigned int vector);
 void xen_setup_traps(const u64 *vectors);
 
+#endif /* __ASSEMBLER__ */
 #endif /* HV_XEN_H */
