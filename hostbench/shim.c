@@ -142,6 +142,13 @@ __noreturn void panic(const char *fmt, ...)
 	exit(1);
 }
 
+/* Xen's checked hypercalls (xen.h) stop here; the stub hypercall page
+ * answers -ENOSYS, so no measured op may make one. */
+__noreturn void xen_hypercall_failed(const char *call, long rc)
+{
+	panic("Xen hypercall %s failed: %ld (hostbench's stub page)", call, rc);
+}
+
 /* pv_report()'s @hvb line: only its bad_sites is kept.  (Its counters add
  * up over every pv_early_init() call, and hostbench makes six.) */
 int hb_pvops_bad = -1;
