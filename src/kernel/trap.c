@@ -5,6 +5,7 @@
 #include "defs.h"
 #include "hv.h"
 #include "trap.h"
+#include "paging.h"
 
 #define STATUS_FAULT 4
 
