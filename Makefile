@@ -146,7 +146,7 @@ bundle:
 	if [ $$ms -ge 5000 ]; then echo "hvbundle: WARNING: bundling took 5 s or more" >&2; fi
 	@build/host/bundler verify build/images/bundle.elf 2>&1 | tail -n 1
 
-# The host benchmark (DESIGN.md principle 7): the ring-3-legal op bodies and
+# The host benchmark (docs/DESIGN.md, principle 7): the ring-3-legal op bodies and
 # every dispatch mechanism, from the kernel's own sources, in real TSC ticks
 # of the host CPU.  HOSTBENCH_ARGS are passed on (e.g. --json, --reps 21).
 HOSTBENCH_O ?= $(CURDIR)/build/host
