@@ -128,7 +128,7 @@ def recipe_files():
     ends in / stands for the folder."""
     with open(os.path.join(COPY, "README.md")) as f:
         readme = f.read()
-    m = re.search(r"^## Adding a hypervisor backend\n(.*?)(?=^## |\Z)", readme, re.S | re.M)
+    m = re.search(r"^## Adding a hypervisor backend\n(.*?)(?=^##|\Z)", readme, re.S | re.M)
     check(m is not None, "README has no 'Adding a hypervisor backend' section")
     paths = set()
     for tok in re.findall(r"`([^`]+)`", m.group(1)):
