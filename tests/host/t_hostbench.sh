@@ -127,7 +127,7 @@ for s in by.get(("xen", "patched"), []):
     if not s["bytes"].startswith("2ee8") or s["kind"] != "call":
         fail.append("xen patched site is not cs call rel32: %r" % s)
     if s["op"].startswith("irq_") and s.get("target") != "pv_xen_%s_cs" % s["op"]:
-        fail.append("xen irq site does not call the callee-save thunk: %r" % s)
+        fail.append("xen irq site does not call the callee-save entry: %r" % s)
 native_bytes = {"irq_disable": "fa0f1f440000", "irq_enable": "fb0f1f440000",
                 "irq_save": "9c580f1f4000", "irq_restore": "579d0f1f4000",
                 "lock_kick": "660f1f440000"}
