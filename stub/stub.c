@@ -216,7 +216,7 @@ struct boot {
 	const char *entry;		/* "pvh" or "xen" */
 	const char *cmdline;		/* may be NULL */
 	size_t cmax;
-	const u64 (*keep)[2];		/* the loader's data: {vaddr, size} */
+	u64 keep[3][2];			/* the loader's data: {vaddr, size} */
 	int nkeep;
 	struct hv_detect d;
 	const void *payload;
@@ -385,36 +385,39 @@ static void run(struct boot *b, struct hvb_apply_result *res)
 	report(b, res);
 }
 
+/* What the loader handed over, which the rewrite must not touch. */
+static void keep(struct boot *b, const void *p, u64 len)
+{
+	b->keep[b->nkeep][0] = (u64)(uintptr_t)p;
+	b->keep[b->nkeep++][1] = len;
+}
+
+/* QEMU's PVH start info, and in it the command line and memory map. */
+static void pvh_boot_info(u32 si_pa, struct boot *b)
+{
+	const struct hvm_start_info *si = P2V(si_pa);
+
+	keep(b, si, sizeof(*si));
+	if (!si_pa || si_pa >= MAPPED_PHYS - sizeof(*si) || si->magic != XEN_HVM_START_MAGIC_VALUE)
+		return;
+	if (si->cmdline_paddr && si->cmdline_paddr < MAPPED_PHYS) {
+		b->cmdline = P2V(si->cmdline_paddr);
+		b->cmax = MAPPED_PHYS - si->cmdline_paddr;
+		if (b->cmax > 4096)
+			b->cmax = 4096;
+		keep(b, b->cmdline, b->cmax);
+	}
+	if (si->version >= 1 && si->memmap_paddr && si->memmap_paddr < MAPPED_PHYS)
+		keep(b, P2V(si->memmap_paddr),
+		     (u64)si->memmap_entries * sizeof(struct hvm_memmap_table_entry));
+}
+
 __noreturn void stub_pvh_main(u32 si_pa)
 {
 	struct hvb_apply_result res;
-	const char *cl = NULL;
-	size_t cmax = 0;
-	u64 keep[3][2] = { { (u64)(uintptr_t)P2V(si_pa), sizeof(struct hvm_start_info) } };
-	int nkeep = 1;
+	struct boot b = { .entry = "pvh" };
 
-	if (si_pa && si_pa < MAPPED_PHYS - sizeof(struct hvm_start_info)) {
-		const struct hvm_start_info *si = P2V(si_pa);
-
-		if (si->magic == XEN_HVM_START_MAGIC_VALUE && si->cmdline_paddr &&
-		    si->cmdline_paddr < MAPPED_PHYS) {
-			cl = P2V(si->cmdline_paddr);
-			cmax = MAPPED_PHYS - si->cmdline_paddr;
-			if (cmax > 4096)
-				cmax = 4096;
-			keep[nkeep][0] = (u64)(uintptr_t)cl;
-			keep[nkeep++][1] = cmax;
-		}
-		if (si->magic == XEN_HVM_START_MAGIC_VALUE && si->version >= 1 &&
-		    si->memmap_paddr && si->memmap_paddr < MAPPED_PHYS) {
-			keep[nkeep][0] = (u64)(uintptr_t)P2V(si->memmap_paddr);
-			keep[nkeep++][1] = (u64)si->memmap_entries *
-					   sizeof(struct hvm_memmap_table_entry);
-		}
-	}
-	struct boot b = { .entry = "pvh", .cmdline = cl, .cmax = cmax,
-			  .keep = (const u64 (*)[2])keep, .nkeep = nkeep };
-
+	pvh_boot_info(si_pa, &b);
 	run(&b, &res);
 	stub_enter_pvh((u32)res.v.pvh_entry, si_pa);
 }
@@ -448,11 +451,10 @@ __noreturn void stub_xen_main(start_info_t *si)
 		memcpy(hypercall_page, (void *)(uintptr_t)hc, PAGE);
 	else
 		make_hypercall_page();
-	u64 keep[1][2] = { { (u64)(uintptr_t)si, sizeof(*si) } };
-
 	struct boot b = { .entry = "xen", .cmdline = (const char *)si->cmd_line,
-			  .cmax = sizeof(si->cmd_line), .keep = (const u64 (*)[2])keep, .nkeep = 1 };
+			  .cmax = sizeof(si->cmd_line) };
 
+	keep(&b, si, sizeof(*si));
 	run(&b, &res);
 	stub_enter_xen(res.v.xen_entry, si);
 }
