@@ -226,9 +226,14 @@ struct boot {
 	u64 ticks;
 };
 
+static bool params_filled(void)
+{
+	return !memcmp(hvb_stub_params.magic, "HVBSTUB1", 8);
+}
+
 static void check_params(void)
 {
-	if (memcmp(hvb_stub_params.magic, "HVBSTUB1", 8))
+	if (!params_filled())
 		fail("no_params", "stub parameters not filled: this stub was not "
 		     "packed into a bundle by 'bundler pack'", NULL, NULL, 0, 0);
 }
@@ -447,7 +452,7 @@ __noreturn void stub_xen_main(start_info_t *si)
 	u64 hc = pp->xen_hypercall_page;
 
 	on_xen = true;
-	if (!memcmp(pp->magic, "HVBSTUB1", 8) && hc && !(hc & (PAGE - 1)) && hc >= VBASE)
+	if (params_filled() && hc && !(hc & (PAGE - 1)) && hc >= VBASE)
 		memcpy(hypercall_page, (void *)(uintptr_t)hc, PAGE);
 	else
 		make_hypercall_page();
