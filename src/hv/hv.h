@@ -80,7 +80,7 @@ struct boot_info;
 
 /* irq: flags are an RFLAGS image on every backend (IF set: enabled). */
 HV_OP(HOT, void, hv_irq_disable, (void), { HV(irq_disable)(); })
-HV_OP(HOT, void, hv_irq_enable, (void), { HV(irq_enable)(); })
+HV_OP(COLD, void, hv_irq_enable, (void), { HV(irq_enable)(); })
 HV_OP(HOT, unsigned long, hv_irq_save, (void), { return HV(irq_save)(); })
 HV_OP(HOT, void, hv_irq_restore, (unsigned long f), { HV(irq_restore)(f); })
 static inline bool hv_irq_flags_disabled(unsigned long f) { return !(f & X86_EFLAGS_IF); }
@@ -97,7 +97,7 @@ HV_OP(HOT, void, hv_flush_one, (unsigned long va), { HV(flush_one)(va); })
 HV_OP(COLD, void, hv_flush_all, (void), { HV(flush_all)(); })
 HV_OP(HOT, u64, hv_make_pte, (u64 pa, u64 flags), { return HV(make_pte)(pa, flags); })
 HV_OP(HOT, u64, hv_pte_phys, (u64 pte), { return HV(pte_phys)(pte); })
-HV_OP(COLD, void, hv_pt_alloc, (u64 pa, int level), { HV(pt_alloc)(pa, level); })
+HV_OP(HOT, void, hv_pt_alloc, (u64 pa, int level), { HV(pt_alloc)(pa, level); })
 
 /* time */
 HV_OP(HOT, u64, hv_clock_ns, (void), { return HV(clock_ns)(); })
@@ -108,7 +108,7 @@ HV_OP(COLD, void, hv_console_write, (const char *s, size_t n), { HV(console_writ
 
 /* lock slow path */
 HV_OP(COLD, void, hv_lock_wait, (volatile u32 *p, u32 val), { HV(lock_wait)(p, val); })
-HV_OP(COLD, void, hv_lock_kick, (volatile u32 *p), { HV(lock_kick)(p); })
+HV_OP(HOT, void, hv_lock_kick, (volatile u32 *p), { HV(lock_kick)(p); })
 
 /* Boot glue (not hot): setup returns NULL or why this backend cannot run
  * on this platform.  The names are cold too: out of line they are objects
@@ -123,9 +123,9 @@ extern const char hv_backend_name[], hv_clock_name[], hv_variant_name[];
 #endif /* HV_INLINE_COLD */
 HV_OP(COLD, const char *, hv_setup, (struct boot_info *bi), { return HV(setup)(bi); })
 HV_OP(COLD, void, hv_setup_irq, (void), { HV(setup_irq)(); })
-HV_OP(COLD, void, hv_handle_irq, (unsigned int vector), { HV(handle_irq)(vector); })
+HV_OP(HOT, void, hv_handle_irq, (unsigned int vector), { HV(handle_irq)(vector); })
 HV_OP(COLD, void, hv_setup_traps, (const u64 *vectors), { HV(setup_traps)(vectors); })
-HV_OP(COLD, u64, hv_fault_addr, (void), { return HV(fault_addr)(); })
+HV_OP(HOT, u64, hv_fault_addr, (void), { return HV(fault_addr)(); })
 
 /* Nothing to choose or patch at boot in the direct strategy. */
 static inline void hv_early_init(struct boot_info *bi) { (void)bi; }
