@@ -9,6 +9,10 @@
  * backend name is a lower-case C identifier that is not a predefined
  * macro (not "linux" or "unix").
  *
+ * Which of the direct strategy's ops are inlined at their call sites and
+ * which are calls to one out-of-line body (hv_ops.c) is the inlining
+ * policy, below: Kconfig's all, hot or none.
+ *
  * Assembly includes this file too and gets HV_IRET, how an exception or
  * interrupt entry returns to the interrupted code: <name>_iret, defined
  * by the backend header's __ASSEMBLER__ part. */
@@ -132,5 +136,15 @@ static inline void hv_early_init(struct boot_info *bi) { (void)bi; }
 static inline void hv_boot_report(void) { }
 
 #endif /* CONFIG_STRATEGY_PVOPS, HV_BACKEND, __ASSEMBLER__ */
+
+#ifndef __ASSEMBLER__
+/* The op-counting build (CONFIG_HV_OP_COUNT, hv_ops.c) reports its counts
+ * just before the done line; elsewhere there is nothing to report. */
+#ifdef CONFIG_HV_OP_COUNT
+void hv_op_count_report(void);
+#else
+static inline void hv_op_count_report(void) { }
+#endif /* CONFIG_HV_OP_COUNT */
+#endif /* __ASSEMBLER__ */
 
 #endif /* HV_H */

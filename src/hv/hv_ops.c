@@ -5,9 +5,9 @@
  * policy this file compiles to nothing.
  *
  * With CONFIG_HV_OP_COUNT (a measuring build, policy "none") every body
- * first counts its call, and hv_shutdown reports the counts as @hvb
- * op_count lines: how often each op runs on a path, the evidence for
- * which ops are hot. */
+ * first counts its call, and hv_op_count_report (called just before the
+ * done line) prints them as @hvb op_count lines: how often each op runs
+ * on a path, the evidence for which ops are hot. */
 #include "defs.h"
 
 #ifdef CONFIG_HV_OP_COUNT
@@ -21,8 +21,6 @@ struct hv_op_counter {
 static struct hv_op_counter hv_op_counts[HV_OP_COUNT_MAX];
 static bool hv_op_counting = true;
 
-static void hv_op_count_report(void);
-
 /* Every op's body starts here; the op's index comes from __COUNTER__ at
  * its definition, so the list of ops stays in hv.h alone. */
 static inline void hv_op_counted(unsigned int id, const char *name)
@@ -31,8 +29,6 @@ static inline void hv_op_counted(unsigned int id, const char *name)
 		return;
 	hv_op_counts[id].name = name;
 	hv_op_counts[id].calls++;
-	if (!strcmp(name, "hv_shutdown"))
-		hv_op_count_report();
 }
 
 #define HV_OP_ENTRY(name) hv_op_counted(__COUNTER__, #name);
@@ -50,9 +46,9 @@ const char hv_variant_name[] = CONFIG_HV_NAME;
 #ifdef CONFIG_HV_OP_COUNT
 _Static_assert(__COUNTER__ <= HV_OP_COUNT_MAX, "more ops than HV_OP_COUNT_MAX");
 
-/* One line per op that ran, reporting stops counting (its own console
- * writes are not part of the path measured). */
-static void hv_op_count_report(void)
+/* One line per op that ran; reporting stops counting (its own console
+ * writes, and the shutdown after it, are not part of the path measured). */
+void hv_op_count_report(void)
 {
 	struct hvbline l;
 

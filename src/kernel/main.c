@@ -14,6 +14,7 @@ __noreturn void kernel_done(int status)
 {
 	struct hvbline l;
 
+	hv_op_count_report();
 	hvb_begin(&l, "done");
 	hvb_i64(&l, "status", status);
 	hvb_end(&l);
