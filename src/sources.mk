@@ -24,4 +24,5 @@ src-$(CONFIG_HV_KVM) += $(native-y) $(kvm-y)
 src-$(CONFIG_HV_XEN) += $(xen-y)
 # The runtime strategy: every backend, the ops table and the patcher.
 src-$(CONFIG_STRATEGY_PVOPS) += $(native-y) $(kvm-y) $(xen-y) \
-	src/hv/pv/pv_native.c src/hv/pv/pv_kvm.c src/hv/pv/pv_xen.c src/hv/pv/pv_patch.c
+	src/hv/pv/pv_native.c src/hv/pv/pv_kvm.c src/hv/pv/pv_xen.c src/hv/pv/pv_xen_irq.S \
+	src/hv/pv/pv_patch.c

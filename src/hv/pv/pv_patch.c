@@ -18,13 +18,13 @@ static struct {
 	char override[16];
 } st;
 
-/* A direct call fills a 6-byte site as "cs call rel32": one instruction
- * (the prefix is ignored in 64-bit mode), so a patched call site never
- * executes more instructions than the indirect call it replaces. */
-#define CALL_LEN 6
+/* A direct call is "cs call rel32": 6 bytes, one instruction (the prefix
+ * is ignored in 64-bit mode), the length of the indirect call it replaces. */
 
-/* Long NOPs, one instruction each for 1..8 bytes. */
-static const u8 nop_seq[9][8] = {
+/* Long NOPs, one instruction each for 1..11 bytes (the assembler's own
+ * forms: PV_SITE pads built sites with them too). */
+#define NOP_MAX 11
+static const u8 nop_seq[NOP_MAX + 1][NOP_MAX] = {
 	{ 0 },
 	{ 0x90 },
 	{ 0x66, 0x90 },
@@ -34,28 +34,57 @@ static const u8 nop_seq[9][8] = {
 	{ 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
 	{ 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
 	{ 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x66, 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
 };
 
-static void fill_nops(u8 *p, int n)
+/* The rest of a site after what was put in it, as one instruction: a long
+ * nop, or past NOP_MAX bytes a short jump over int3s. */
+static void fill(u8 *out, int n)
 {
-	while (n > 0) {
-		int k = n > 8 ? 8 : n;
-		memcpy(p, nop_seq[k], (size_t)k);
-		p += k;
-		n -= k;
+	if (n <= 0)
+		return;
+	if (n <= NOP_MAX) {
+		memcpy(out, nop_seq[n], (size_t)n);
+		return;
 	}
+	out[0] = 0xeb;
+	out[1] = (u8)(n - 2);
+	memset(out + 2, 0xcc, (size_t)n - 2);
 }
 
-static bool is_nops(const u8 *p, int n)
+/* The bytes a site should hold (len of them): what the patcher writes,
+ * and what the read-back expects. */
+static void expected(const struct pv_site *s, const struct pv_impl *im, int kind, u8 *out)
 {
-	while (n > 0) {
-		int k = n > 8 ? 8 : n;
-		if (memcmp(p, nop_seq[k], (size_t)k))
-			return false;
-		p += k;
-		n -= k;
+	int used = 0;
+
+	if (!st.patched) {			/* as built: call *pv_op_table+8*op(%rip) */
+		i32 rel = (i32)((u64)&pv_op_table[s->op] - (s->addr + PV_CALL_LEN));
+		out[0] = 0xff;
+		out[1] = 0x15;
+		memcpy(out + 2, &rel, 4);
+		used = PV_CALL_LEN;
+	} else if (kind == PV_KIND_INLINE) {
+		memcpy(out, im->insn, im->len);
+		if (im->rip_end) {
+			i64 rel = (i64)((u64)im->rip_to - (s->addr + im->rip_end));
+			if (rel != (i32)rel)
+				panic("pvops site %016lx: %p out of RIP-relative reach", s->addr,
+				      im->rip_to);
+			i32 r32 = (i32)rel;
+			memcpy(out + im->rip_at, &r32, 4);
+		}
+		used = im->len;
+	} else if (kind == PV_KIND_CALL) {
+		i32 rel = (i32)((u64)im->fn - (s->addr + PV_CALL_LEN));
+		out[0] = 0x2e;
+		out[1] = 0xe8;
+		memcpy(out + 2, &rel, 4);
+		used = PV_CALL_LEN;
 	}
-	return true;
+	fill(out + used, s->len - used);
 }
 
 /* What the patcher makes of a site for this implementation. */
@@ -65,63 +94,53 @@ static int decide(const struct pv_site *s, const struct pv_impl *im)
 		return PV_KIND_NOP;
 	if (im->kind == PV_KIND_INLINE && im->len <= s->len && !(im->clobbers & ~s->clobbers))
 		return PV_KIND_INLINE;
-	if (s->len < CALL_LEN)
+	if (s->len < PV_CALL_LEN)
 		panic("pvops site %016lx is %u bytes, too short for a call", s->addr, s->len);
 	return PV_KIND_CALL;
 }
 
-
-static i64 rel_call(const struct pv_site *s, const struct pv_impl *im)
-{
-	return (i64)((u64)im->fn - (s->addr + CALL_LEN));
-}
-
 static void patch(const struct pv_site *s, const struct pv_impl *im, int kind)
 {
-	u8 *p = (u8 *)s->addr;
+	u8 want[32];
 
-	if (kind == PV_KIND_NOP) {
-		fill_nops(p, s->len);
-	} else if (kind == PV_KIND_INLINE) {
-		memcpy(p, im->insn, im->len);
-		fill_nops(p + im->len, s->len - im->len);
-	} else {
-		i32 rel = (i32)rel_call(s, im);
-		p[0] = 0x2e;
-		p[1] = 0xe8;
-		memcpy(p + 2, &rel, 4);
-		fill_nops(p + CALL_LEN, s->len - CALL_LEN);
-	}
+	expected(s, im, kind, want);
+	memcpy((u8 *)s->addr, want, s->len);
 	st.bytes += s->len;
-}
-
-/* A site as it was emitted: call *pv_op_table+8*op(%rip). */
-static bool is_indirect(const struct pv_site *s)
-{
-	const u8 *p = (const u8 *)s->addr;
-	i32 rel;
-
-	memcpy(&rel, p + 2, 4);
-	return s->len == 6 && p[0] == 0xff && p[1] == 0x15 &&
-	       s->addr + 6 + (i64)rel == (u64)&pv_op_table[s->op];
 }
 
 static const char *check(const struct pv_site *s, const struct pv_impl *im, int kind)
 {
-	const u8 *p = (const u8 *)s->addr;
+	static const char *const what[] = {
+		[PV_KIND_CALL] = "not a direct call to the backend's body",
+		[PV_KIND_INLINE] = "not the inline instructions",
+		[PV_KIND_NOP] = "not nops",
+	};
+	u8 want[32];
 
-	if (!st.patched)
-		return is_indirect(s) ? NULL : "not the indirect call it was built as";
-	if (kind == PV_KIND_NOP)
-		return is_nops(p, s->len) ? NULL : "not nops";
-	if (kind == PV_KIND_INLINE)
-		return !memcmp(p, im->insn, im->len) && is_nops(p + im->len, s->len - im->len)
-			       ? NULL : "not the inline instructions";
-	i32 rel;
-	memcpy(&rel, p + 2, 4);
-	return p[0] == 0x2e && p[1] == 0xe8 && rel == (i32)rel_call(s, im) &&
-			       is_nops(p + CALL_LEN, s->len - CALL_LEN)
-		       ? NULL : "not a direct call to the backend's body";
+	expected(s, im, kind, want);
+	if (!memcmp((const u8 *)s->addr, want, s->len))
+		return NULL;
+	return st.patched ? what[kind] : "not the indirect call it was built as";
+}
+
+/* The backends, by the names detection and hvb.variant= use. */
+static const struct pv_backend *get_native(void) { return &pv_native; }
+static const struct pv_backend *get_xen(void) { return &pv_xen; }
+static const struct {
+	const char *name;
+	const struct pv_backend *(*get)(void);
+} backends[] = {
+	{ "native", get_native },
+	{ "kvm", pv_kvm_backend },
+	{ "xen", get_xen },
+};
+
+static int backend_index(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(backends); i++)
+		if (!strcmp(name, backends[i].name))
+			return (int)i;
+	return -1;
 }
 
 static const struct pv_backend *choose(struct boot_info *bi)
@@ -132,21 +151,16 @@ static const struct pv_backend *choose(struct boot_info *bi)
 
 	platform_detect(bi, &p);
 	st.reason = !strcmp(bi->entry, "xen") ? "xen-entry" : p.known ? "cpuid" : "unknown-signature";
+	int i = backend_index(p.name);
 	if (v) {
 		size_t n = strlen(v);
 		memcpy(st.override, v, n < sizeof(st.override) ? n + 1 : sizeof(st.override) - 1);
-		if (!strcmp(v, "native") || !strcmp(v, "kvm") || !strcmp(v, "xen")) {
+		if (backend_index(v) >= 0) {
 			st.reason = "override";
-			p.name = v;
+			i = backend_index(v);
 		}
 	}
-	if (!strcmp(p.name, "xen"))
-		return &pv_xen;
-	if (!strcmp(p.name, "kvm")) {
-		pv_kvm_fill();
-		return &pv_kvm;
-	}
-	return &pv_native;
+	return backends[i < 0 ? 0 : i].get();
 }
 
 void pv_early_init(struct boot_info *bi)
