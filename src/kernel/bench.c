@@ -74,8 +74,8 @@ BENCH_LOOP(loop_spin_lock_irqsave, NOINIT,
 	   unsigned long f = spin_lock_irqsave(&bench_lock); spin_unlock_irqrestore(&bench_lock, f))
 BENCH_LOOP(loop_map_touch_unmap, unsigned long va = scratch_va; u64 pa = scratch_pa,
 	   OPAQUE(va); OPAQUE(pa); vm_map(va, pa, PTE_W); *(volatile u64 *)va = i; vm_unmap(va))
-BENCH_LOOP(loop_ctx_switch, NOINIT, thread_yield())
-BENCH_LOOP(loop_timer_roundtrip, NOINIT,
+BENCH_LOOP(loop_ctx_switch_pingpong, NOINIT, thread_yield())
+BENCH_LOOP(loop_timer_irq_roundtrip, NOINIT,
 	   u64 c = timer_irq_count(); hv_timer_set(hv_clock_ns()); while (timer_irq_count() == c) cpu_relax())
 
 static void irqs_on(void)
@@ -155,8 +155,8 @@ static const struct bench benches[] = {
 	{ "halt_wakeup", loop_halt_wakeup, 0, NULL, timer_cancel },
 	{ "spin_lock_irqsave", loop_spin_lock_irqsave, 0, NULL, NULL },
 	{ "map_touch_unmap", loop_map_touch_unmap, 0, NULL, NULL },
-	{ "ctx_switch_pingpong", loop_ctx_switch, 0, partner_start, partner_end },
-	{ "timer_irq_roundtrip", loop_timer_roundtrip, 0, irqs_on, irqs_off },
+	{ "ctx_switch_pingpong", loop_ctx_switch_pingpong, 0, partner_start, partner_end },
+	{ "timer_irq_roundtrip", loop_timer_irq_roundtrip, 0, irqs_on, irqs_off },
 };
 
 /* Is name in the comma-separated list (NULL list: all)? */

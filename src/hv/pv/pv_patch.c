@@ -12,7 +12,7 @@ const struct pv_backend *pv_backend;
 
 static struct {
 	const char *reason;
-	bool patched;
+	bool patched, inline_ok;
 	u32 sites, direct, inlined, nops, indirect, bytes;
 	u64 ticks;
 	char override[16];
@@ -92,7 +92,7 @@ static int decide(const struct pv_site *s, const struct pv_impl *im)
 {
 	if (im->kind == PV_KIND_NOP)
 		return PV_KIND_NOP;
-	if (im->kind == PV_KIND_INLINE && im->len <= s->len && !(im->clobbers & ~s->clobbers))
+	if (im->kind == PV_KIND_INLINE && st.inline_ok && im->len <= s->len && !(im->clobbers & ~s->clobbers))
 		return PV_KIND_INLINE;
 	if (s->len < PV_CALL_LEN)
 		panic("pvops site %016lx is %u bytes, too short for a call", s->addr, s->len);
@@ -178,6 +178,9 @@ void pv_early_init(struct boot_info *bi)
 		pv_op_table[i] = pv_backend->impl[i].fn;
 
 	st.patched = cmdline_u64("pv.patch", 1) != 0;
+	/* pv.inline=0: every site a call, as Linux patches Xen's irq ops (to
+	 * its assembler stubs): the method to compare with. */
+	st.inline_ok = cmdline_u64("pv.inline", 1) != 0;
 	for (const struct pv_site *s = __pv_sites_start; s < __pv_sites_end; s++) {
 		const struct pv_impl *im = &pv_backend->impl[s->op];
 		int kind = decide(s, im);
@@ -217,6 +220,7 @@ void pv_report(void)
 	hvb_str(&l, "backend", pv_backend->name);
 	hvb_str(&l, "reason", st.reason);
 	hvb_u64(&l, "patched", st.patched);
+	hvb_u64(&l, "inline_ok", st.inline_ok);
 	hvb_u64(&l, "sites", st.sites);
 	hvb_u64(&l, "direct", st.direct);
 	hvb_u64(&l, "inline", st.inlined);
