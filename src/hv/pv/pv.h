@@ -193,6 +193,12 @@ void pv_setup_traps(const u64 *vectors);
 void pv_early_init(struct boot_info *bi);
 void pv_report(void);
 
+/* pv.count=1: every op call counted (pv_count.c). */
+void pv_count_install(void);
+bool pv_counting(void);
+void pv_count_snapshot(u64 *out);
+void pv_count_report(const char *event, const u64 *from);
+
 #define hv_backend_name pv_backend_name()
 #define hv_clock_name pv_clock_name()
 static inline const char *hv_setup(struct boot_info *bi) { return pv_setup(bi); }

@@ -177,7 +177,11 @@ void pv_early_init(struct boot_info *bi)
 	for (int i = 0; i < PV_NR_OPS; i++)
 		pv_op_table[i] = pv_backend->impl[i].fn;
 
-	st.patched = cmdline_u64("pv.patch", 1) != 0;
+	/* pv.count=1: every call counted, so the sites stay indirect. */
+	bool count = cmdline_u64("pv.count", 0) != 0;
+	if (count)
+		pv_count_install();
+	st.patched = !count && cmdline_u64("pv.patch", 1) != 0;
 	/* pv.inline=0: every site a call, as Linux patches Xen's irq ops (to
 	 * its assembler stubs): the method to compare with. */
 	st.inline_ok = cmdline_u64("pv.inline", 1) != 0;
@@ -221,6 +225,7 @@ void pv_report(void)
 	hvb_str(&l, "reason", st.reason);
 	hvb_u64(&l, "patched", st.patched);
 	hvb_u64(&l, "inline_ok", st.inline_ok);
+	hvb_u64(&l, "counting", pv_counting());
 	hvb_u64(&l, "sites", st.sites);
 	hvb_u64(&l, "direct", st.direct);
 	hvb_u64(&l, "inline", st.inlined);
