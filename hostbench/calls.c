@@ -22,12 +22,19 @@
 #define CS_RESTORE(sym, f) \
 	__asm__ __volatile__("call " #sym : : "D"(f) : "rax", "memory", "cc")
 
+/* C-ABI copies of the irq bodies, called as an ordinary function. */
+#define HB_FN(be, op, ret, params, args) noinline ret hb_fn_##be##_##op params { return be##_##op args; }
+#define HB_FN_XEN(op, len, ...) HB_FN(xen, op, __VA_ARGS__)
+#define HB_FN_NATIVE(op, len, ...) HB_FN(native, op, __VA_ARGS__)
+PV_IRQ_OPS(HB_FN_XEN)
+PV_IRQ_OPS(HB_FN_NATIVE)
+
 #define CALL_LOOPS(be)							\
-	L(hb_direct_##be##_irq_disable, pv_##be##_irq_disable())		\
-	L(hb_direct_##be##_irq_enable, pv_##be##_irq_enable())		\
-	L(hb_direct_##be##_irq_save, hb_sink = pv_##be##_irq_save())	\
-	L(hb_direct_##be##_irq_restore, pv_##be##_irq_restore(hb_saved_flags)) \
-	L(hb_direct_##be##_irq_save_restore, pv_##be##_irq_restore(pv_##be##_irq_save())) \
+	L(hb_direct_##be##_irq_disable, hb_fn_##be##_irq_disable())		\
+	L(hb_direct_##be##_irq_enable, hb_fn_##be##_irq_enable())		\
+	L(hb_direct_##be##_irq_save, hb_sink = hb_fn_##be##_irq_save())	\
+	L(hb_direct_##be##_irq_restore, hb_fn_##be##_irq_restore(hb_saved_flags)) \
+	L(hb_direct_##be##_irq_save_restore, hb_fn_##be##_irq_restore(hb_fn_##be##_irq_save())) \
 	L(hb_direct_##be##_clock_ns, hb_sink = pv_##be##_clock_ns())	\
 	L(hb_thunk_##be##_irq_disable, CS0(pv_##be##_irq_disable_cs))	\
 	L(hb_thunk_##be##_irq_enable, CS0(pv_##be##_irq_enable_cs))	\

@@ -49,11 +49,13 @@ extern struct hb_cabi hb_cabi;
  * as the thunk left them.  Returns rax. */
 unsigned long hb_thunk_probe(void *thunk, unsigned long arg, u64 out[8]);
 
-/* The out-of-line bodies in src/hv/pv/pv_*.c (no header declares them). */
+/* The out-of-line bodies in src/hv/pv/pv_*.c (no header declares them),
+ * and calls.c's C-ABI copies of the irq bodies, hb_fn_<be>_<op>() (the
+ * kernel's tables hold only callee-save entries for these). */
 #define HB_DECL_PV(be)							\
-	void pv_##be##_irq_disable(void); void pv_##be##_irq_enable(void);	\
-	unsigned long pv_##be##_irq_save(void);				\
-	void pv_##be##_irq_restore(unsigned long f);			\
+	void hb_fn_##be##_irq_disable(void); void hb_fn_##be##_irq_enable(void); \
+	unsigned long hb_fn_##be##_irq_save(void);			\
+	void hb_fn_##be##_irq_restore(unsigned long f);			\
 	void pv_##be##_irq_disable_cs(void); void pv_##be##_irq_enable_cs(void); \
 	void pv_##be##_irq_save_cs(void); void pv_##be##_irq_restore_cs(void);	\
 	u64 pv_##be##_clock_ns(void);
@@ -66,7 +68,7 @@ void pv_native_lock_kick(volatile u32 *p);
 extern volatile u64 hb_sink;
 extern unsigned long hb_saved_flags;
 extern volatile u32 hb_lock_word;
-extern struct vcpu_info hb_vcpu;		/* xen_vcpu points here */
+#define hb_vcpu (*xen_vcpu0)			/* vcpu 0 in shim.c's shared info page */
 extern volatile u64 hb_hypercalls;		/* calls into the stub hypercall page */
 extern int hb_pvops_bad;			/* bad_sites in pv_report()'s @hvb line */
 

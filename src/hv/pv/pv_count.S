@@ -15,3 +15,5 @@ pv_count_thunks:
 	.p2align 4
 	.set i, i + 1
 	.endr
+
+	.section .note.GNU-stack, "", @progbits

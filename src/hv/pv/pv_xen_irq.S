@@ -70,3 +70,5 @@ pv_xen_check_events:
 	pop %rdx
 	pop %rcx
 	ret
+
+	.section .note.GNU-stack, "", @progbits
