@@ -3,13 +3,7 @@
  * (no red zone: an asm call must not land on the caller's locals). */
 #include "hostbench.h"
 
-#define L(fn, body)							\
-	noinline void fn(u64 n)						\
-	{								\
-		for (u64 i = 0; i < n; i++) {				\
-			body;						\
-		}							\
-	}
+#define L HB_LOOP
 
 /* A callee-save thunk called as a patched site calls it: the callee may
  * change rax and nothing else. */
@@ -50,15 +44,10 @@ L(hb_direct_native_lock_kick, pv_native_lock_kick(&hb_lock_word))
 L(hb_loop_empty, __asm__ __volatile__(""))
 
 /* An ops table in C: the compiler reloads the pointer every iteration
- * (the callee might change it) and the site costs the C ABI's spills. */
+ * (the callee might change it) and the site costs the C ABI's spills.
+ * retpoline.c compiles the same loops with retpolines. */
 struct hb_cabi hb_cabi;
-L(hb_indirect_irq_disable, hb_cabi.irq_disable())
-L(hb_indirect_irq_enable, hb_cabi.irq_enable())
-L(hb_indirect_irq_save, hb_sink = hb_cabi.irq_save())
-L(hb_indirect_irq_restore, hb_cabi.irq_restore(hb_saved_flags))
-L(hb_indirect_irq_save_restore, hb_cabi.irq_restore(hb_cabi.irq_save()))
-L(hb_indirect_clock_ns, hb_sink = hb_cabi.clock_ns())
-L(hb_indirect_lock_kick, hb_cabi.lock_kick(&hb_lock_word))
+HB_INDIRECT_LOOPS(indirect)
 
 __asm__(".pushsection .text.hb_thunk_probe, \"ax\"\n"
 	".globl hb_thunk_probe\n.type hb_thunk_probe, @function\n"

@@ -17,8 +17,29 @@ typedef void (*hb_loop_fn)(u64 n);
 #define HB_DECL_LOOPS(op)						\
 	void hb_xen_##op(u64 n); void hb_native_##op(u64 n);		\
 	void hb_kvm_##op(u64 n); void hb_pv_##op(u64 n);		\
-	void hb_indirect_##op(u64 n);
+	void hb_indirect_##op(u64 n); void hb_retpoline_##op(u64 n);
 HB_OPS(HB_DECL_LOOPS)
+
+/* A bench loop, as the kernel's (src/kernel/bench.c) before its barriers:
+ * hostbench's checks read what the last iteration stored. */
+#define HB_LOOP(fn, body)						\
+	noinline void fn(u64 n)						\
+	{								\
+		for (u64 i = 0; i < n; i++) {				\
+			body;						\
+		}							\
+	}
+
+/* The ops called through a C table: calls.c (plain indirect calls) and
+ * retpoline.c (the same, built with -mindirect-branch=thunk-extern). */
+#define HB_INDIRECT_LOOPS(p)						\
+	HB_LOOP(hb_##p##_irq_disable, hb_cabi.irq_disable())		\
+	HB_LOOP(hb_##p##_irq_enable, hb_cabi.irq_enable())		\
+	HB_LOOP(hb_##p##_irq_save, hb_sink = hb_cabi.irq_save())	\
+	HB_LOOP(hb_##p##_irq_restore, hb_cabi.irq_restore(hb_saved_flags)) \
+	HB_LOOP(hb_##p##_irq_save_restore, hb_cabi.irq_restore(hb_cabi.irq_save())) \
+	HB_LOOP(hb_##p##_clock_ns, hb_sink = hb_cabi.clock_ns())	\
+	HB_LOOP(hb_##p##_lock_kick, hb_cabi.lock_kick(&hb_lock_word))
 
 /* calls.c: the same bodies reached by call.  direct: the out-of-line copy
  * pv_<be>.c holds for the ops table (C ABI); thunk: its callee-save thunk

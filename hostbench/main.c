@@ -600,9 +600,11 @@ static void check_thunks(void)
 /* ------------------------------------------------------------------ */
 /* What is measured */
 
-enum mech { M_INLINE, M_DIRECT, M_INDIRECT, M_THUNK, M_PV_UNPATCHED, M_PV_PATCHED, M_NR };
+enum mech { M_INLINE, M_DIRECT, M_INDIRECT, M_RETPOLINE, M_THUNK, M_PV_UNPATCHED, M_PV_PATCHED,
+	    M_NR };
 static const char *const mech_name[M_NR] = {
-	"inline", "direct", "indirect", "direct_thunk", "pv_unpatched", "pv_patched",
+	"inline", "direct", "indirect", "indirect_retpoline", "direct_thunk", "pv_unpatched",
+	"pv_patched",
 };
 
 /* What a figure's check may look at: */
@@ -705,58 +707,58 @@ static const struct row rows[] = {
 	{ "loop_empty", BE_NONE, -1, { hb_loop_empty }, NULL, NULL },
 	/* Xen PV: the upcall mask in vcpu_info, and its pvclock */
 	{ "irq_disable", BE_XEN, PV_irq_disable,
-	  { hb_xen_irq_disable, hb_direct_xen_irq_disable, hb_indirect_irq_disable,
+	  { hb_xen_irq_disable, hb_direct_xen_irq_disable, hb_indirect_irq_disable, hb_retpoline_irq_disable,
 	    hb_thunk_xen_irq_disable, hb_pv_irq_disable, hb_pv_irq_disable },
 	  set_xen_unmasked, chk_masked },
 	{ "irq_enable", BE_XEN, PV_irq_enable,
-	  { hb_xen_irq_enable, hb_direct_xen_irq_enable, hb_indirect_irq_enable,
+	  { hb_xen_irq_enable, hb_direct_xen_irq_enable, hb_indirect_irq_enable, hb_retpoline_irq_enable,
 	    hb_thunk_xen_irq_enable, hb_pv_irq_enable, hb_pv_irq_enable },
 	  set_xen_masked, chk_unmasked },
 	{ "irq_enable_pending", BE_XEN, PV_irq_enable,
-	  { hb_xen_irq_enable, hb_direct_xen_irq_enable, hb_indirect_irq_enable,
+	  { hb_xen_irq_enable, hb_direct_xen_irq_enable, hb_indirect_irq_enable, hb_retpoline_irq_enable,
 	    hb_thunk_xen_irq_enable, hb_pv_irq_enable, hb_pv_irq_enable },
 	  set_xen_masked_pending, chk_pending },
 	{ "irq_save", BE_XEN, PV_irq_save,
-	  { hb_xen_irq_save, hb_direct_xen_irq_save, hb_indirect_irq_save,
+	  { hb_xen_irq_save, hb_direct_xen_irq_save, hb_indirect_irq_save, hb_retpoline_irq_save,
 	    hb_thunk_xen_irq_save, hb_pv_irq_save, hb_pv_irq_save },
 	  set_xen_masked, chk_xen_save },
 	{ "irq_restore", BE_XEN, PV_irq_restore,
-	  { hb_xen_irq_restore, hb_direct_xen_irq_restore, hb_indirect_irq_restore,
+	  { hb_xen_irq_restore, hb_direct_xen_irq_restore, hb_indirect_irq_restore, hb_retpoline_irq_restore,
 	    hb_thunk_xen_irq_restore, hb_pv_irq_restore, hb_pv_irq_restore },
 	  set_xen_restore_off, chk_masked },
 	{ "irq_save_restore", BE_XEN, PV_irq_save,
-	  { hb_xen_irq_save_restore, hb_direct_xen_irq_save_restore, hb_indirect_irq_save_restore,
+	  { hb_xen_irq_save_restore, hb_direct_xen_irq_save_restore, hb_indirect_irq_save_restore, hb_retpoline_irq_save_restore,
 	    hb_thunk_xen_irq_save_restore, hb_pv_irq_save_restore, hb_pv_irq_save_restore },
 	  set_xen_masked, chk_masked },
 	{ "clock_ns", BE_XEN, PV_clock_ns,
-	  { hb_xen_clock_ns, hb_direct_xen_clock_ns, hb_indirect_clock_ns, NULL,
+	  { hb_xen_clock_ns, hb_direct_xen_clock_ns, hb_indirect_clock_ns, hb_retpoline_clock_ns, NULL,
 	    hb_pv_clock_ns, hb_pv_clock_ns },
 	  NULL, chk_xen_clock },
 	/* native: pushf/popf (cli, sti fault in ring 3), the TSC clock, lock kick */
 	{ "irq_save", BE_NATIVE, PV_irq_save,
-	  { hb_native_irq_save, hb_direct_native_irq_save, hb_indirect_irq_save,
+	  { hb_native_irq_save, hb_direct_native_irq_save, hb_indirect_irq_save, hb_retpoline_irq_save,
 	    hb_thunk_native_irq_save, hb_pv_irq_save, hb_pv_irq_save },
 	  NULL, chk_native_save },
 	{ "irq_restore", BE_NATIVE, PV_irq_restore,
-	  { hb_native_irq_restore, hb_direct_native_irq_restore, hb_indirect_irq_restore,
+	  { hb_native_irq_restore, hb_direct_native_irq_restore, hb_indirect_irq_restore, hb_retpoline_irq_restore,
 	    hb_thunk_native_irq_restore, hb_pv_irq_restore, hb_pv_irq_restore },
 	  set_native_restore_off, chk_native_if },
 	{ "irq_save_restore", BE_NATIVE, PV_irq_save,
 	  { hb_native_irq_save_restore, hb_direct_native_irq_save_restore,
-	    hb_indirect_irq_save_restore, hb_thunk_native_irq_save_restore,
+	    hb_indirect_irq_save_restore, hb_retpoline_irq_save_restore, hb_thunk_native_irq_save_restore,
 	    hb_pv_irq_save_restore, hb_pv_irq_save_restore },
 	  NULL, chk_native_sr },
 	{ "clock_ns", BE_NATIVE, PV_clock_ns,
-	  { hb_native_clock_ns, hb_direct_native_clock_ns, hb_indirect_clock_ns, NULL,
+	  { hb_native_clock_ns, hb_direct_native_clock_ns, hb_indirect_clock_ns, hb_retpoline_clock_ns, NULL,
 	    hb_pv_clock_ns, hb_pv_clock_ns },
 	  NULL, chk_native_clock },
 	{ "lock_kick", BE_NATIVE, PV_lock_kick,
-	  { hb_native_lock_kick, hb_direct_native_lock_kick, hb_indirect_lock_kick, NULL,
+	  { hb_native_lock_kick, hb_direct_native_lock_kick, hb_indirect_lock_kick, hb_retpoline_lock_kick, NULL,
 	    hb_pv_lock_kick, hb_pv_lock_kick },
 	  set_lock_word, chk_lock_word },
 	/* KVM: kvmclock (its other ops are native's) */
 	{ "clock_ns", BE_KVM, PV_clock_ns,
-	  { hb_kvm_clock_ns, hb_direct_kvm_clock_ns, hb_indirect_clock_ns, NULL,
+	  { hb_kvm_clock_ns, hb_direct_kvm_clock_ns, hb_indirect_clock_ns, hb_retpoline_clock_ns, NULL,
 	    hb_pv_clock_ns, hb_pv_clock_ns },
 	  NULL, chk_kvm_clock },
 };
@@ -938,8 +940,8 @@ static void print_json(void)
 
 static void print_table(void)
 {
-	static const char *const head[M_NR] = { "inline", "direct", "indirect", "thunk",
-						"pv_unpatched", "pv_patched" };
+	static const char *const head[M_NR] = { "inline", "direct", "indirect", "retpoline",
+						"thunk", "pv_unpatched", "pv_patched" };
 	bool any_insns = false;
 
 	printf("hostbench: %s (family %d, model %d), ring 3, %s\n", cpu_model, cpu_family, cpu_modelno,
@@ -997,7 +999,8 @@ static void print_table(void)
 	printf("\n  inline: the direct variant (hv.h with CONFIG_HV_<backend>, body inlined);"
 	       " direct: call to the out-of-line\n"
 	       "  copy (C ABI: pv_<backend>.c's, or calls.c's for the irq ops); indirect: call through"
-	       " a C ops table; thunk: call to the\n"
+	       " a C ops table; retpoline: the same\n  built with -mindirect-branch=thunk-extern"
+	       " (each call through a retpoline thunk); thunk: call to the\n"
 	       "  callee-save entry (_cs: Xen's assembler stubs, native's no_caller_saved_registers);"
 	       " pv_unpatched: pv.h's site `call *pv_op_table(%%rip)`\n"
 	       "  (irq ops reach the _cs entry); pv_patched: the same site after pv_patch.c (cs call,"

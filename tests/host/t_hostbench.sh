@@ -26,6 +26,14 @@ for bad in "--reps 0" "--reps x" "--reps" "--target-us 0" "--filter nosuch" "--b
 	fi
 done
 
+# The retpoline loops call through the thunks; the plain ones do not.
+dis() { objdump -d --no-show-raw-insn "$HB" | awk "/<$1>:/{on=1} on&&/^\$/{exit} on"; }
+dis hb_retpoline_irq_save | grep -q 'call.*<__x86_indirect_thunk_' ||
+	{ echo "FAIL: hb_retpoline_irq_save calls no retpoline thunk"; exit 1; }
+if dis hb_indirect_irq_save | grep -q '__x86_indirect_thunk_'; then
+	echo "FAIL: hb_indirect_irq_save goes through a retpoline"; exit 1
+fi
+
 # The readable table.
 rc=0
 "$HB" --reps 1 --target-us 5 --filter irq_disable,lock_kick >"$TMPDIR/table.txt" || rc=$?
@@ -57,8 +65,8 @@ sites = [e for e in lines if e["event"] == "hostbench_site"]
 info = [e for e in lines if e["event"] == "hostbench_info"]
 done = [e for e in lines if e["event"] == "hostbench_done"]
 
-irq = ["inline", "direct", "indirect", "direct_thunk", "pv_unpatched"]
-plain = ["inline", "direct", "indirect", "pv_unpatched"]
+irq = ["inline", "direct", "indirect", "indirect_retpoline", "direct_thunk", "pv_unpatched"]
+plain = ["inline", "direct", "indirect", "indirect_retpoline", "pv_unpatched"]
 want = [("loop_empty", "none", "inline")]
 # Xen's irq_disable and irq_save sites are patched inline, the others call.
 xen_patched = {"irq_disable": "pv_patched_inline", "irq_save": "pv_patched_inline",
