@@ -1,9 +1,9 @@
-# hostbench (DESIGN.md principle 7) builds, runs, and reports every figure
+# hostbench (docs/DESIGN.md, principle 7) builds, runs, and reports every figure
 # it promises with numbers; and what must hold while it runs does: the
 # pvops sites read back as built and as pv_patch.c rewrote them, the fake
 # upcall mask ends as each Xen irq op leaves it, the pending branch calls
-# the (stub) hypercall once per enable, the thunks keep every register but
-# rax.  Timing is never asserted: benchmarks are not tests.
+# the (stub) hypercall once per enable, the callee-save entries keep every
+# register but rax.  Timing is never asserted: benchmarks are not tests.
 set -eu
 BUILD=${BUILD:-build}
 mkdir -p "$BUILD/host"

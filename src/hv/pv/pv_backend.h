@@ -6,6 +6,7 @@
 #define HV_PV_BACKEND_H
 
 #include "pv/pv.h"
+#include "hv_detect.h"
 
 enum pv_kind { PV_KIND_CALL, PV_KIND_INLINE, PV_KIND_NOP };
 
@@ -59,6 +60,11 @@ struct pv_backend {
 
 extern const struct pv_backend pv_native;
 extern const struct pv_backend pv_xen;
-const struct pv_backend *pv_kvm_backend(void);
+
+/* Each platform's backend, pv_<name>_backend(), as pv_patch.c's table
+ * names them (HV_PLATFORMS in hv_detect.h). */
+#define PV_GET_DECL(id, name) const struct pv_backend *pv_##name##_backend(void);
+HV_PLATFORMS(PV_GET_DECL)
+#undef PV_GET_DECL
 
 #endif /* HV_PV_BACKEND_H */

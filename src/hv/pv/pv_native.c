@@ -55,3 +55,8 @@ const struct pv_backend pv_native = {
 	.handle_irq = native_handle_irq,
 	.setup_traps = native_setup_traps,
 };
+
+const struct pv_backend *pv_native_backend(void)
+{
+	return &pv_native;
+}

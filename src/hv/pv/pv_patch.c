@@ -1,9 +1,10 @@
-/* pv_patch.c: choose a backend at boot (the stub's rules: Xen entry means
- * xen, CPUID signature KVMKVMKVM means kvm, anything else native, and
- * hvb.variant= overrides), fill the op table, and patch every recorded
- * call site before anything hot runs.  Then read each site back. */
+/* pv_patch.c: choose a backend at boot (the kernel's and the stub's one
+ * detection routine, hv_detect.h; hvb.variant= overrides), fill the op
+ * table, and patch every recorded call site before anything hot runs.
+ * Then read each site back. */
 #include "defs.h"
 #include "pv/pv_backend.h"
+#include "hv_detect.h"
 
 extern const struct pv_site __pv_sites_start[], __pv_sites_end[];
 
@@ -123,44 +124,28 @@ static const char *check(const struct pv_site *s, const struct pv_impl *im, int 
 	return st.patched ? what[kind] : "not the indirect call it was built as";
 }
 
-/* The backends, by the names detection and hvb.variant= use. */
-static const struct pv_backend *get_native(void) { return &pv_native; }
-static const struct pv_backend *get_xen(void) { return &pv_xen; }
-static const struct {
-	const char *name;
-	const struct pv_backend *(*get)(void);
-} backends[] = {
-	{ "native", get_native },
-	{ "kvm", pv_kvm_backend },
-	{ "xen", get_xen },
+/* The backends, one for each platform detection names (HV_PLATFORMS). */
+#define PV_GET(id, name) [HV_PLATFORM_##id] = pv_##name##_backend,
+static const struct pv_backend *(*const backends[HV_NR_PLATFORMS])(void) = {
+	HV_PLATFORMS(PV_GET)
 };
-
-static int backend_index(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(backends); i++)
-		if (!strcmp(name, backends[i].name))
-			return (int)i;
-	return -1;
-}
+#undef PV_GET
 
 static const struct pv_backend *choose(struct boot_info *bi)
 {
-	struct platform p;
-	char name[16];
-	const char *v = cmdline_get("hvb.variant", name, sizeof(name));
+	struct hv_detect d;
 
-	platform_detect(bi, &p);
-	st.reason = !strcmp(bi->entry, "xen") ? "xen-entry" : p.known ? "cpuid" : "unknown-signature";
-	int i = backend_index(p.name);
-	if (v) {
-		size_t n = strlen(v);
-		memcpy(st.override, v, n < sizeof(st.override) ? n + 1 : sizeof(st.override) - 1);
-		if (backend_index(v) >= 0) {
+	platform_detect(bi, &d);
+	st.reason = d.platform_reason;
+	int i = d.platform;
+	if (!strcmp(d.reason, "override")) {
+		memcpy(st.override, d.variant, sizeof(d.variant));
+		if (hv_platform_index(d.variant) >= 0) {
 			st.reason = "override";
-			i = backend_index(v);
+			i = hv_platform_index(d.variant);
 		}
 	}
-	return backends[i < 0 ? 0 : i].get();
+	return backends[i]();
 }
 
 void pv_early_init(struct boot_info *bi)

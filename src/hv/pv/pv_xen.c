@@ -57,3 +57,8 @@ const struct pv_backend pv_xen = {
 	.handle_irq = xen_handle_irq,
 	.setup_traps = xen_setup_traps,
 };
+
+const struct pv_backend *pv_xen_backend(void)
+{
+	return &pv_xen;
+}
