@@ -20,12 +20,14 @@ typedef void (*hb_loop_fn)(u64 n);
 	void hb_indirect_##op(u64 n); void hb_retpoline_##op(u64 n);
 HB_OPS(HB_DECL_LOOPS)
 
-/* A bench loop, as the kernel's (src/kernel/bench.c) before its barriers:
- * hostbench's checks read what the last iteration stored. */
+/* A bench loop, as the kernel's (src/kernel/bench.c): a barrier each
+ * iteration, so no load of the op is hoisted out; results are stored to
+ * hb_sink, which hostbench's checks read. */
 #define HB_LOOP(fn, body)						\
 	noinline void fn(u64 n)						\
 	{								\
 		for (u64 i = 0; i < n; i++) {				\
+			barrier();					\
 			body;						\
 		}							\
 	}
