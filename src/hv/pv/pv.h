@@ -32,11 +32,13 @@ struct boot_info;
 /* X(op, site bytes, return type, parameters, arguments): the one list of
  * ops, by convention; the backends' out-of-line bodies are generated from
  * it.  The op numbers follow this order. */
+/* Callee-save: the callee may change rax and the flags, nothing else. */
 #define PV_IRQ_OPS(X)								\
 	X(irq_disable, 7, void, (void), ())					\
 	X(irq_enable, 6, void, (void), ())					\
 	X(irq_save, 14, unsigned long, (void), ())				\
 	X(irq_restore, 6, void, (unsigned long f), (f))
+/* C ABI: the callee may change every caller-saved register. */
 #define PV_ABI_OPS(X)								\
 	X(cpuid, 6, void, (u32 leaf, u32 sub, struct cpuid_regs *r), (leaf, sub, r)) \
 	X(load_root, 6, void, (u64 pa), (pa))					\
@@ -62,6 +64,11 @@ enum pv_op { PV_OPS(PV_ENUM) PV_NR_OPS };
 #define PV_LEN(op, len, ...) PV_LEN_##op = len,
 enum { PV_OPS(PV_LEN) };
 #undef PV_LEN
+/* A site holds at least a call and at most what the patcher builds. */
+#define PV_SITE_MAX 32
+#define PV_LEN_OK(op, len, ...) _Static_assert(len >= 6 && len <= PV_SITE_MAX, #op " site length");
+PV_OPS(PV_LEN_OK)
+#undef PV_LEN_OK
 
 /* What a site lets the callee clobber. */
 #define PV_CLOBBER_RAX	1		/* callee-save ops */

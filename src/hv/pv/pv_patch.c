@@ -102,7 +102,7 @@ static int decide(const struct pv_site *s, const struct pv_impl *im)
 
 static void patch(const struct pv_site *s, const struct pv_impl *im, int kind)
 {
-	u8 want[32];
+	u8 want[PV_SITE_MAX];
 
 	expected(s, im, kind, want);
 	memcpy((u8 *)s->addr, want, s->len);
@@ -116,7 +116,7 @@ static const char *check(const struct pv_site *s, const struct pv_impl *im, int 
 		[PV_KIND_INLINE] = "not the inline instructions",
 		[PV_KIND_NOP] = "not nops",
 	};
-	u8 want[32];
+	u8 want[PV_SITE_MAX];
 
 	expected(s, im, kind, want);
 	if (!memcmp((const u8 *)s->addr, want, s->len))
