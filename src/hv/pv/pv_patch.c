@@ -19,9 +19,6 @@ static struct {
 	char override[16];
 } st;
 
-/* A direct call is "cs call rel32": 6 bytes, one instruction (the prefix
- * is ignored in 64-bit mode), the length of the indirect call it replaces. */
-
 /* Long NOPs, one instruction each for 1..11 bytes (the assembler's own
  * forms: PV_SITE pads built sites with them too). */
 #define NOP_MAX 11
@@ -79,6 +76,8 @@ static void expected(const struct pv_site *s, const struct pv_impl *im, int kind
 		}
 		used = im->len;
 	} else if (kind == PV_KIND_CALL) {
+		/* "cs call rel32": 6 bytes, one instruction (the prefix is ignored
+		 * in 64-bit mode), the length of the indirect call it replaces. */
 		i32 rel = (i32)((u64)im->fn - (s->addr + PV_CALL_LEN));
 		out[0] = 0x2e;
 		out[1] = 0xe8;
@@ -93,7 +92,8 @@ static int decide(const struct pv_site *s, const struct pv_impl *im)
 {
 	if (im->kind == PV_KIND_NOP)
 		return PV_KIND_NOP;
-	if (im->kind == PV_KIND_INLINE && st.inline_ok && im->len <= s->len && !(im->clobbers & ~s->clobbers))
+	if (im->kind == PV_KIND_INLINE && st.inline_ok && im->len <= s->len &&
+	    !(im->clobbers & ~s->clobbers))
 		return PV_KIND_INLINE;
 	if (s->len < PV_CALL_LEN)
 		panic("pvops site %016lx is %u bytes, too short for a call", s->addr, s->len);
