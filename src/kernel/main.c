@@ -100,8 +100,11 @@ __noreturn void kmain(struct boot_info *bi)
 #ifdef CONFIG_BENCH
 	if (cmdline_has("bench"))
 		bench_run(hv_platform_names[plat.platform]);
+	if (cmdline_has("work"))
+		work_run(hv_platform_names[plat.platform]);
 #else
 	not_built("bench", "CONFIG_BENCH");
+	not_built("work", "CONFIG_BENCH");
 #endif /* CONFIG_BENCH */
 	kernel_done(status);
 }
