@@ -84,7 +84,7 @@ struct boot_info;
 
 /* irq: flags are an RFLAGS image on every backend (IF set: enabled). */
 HV_OP(HOT, void, hv_irq_disable, (void), { HV(irq_disable)(); })
-HV_OP(COLD, void, hv_irq_enable, (void), { HV(irq_enable)(); })
+HV_OP(HOT, void, hv_irq_enable, (void), { HV(irq_enable)(); })
 HV_OP(HOT, unsigned long, hv_irq_save, (void), { return HV(irq_save)(); })
 HV_OP(HOT, void, hv_irq_restore, (unsigned long f), { HV(irq_restore)(f); })
 static inline bool hv_irq_flags_disabled(unsigned long f) { return !(f & X86_EFLAGS_IF); }
@@ -111,7 +111,7 @@ HV_OP(HOT, void, hv_timer_set, (u64 deadline_ns), { HV(timer_set)(deadline_ns); 
 HV_OP(COLD, void, hv_console_write, (const char *s, size_t n), { HV(console_write)(s, n); })
 
 /* lock slow path */
-HV_OP(COLD, void, hv_lock_wait, (volatile u32 *p, u32 val), { HV(lock_wait)(p, val); })
+HV_OP(HOT, void, hv_lock_wait, (volatile u32 *p, u32 val), { HV(lock_wait)(p, val); })
 HV_OP(HOT, void, hv_lock_kick, (volatile u32 *p), { HV(lock_kick)(p); })
 
 /* Boot glue (not hot): setup returns NULL or why this backend cannot run
