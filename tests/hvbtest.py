@@ -2,6 +2,7 @@
 collect its @hvb events, and fail with a message that says what differed."""
 import json
 import os
+import struct
 import subprocess
 import sys
 
@@ -110,3 +111,24 @@ def check_bench(b, platform):
 def check_done(b, status):
     d = b.one("done")
     check(d["status"] == status, f"done status {d['status']}, expected {status}")
+
+
+def pvops_sites(img):
+    """Every recorded pvops call site of an image, in its .pv_sites order:
+    (address, op number), read from the ELF file's loaded bytes."""
+    syms = {}
+    for line in subprocess.run(["nm", img], stdout=subprocess.PIPE, check=True).stdout.decode().splitlines():
+        f = line.split()
+        if len(f) == 3:
+            syms[f[2]] = int(f[0], 16)
+    lo, hi = syms["__pv_sites_start"], syms["__pv_sites_end"]
+    data = open(img, "rb").read()
+    phoff, = struct.unpack_from("<Q", data, 32)
+    phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    for i in range(phnum):
+        t, _, off, va, _, fsz = struct.unpack_from("<IIQQQQ", data, phoff + i * phentsize)
+        if t == 1 and va <= lo and hi <= va + fsz:
+            table = data[off + lo - va:off + hi - va]
+            return [(struct.unpack_from("<Q", table, j)[0], table[j + 8])
+                    for j in range(0, len(table), 16)]
+    fail("no PT_LOAD holds .pv_sites")
