@@ -56,16 +56,24 @@ static void test_irq_flags(void)
 }
 
 /* The flag must gate delivery: a due timer interrupt waits while disabled
- * and arrives once enabled, by hv_irq_enable and by hv_irq_restore. */
+ * and arrives once enabled, by hv_irq_enable and by hv_irq_restore, at
+ * once where that is the op's job.  Under Xen the op itself must look for
+ * a pending event and have it delivered before its caller reads anything;
+ * late would not do, since Xen delivers a pending event on its next entry
+ * anyway, so an op that forgot to look would pass a test that waits.  On
+ * hardware and KVM the CPU or the hypervisor injects it (KVM at its next
+ * entry, not always before the next instruction), so there late is right. */
 static void test_irq_delivery(void)
 {
-	char d[128];
+	char d[160];
+	bool op_delivers = !strcmp(hv_backend_name, "xen");
 
 	hv_irq_disable();
 	u64 c0 = timer_irq_count();
 	hv_timer_set(hv_clock_ns() + 10000);
 	bool early = wait_irq(c0, 2000000);
 	hv_irq_enable();
+	bool at_once = timer_irq_count() != c0;
 	bool arrived = wait_irq(c0, 50000000);
 	hv_irq_disable();
 
@@ -78,12 +86,14 @@ static void test_irq_delivery(void)
 	hv_irq_restore(off);
 	bool early2 = wait_irq(c1, 2000000);
 	hv_irq_restore(on);
+	bool at_once2 = timer_irq_count() != c1;
 	bool arrived2 = wait_irq(c1, 50000000);
 	hv_irq_disable();
-	snprintf(d, sizeof(d), "disabled held it=%d, enable delivered=%d, "
-		 "restore(off) held=%d, restore(on) delivered=%d",
-		 !early, arrived, !early2, arrived2);
-	result("irq_delivery", !early && arrived && !early2 && arrived2, d);
+	snprintf(d, sizeof(d), "disabled held it=%d, enable delivered=%d (at once %d), "
+		 "restore(off) held=%d, restore(on) delivered=%d (at once %d)",
+		 !early, arrived, at_once, !early2, arrived2, at_once2);
+	result("irq_delivery", !early && arrived && !early2 && arrived2 &&
+	       ((at_once && at_once2) || !op_delivers), d);
 }
 
 static void test_timer(void)
