@@ -6,12 +6,11 @@
 #include "hv.h"
 #include "paging.h"
 #include "spinlock.h"
-/* Images that link the native backend's glue have the PIT to check clocks
- * against (sources.mk: native-y). */
-#if defined(CONFIG_HV_NATIVE) || defined(CONFIG_HV_KVM) || defined(CONFIG_STRATEGY_PVOPS)
-#define HAVE_PIT 1
 #include "native/time.h"
-#endif /* CONFIG_HV_NATIVE || CONFIG_HV_KVM || CONFIG_STRATEGY_PVOPS */
+/* Images that link the native backend's glue (sources.mk: native-y) have
+ * the PIT to check clocks against; in the others the weak reference is
+ * NULL, so no image needs to be named here. */
+#pragma weak native_pit_wait
 
 static int passed, failed;
 
@@ -134,11 +133,10 @@ static void sample(u64 *ns, u64 *tsc)
  * thousand of the PIT's time; 0 when there is no PIT here. */
 static u64 clock_vs_pit(void)
 {
-#ifdef HAVE_PIT
 	const u64 ticks = PIT_HZ / 100;
 	u64 best = 0;
 
-	if (!strcmp(hv_backend_name, "xen"))
+	if (!native_pit_wait || !strcmp(hv_backend_name, "xen"))
 		return 0;
 	for (int i = 0; i < 3; i++) {
 		u64 t0 = hv_clock_ns();
@@ -153,9 +151,6 @@ static u64 clock_vs_pit(void)
 			best = ppt;
 	}
 	return best;
-#else
-	return 0;
-#endif /* HAVE_PIT */
 }
 
 static void test_clock(void)
@@ -214,10 +209,17 @@ static void test_map_unmap(void)
 }
 
 /* A stale translation must be gone after a flush: map va->A, use it, point
- * the entry at B, flush, read: B's contents, not A's. */
+ * the entry at B, flush, read: B's contents, not A's.  Whether a stale
+ * translation survives a skipped flush at all is the platform's: TCG's
+ * software TLB keeps it (the unflushed read sees A), so there a flush_one
+ * that does nothing fails; on a hypervisor that shadows the page tables
+ * (this project's KVM host, KVM PVM: every guest page-table write traps
+ * and the shadow entry is replaced), no stale translation outlives the
+ * write, so no guest test can see a skipped flush there; the unflushed
+ * read in the detail says which case a run is (docs/testing.md). */
 static void test_flushes(void)
 {
-	char d[96];
+	char d[128];
 	unsigned long va = vm_alloc_va(1);
 	u64 a = pmm_alloc(), b = pmm_alloc();
 	*(u64 *)P2V(a) = 0xaaaa;
@@ -227,12 +229,14 @@ static void test_flushes(void)
 	hv_set_pte(pte, hv_make_pte(a, PTE_P | PTE_W));
 	u64 r0 = *(volatile u64 *)va;
 	hv_set_pte(pte, hv_make_pte(b, PTE_P | PTE_W));
+	u64 unflushed = *(volatile u64 *)va;
 	hv_flush_one(va);
 	u64 r1 = *(volatile u64 *)va;
 	hv_set_pte(pte, hv_make_pte(a, PTE_P | PTE_W));
 	hv_flush_all();
 	u64 r2 = *(volatile u64 *)va;
-	snprintf(d, sizeof(d), "read %lx, after flush_one %lx, after flush_all %lx", r0, r1, r2);
+	snprintf(d, sizeof(d), "read %lx, unflushed %lx, after flush_one %lx, after flush_all %lx",
+		 r0, unflushed, r1, r2);
 	result("tlb_flush", r0 == 0xaaaa && r1 == 0xbbbb && r2 == 0xaaaa, d);
 	vm_unmap(va);
 	pmm_free(a);
