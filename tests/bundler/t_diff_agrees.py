@@ -41,7 +41,9 @@ def text_view(out):
 def json_view(out):
     import json
     d = json.loads(out)
-    listed = collections.Counter((x["kind"], x["name"]) for x in d["differences"])
+    listed = collections.Counter(
+        (x["kind"], x["name"] + (f"#{x['occurrence']}" if x.get("occurrence") else ""))
+        for x in d["differences"])
     return d["summary"], listed
 
 
