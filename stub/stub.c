@@ -5,7 +5,7 @@
  * @hvb line, and enters the variant exactly as a directly booted one is
  * entered.  Any failure ends with a message, a stub_error line and done
  * status 5; no kernel is entered from an image that failed its check.
- * The contract with the bundler: stub/FORMAT-NOTES, bundler/FORMAT.md. */
+ * The contract with the bundler: format/FORMAT.md, format/hvb_format.h. */
 #include <string.h>
 #include "types.h"
 #include "apply.h"
@@ -22,13 +22,18 @@
 #define STATUS_STUB	5
 #define PAGE		4096u
 
-/* Filled by `bundler pack`; zero means the bundler never ran. */
+/* Filled by `bundler pack`; zero means the bundler never ran.  Its
+ * layout is hvb_format.h's HVB_SP_* fields. */
 struct stub_params {
-	char magic[8];			/* "HVBSTUB1" */
+	char magic[8];
 	u64 payload_paddr;
 	u64 payload_size;
 	u64 xen_hypercall_page;		/* virtual, 0 if none */
 };
+_Static_assert(offsetof(struct stub_params, payload_paddr) == HVB_SP_PAYLOAD_PADDR &&
+	       offsetof(struct stub_params, payload_size) == HVB_SP_PAYLOAD_SIZE &&
+	       offsetof(struct stub_params, xen_hypercall_page) == HVB_SP_HYPERCALL_PAGE &&
+	       sizeof(struct stub_params) == HVB_STUB_PARAMS_SIZE, "hvb_format.h");
 __attribute__((section(".data.hvb_stub_params"), used, aligned(8)))
 struct stub_params hvb_stub_params;
 
@@ -260,7 +265,7 @@ static void run(const char *cmdline, size_t cmax, const char *entry,
 	int e;
 
 	stub_len = (u64)(uintptr_t)__stub_end - stub_lo;
-	if (memcmp(pp->magic, "HVBSTUB1", 8))
+	if (memcmp(pp->magic, HVB_STUB_MAGIC, sizeof(pp->magic)))
 		fail("no_params", "stub parameters not filled: this stub was not "
 		     "packed into a bundle by 'bundler pack'", NULL, NULL, 0, 0);
 	if (on_xen) {
@@ -431,7 +436,7 @@ __noreturn void stub_xen_main(start_info_t *si)
 	u64 hc = pp->xen_hypercall_page;
 
 	on_xen = true;
-	if (!memcmp(pp->magic, "HVBSTUB1", 8) && hc && !(hc & (PAGE - 1)) && hc >= VBASE)
+	if (!memcmp(pp->magic, HVB_STUB_MAGIC, sizeof(pp->magic)) && hc && !(hc & (PAGE - 1)) && hc >= VBASE)
 		memcpy(hypercall_page, (void *)(uintptr_t)hc, PAGE);
 	else
 		make_hypercall_page();

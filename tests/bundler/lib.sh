@@ -59,6 +59,15 @@ build_kern() {
 		"$HERE/kern.c" "$@" || fail "cannot build $n"
 }
 
+# fmt NAME: a constant of format/hvb_format.h (integers only)
+fmt() {
+	local v
+	v=$(sed -n "s/^#define[[:space:]]\+$1[[:space:]]\+\(0x[0-9a-fA-F]\+\|[0-9]\+\)\(u\|ull\)\?\b.*/\1/p" \
+		"$HERE/../../format/hvb_format.h")
+	[ -n "$v" ] || fail "no $1 in format/hvb_format.h"
+	echo $((v))
+}
+
 # secinfo FILE NAME: "offset size" (decimal) of a section
 secinfo() {
 	readelf -SW "$1" | sed -n "s/.* $2 *[A-Z]* *[0-9a-f]* \([0-9a-f]*\) \([0-9a-f]*\) .*/\1 \2/p" |
