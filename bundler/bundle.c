@@ -132,12 +132,15 @@ const uint8_t *bundle_at(struct bundle *b, uint64_t vaddr, uint64_t len)
 }
 
 /* the work area as the loader leaves it: the bundle's file bytes where
- * its PT_LOADs have them, junk elsewhere (the applier must zero it) */
+ * its PT_LOADs have them, junk elsewhere (the applier must zero it).
+ * Each PT_LOAD lies at p_paddr + D, D from the first one (the base's). */
 static uint8_t *loaded_work(struct bundle *b)
 {
 	const struct hvb_payload_info *pi = &b->pi;
 	uint8_t *w = xmalloc(pi->work_size);
 	size_t phnum, i;
+	uint64_t d = 0;
+	int first = 1;
 
 	memset(w, 0xa5, pi->work_size);
 	if (elf_getphdrnum(b->elf, &phnum) < 0)
@@ -148,6 +151,10 @@ static uint8_t *loaded_work(struct bundle *b)
 
 		if (!gelf_getphdr(b->elf, (int)i, &ph) || ph.p_type != PT_LOAD)
 			continue;
+		if (first)
+			d = ph.p_vaddr - ph.p_paddr;
+		first = 0;
+		ph.p_vaddr = ph.p_paddr + d;
 		if (ph.p_offset > b->filesize ||
 		    ph.p_filesz > b->filesize - ph.p_offset) {
 			ferr(b->path, "truncated: segment %zu past end of file", i);

@@ -82,10 +82,13 @@ struct image {
 	struct note *notes;
 	size_t nnotes;
 	uint8_t *mem;		/* loaded memory [lo, memend) */
+	int placed_by_paddr;	/* segments' vaddr - paddr differ */
 };
 
 int img_open(struct image *im, const char *path);
 void img_close(struct image *im);
+/* a virtual address in the loaded image (where its segment lies) */
+uint64_t img_v2l(const struct image *im, uint64_t va);
 uint64_t img_hash(const struct image *im);
 /* fill buf (covering [w0, w0 + wsize)) with the loaded image, 0 elsewhere */
 void img_fill(const struct image *im, uint8_t *buf, uint64_t w0,
@@ -247,12 +250,22 @@ void deltas_free(struct packctx *pc, struct deltas *d);
 /* layout.c: where everything goes in the bundle */
 #define MAX_OSEGS	1024
 
+struct srel {			/* one relocation ld resolved in the stub */
+	uint64_t site;		/* virtual address of the field */
+	uint32_t type;		/* R_X86_64_* */
+	uint64_t target;	/* S + A at link time */
+};
+
 struct stubinfo {
-	struct image im;
+	struct image im;	/* its loads are moved with it */
 	int open;
+	uint8_t **data;		/* each PT_LOAD's file bytes, as moved */
 	uint64_t pvh_addr, xen_addr, par_addr;	/* contract symbols */
 	uint64_t pvh_phys;	/* the PVH entry, physical */
-	uint64_t end;		/* highest vaddr + memsz */
+	uint64_t vlo, vend, plo, pend;	/* its extent, virtual and physical */
+	struct srel *rel;	/* from --emit-relocs; none: it cannot move */
+	size_t nrel;
+	uint64_t delta;		/* how far it was moved */
 };
 
 struct oseg {			/* one PT_LOAD of the bundle */
@@ -272,8 +285,6 @@ struct osym {			/* one symbol of the bundle's .symtab */
 struct layout {
 	struct oseg *segs;
 	size_t nseg;
-	uint8_t **stubdata;	/* the stub's segments, parameters filled */
-	size_t nstub;
 	struct buf notes;
 	struct osym syms[3];
 	size_t nsyms;
@@ -283,7 +294,10 @@ struct layout {
 int xen_entries(const struct image *im, uint64_t *pvh, uint64_t *xen);
 int stub_open(struct stubinfo *st, const char *path);
 void stub_close(struct stubinfo *st);
-int layout_bundle(const struct packctx *pc, const struct stubinfo *st,
+/* stubreloc.c */
+int stub_read_relocs(struct stubinfo *st);
+int stub_move(struct stubinfo *st, uint64_t delta);
+int layout_bundle(const struct packctx *pc, struct stubinfo *st,
 		  const struct buf *payload, const char *out, struct layout *lo);
 void layout_free(struct layout *lo);
 

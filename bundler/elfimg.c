@@ -77,7 +77,8 @@ static int read_symtab(struct image *im, Elf_Scn *scn, const GElf_Shdr *sh)
 			return -1;
 		}
 		im->syms = xrealloc(im->syms, (im->nsyms + 1) * sizeof(struct sym));
-		im->syms[im->nsyms++] = (struct sym){ xstrdup(name), s.st_value,
+		im->syms[im->nsyms++] = (struct sym){ xstrdup(name),
+			img_v2l(im, s.st_value),
 			s.st_size, t == STT_FUNC ? K_FUNC : K_OBJECT, 0 };
 	}
 	return 0;
@@ -121,7 +122,7 @@ static int read_sections(struct image *im)
 			im->sects = xrealloc(im->sects,
 					     (im->nsects + 1) * sizeof(struct sym));
 			im->sects[im->nsects++] = (struct sym){
-				xstrdup(name ? name : "?"), sh.sh_addr,
+				xstrdup(name ? name : "?"), img_v2l(im, sh.sh_addr),
 				sh.sh_size, K_SECTION, 0 };
 		}
 		if (sh.sh_type == SHT_SYMTAB && read_symtab(im, scn, &sh))
@@ -222,6 +223,41 @@ static int read_phdr(struct image *im, size_t i)
 	return 0;
 }
 
+/* Where each PT_LOAD lies in the loaded image: at p_paddr + D, D being
+ * the first PT_LOAD's p_vaddr - p_paddr, as Xen's and QEMU's loaders
+ * place them.  That is p_vaddr wherever all segments agree; Linux's
+ * per-CPU segment (p_vaddr 0) is placed by its physical address. */
+static void place_loads(struct image *im)
+{
+	uint64_t d = im->loads[0].vaddr - im->loads[0].paddr;
+	size_t i;
+
+	for (i = 0; i < im->nloads; i++)
+		if (im->loads[i].vaddr - im->loads[i].paddr != d)
+			break;
+	if (i == im->nloads)
+		return;		/* load = vaddr, as read */
+	for (i = 0; i < im->nloads; i++)
+		im->loads[i].load = im->loads[i].paddr + d;
+	im->placed_by_paddr = 1;
+}
+
+/* a virtual address (a symbol's, a section's) in the loaded image */
+uint64_t img_v2l(const struct image *im, uint64_t va)
+{
+	size_t i;
+
+	if (!im->placed_by_paddr)
+		return va;
+	for (i = 0; i < im->nloads; i++) {
+		const struct seg *s = &im->loads[i];
+
+		if (va >= s->vaddr && va - s->vaddr < (s->memsz ? s->memsz : 1))
+			return va - s->vaddr + s->load;
+	}
+	return va;
+}
+
 static int read_phdrs(struct image *im)
 {
 	size_t phnum, i;
@@ -239,6 +275,7 @@ static int read_phdrs(struct image *im)
 		ferr(im->path, "not an x86-64 ELF executable (no loadable segment)");
 		return -1;
 	}
+	place_loads(im);
 	qsort(im->loads, im->nloads, sizeof(struct seg), load_cmp);
 	return 0;
 }

@@ -21,11 +21,35 @@ int xen_entries(const struct image *im, uint64_t *pvh, uint64_t *xen)
 	return 0;
 }
 
+/* its segments' bytes (to be moved and filled) and its extent */
+static void stub_extent(struct stubinfo *st)
+{
+	size_t i;
+
+	st->data = xcalloc(st->im.nloads, sizeof(*st->data));
+	st->vlo = st->plo = UINT64_MAX;
+	for (i = 0; i < st->im.nloads; i++) {
+		const struct seg *s = &st->im.loads[i];
+
+		st->data[i] = xmalloc(s->filesz ? s->filesz : 1);
+		memcpy(st->data[i], st->im.file + s->offset, s->filesz);
+		if (st->pvh_addr >= s->vaddr && st->pvh_addr < s->vaddr + s->memsz)
+			st->pvh_phys = st->pvh_addr - s->vaddr + s->paddr;
+		if (s->vaddr < st->vlo)
+			st->vlo = s->vaddr;
+		if (s->paddr < st->plo)
+			st->plo = s->paddr;
+		if (s->vaddr + s->memsz > st->vend)
+			st->vend = s->vaddr + s->memsz;
+		if (s->paddr + s->memsz > st->pend)
+			st->pend = s->paddr + s->memsz;
+	}
+}
+
 /* the stub's contract symbols and where its PVH entry is physically */
 int stub_open(struct stubinfo *st, const char *path)
 {
 	uint64_t size;
-	size_t i;
 
 	memset(st, 0, sizeof(*st));
 	if (img_open(&st->im, path))
@@ -44,24 +68,23 @@ int stub_open(struct stubinfo *st, const char *path)
 		     (unsigned long long)size, HVB_STUB_PARAMS_SIZE);
 		return -1;
 	}
-	for (i = 0; i < st->im.nloads; i++) {
-		const struct seg *s = &st->im.loads[i];
-
-		if (st->pvh_addr >= s->vaddr && st->pvh_addr < s->vaddr + s->memsz)
-			st->pvh_phys = st->pvh_addr - s->vaddr + s->paddr;
-		if (s->vaddr + s->memsz > st->end)
-			st->end = s->vaddr + s->memsz;
-	}
+	stub_extent(st);
 	if (!st->pvh_phys || st->pvh_phys > 0xffffffffu) {
 		ferr(path, "%s 0x%llx is not in a segment below 4 GiB physical",
 		     HVB_STUB_PVH_ENTRY_SYM, (unsigned long long)st->pvh_addr);
 		return -1;
 	}
-	return 0;
+	return stub_read_relocs(st);
 }
 
 void stub_close(struct stubinfo *st)
 {
+	size_t i;
+
+	for (i = 0; st->data && i < st->im.nloads; i++)
+		free(st->data[i]);
+	free(st->data);
+	free(st->rel);
 	if (st->open)
 		img_close(&st->im);
 	memset(st, 0, sizeof(*st));
@@ -138,29 +161,23 @@ static void fill_params(uint8_t *p, const struct layout *lo, uint64_t psize)
 	st64(p + HVB_SP_HYPERCALL_PAGE, lo->hcpage);
 }
 
-/* the stub's PT_LOADs, copied, with hvb_stub_params filled */
-static int stub_segs(const struct stubinfo *st, struct layout *lo,
-		     uint64_t psize)
+/* the stub's PT_LOADs, as moved, with hvb_stub_params filled */
+static int stub_segs(struct stubinfo *st, struct layout *lo, uint64_t psize)
 {
 	const struct image *im = &st->im;
 	int filled = 0;
 	size_t i;
 
-	lo->stubdata = xcalloc(im->nloads, sizeof(*lo->stubdata));
-	lo->nstub = im->nloads;
 	for (i = 0; i < im->nloads; i++) {
 		const struct seg *l = &im->loads[i];
 		struct oseg *s = new_seg(lo);
 
-		lo->stubdata[i] = xmalloc(l->filesz ? l->filesz : 1);
-		memcpy(lo->stubdata[i], im->file + l->offset, l->filesz);
 		*s = (struct oseg){ l->vaddr, l->paddr, l->memsz, l->filesz,
-			l->align, 0, l->flags, lo->stubdata[i], "", "the stub" };
+			l->align, 0, l->flags, st->data[i], "", "the stub" };
 		snprintf(s->sname, sizeof(s->sname), "%s%zu", HVB_SEC_STUB, i);
 		if (st->par_addr >= l->vaddr &&
 		    st->par_addr + HVB_STUB_PARAMS_SIZE <= l->vaddr + l->filesz) {
-			fill_params(lo->stubdata[i] + (st->par_addr - l->vaddr), lo,
-				    psize);
+			fill_params(st->data[i] + (st->par_addr - l->vaddr), lo, psize);
 			filled = 1;
 		}
 	}
@@ -170,11 +187,76 @@ static int stub_segs(const struct stubinfo *st, struct layout *lo,
 	return filled ? 0 : -1;
 }
 
-static int oseg_cmp(const void *x, const void *y)
+static uint64_t page_up(uint64_t x)
 {
-	const struct oseg *a = x, *b = y;
+	return (x + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+}
 
-	return a->vaddr < b->vaddr ? -1 : a->vaddr > b->vaddr;
+/* the payload's place: the first page after the stub */
+static void payload_place(const struct stubinfo *st, uint64_t *va, uint64_t *pa)
+{
+	const struct seg *ls = &st->im.loads[st->im.nloads - 1];
+
+	*va = page_up(st->vend);
+	*pa = *va - (ls->vaddr - ls->paddr);
+}
+
+static int span_overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/* Move the stub (and the payload after it) where the kernel is not, if
+ * it is not already: just above the work area, else just below it, in
+ * the first GiB the stub maps. */
+static int place_stub(const struct packctx *pc, struct stubinfo *st,
+		      uint64_t psize, const char *out)
+{
+	const struct seg *b0 = &pc->v[0].im.loads[0];
+	uint64_t wp = pc->w0 - (b0->load - b0->paddr);	/* work area, physical */
+	uint64_t va, pa, need, cand[3];
+	int i;
+
+	if (wp >= HVB_STUB_MAPPED_PHYS || pc->wsize > HVB_STUB_MAPPED_PHYS - wp) {
+		ferr(out, "the kernel work area [0x%llx, 0x%llx) physical is not "
+		     "below %llu MiB, all the stub maps", (unsigned long long)wp,
+		     (unsigned long long)(wp + pc->wsize),
+		     (unsigned long long)(HVB_STUB_MAPPED_PHYS >> 20));
+		return -1;
+	}
+	payload_place(st, &va, &pa);
+	need = pa + psize - st->plo;	/* stub, gap, payload */
+	cand[0] = st->plo;
+	cand[1] = (wp + pc->wsize + 0x1fffff) & ~0x1fffffull;	/* 2 MiB up */
+	cand[2] = (wp - need) & ~(uint64_t)(PAGE - 1);
+	for (i = 0; i < 3; i++) {
+		if (i == 2 && (wp < need || cand[2] < 0x100000))
+			break;
+		if (cand[i] + need > HVB_STUB_MAPPED_PHYS ||
+		    span_overlaps(cand[i], need, wp, pc->wsize))
+			continue;
+		if (i && !st->nrel) {
+			ferr(out, "the stub [0x%llx, 0x%llx) overlaps the kernel work "
+			     "area [0x%llx, 0x%llx) physical, and %s has no "
+			     "relocations to move it (link it with --emit-relocs)",
+			     (unsigned long long)st->plo,
+			     (unsigned long long)(st->plo + need),
+			     (unsigned long long)wp,
+			     (unsigned long long)(wp + pc->wsize), st->im.path);
+			return -1;
+		}
+		if (i && verbose)
+			warnx_("stub moved from 0x%llx to 0x%llx physical",
+			       (unsigned long long)st->plo,
+			       (unsigned long long)cand[i]);
+		return stub_move(st, cand[i] - st->plo);
+	}
+	ferr(out, "no room for the stub and payload (%llu bytes) below %llu MiB "
+	     "physical outside the kernel work area [0x%llx, 0x%llx)",
+	     (unsigned long long)need,
+	     (unsigned long long)(HVB_STUB_MAPPED_PHYS >> 20),
+	     (unsigned long long)wp, (unsigned long long)(wp + pc->wsize));
+	return -1;
 }
 
 static int overlaps(const struct oseg *s, size_t n, const char *out)
@@ -231,8 +313,9 @@ static int note_wanted(const struct packctx *pc, size_t k, const struct note *n)
 	for (j = 1; j < k; j++)
 		if (img_note(&pc->v[j].im, "Xen", n->type))
 			return 0;
-	warnx_("%s: Xen note type %u taken from variant %s", pc->v[0].im.path,
-	       n->type, pc->v[k].name);
+	if (!quiet)
+		warnx_("%s: Xen note type %u taken from variant %s",
+		       pc->v[0].im.path, n->type, pc->v[k].name);
 	return 1;
 }
 
@@ -293,24 +376,25 @@ static void stub_syms(const struct stubinfo *st, struct layout *lo)
 	lo->nsyms = 3;
 }
 
-int layout_bundle(const struct packctx *pc, const struct stubinfo *st,
+int layout_bundle(const struct packctx *pc, struct stubinfo *st,
 		  const struct buf *payload, const char *out, struct layout *lo)
 {
-	const struct seg *ls = &st->im.loads[st->im.nloads - 1];
-	uint64_t pv = (st->end + PAGE - 1) & ~(uint64_t)(PAGE - 1);
+	uint64_t pv;
 	struct oseg *s;
 
 	memset(lo, 0, sizeof(*lo));
-	if (hypercall_page(pc, &lo->hcpage))
+	if (hypercall_page(pc, &lo->hcpage) ||
+	    place_stub(pc, st, payload->len, out))
 		return -1;
-	lo->payload_paddr = pv - (ls->vaddr - ls->paddr);
+	payload_place(st, &pv, &lo->payload_paddr);
+	/* the base first (its first PT_LOAD places the loaded image,
+	 * FORMAT.md), then the stub, then the payload */
 	base_segs(pc, lo);
 	if (stub_segs(st, lo, payload->len))
 		return -1;
 	s = new_seg(lo);
 	*s = (struct oseg){ pv, lo->payload_paddr, payload->len, payload->len,
 		PAGE, 0, PF_R, payload->p, HVB_SEC_PAYLOAD, "the payload" };
-	qsort(lo->segs, lo->nseg, sizeof(*lo->segs), oseg_cmp);
 	if (overlaps(lo->segs, lo->nseg, out))
 		return -1;
 	build_notes(pc, st->pvh_phys, st->xen_addr, &lo->notes);
@@ -321,11 +405,6 @@ int layout_bundle(const struct packctx *pc, const struct stubinfo *st,
 
 void layout_free(struct layout *lo)
 {
-	size_t i;
-
-	for (i = 0; lo->stubdata && i < lo->nstub; i++)
-		free(lo->stubdata[i]);
-	free(lo->stubdata);
 	free(lo->segs);
 	free(lo->notes.p);
 	memset(lo, 0, sizeof(*lo));

@@ -255,7 +255,7 @@ static int selfcheck(const char *out, const struct packctx *pc)
 
 /* payload, extract data, layout, file, self-check */
 static int write_bundle(const char *out, struct packctx *pc,
-			const struct stubinfo *st)
+			struct stubinfo *st)
 {
 	struct buf payload = { 0 }, xblob = { 0 };
 	struct layout lo;

@@ -21,6 +21,9 @@
 #define HVB_SP_PAYLOAD_SIZE	16	/* u64 */
 #define HVB_SP_HYPERCALL_PAGE	24	/* u64: virtual, 0 if none */
 #define HVB_STUB_PARAMS_SIZE	32
+/* The stub maps the first GiB of physical memory: the stub, its payload
+ * and the kernel work area must lie below this. */
+#define HVB_STUB_MAPPED_PHYS	0x40000000ull
 
 /* ---- payload header ---- */
 #define HVB_PAYLOAD_MAGIC	"HVBPAYLD"	/* 8 bytes, no NUL */

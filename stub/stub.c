@@ -15,7 +15,7 @@
 
 #define VBASE		0xffffffff80000000ull
 #define P2V(pa)		((void *)(uintptr_t)((u64)(pa) + VBASE))
-#define MAPPED_PHYS	0x40000000ull	/* the PVH page tables map 1 GiB */
+#define MAPPED_PHYS	HVB_STUB_MAPPED_PHYS	/* the PVH page tables map 1 GiB */
 #define SCRATCH_SIZE	(64u * 1024)
 #define DEBUG_EXIT_PORT	0xf4
 #define COM1		0x3f8
