@@ -245,7 +245,7 @@ static int place_stub(const struct packctx *pc, struct stubinfo *st,
 			     (unsigned long long)(wp + pc->wsize), st->im.path);
 			return -1;
 		}
-		if (i && verbose)
+		if (i && !quiet)
 			warnx_("stub moved from 0x%llx to 0x%llx physical",
 			       (unsigned long long)st->plo,
 			       (unsigned long long)cand[i]);
