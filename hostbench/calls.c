@@ -11,7 +11,7 @@
 		}							\
 	}
 
-/* A callee-save thunk called as a patched site calls it: the callee may
+/* A callee-save entry called as a patched site calls it: the callee may
  * change rax and nothing else. */
 #define CS0(sym) __asm__ __volatile__("call " #sym : : : "rax", "memory", "cc")
 #define CS_SAVE(sym) ({							\

@@ -21,8 +21,8 @@ typedef void (*hb_loop_fn)(u64 n);
 HB_OPS(HB_DECL_LOOPS)
 
 /* calls.c: the same bodies reached by call.  direct: the out-of-line copy
- * pv_<be>.c holds for the ops table (C ABI); thunk: its callee-save thunk
- * (what a patched Xen irq site calls); indirect: a C ops table. */
+ * pv_<be>.c holds for the ops table (C ABI); thunk: its callee-save entry
+ * (_cs, what a patched Xen irq site calls); indirect: a C ops table. */
 #define HB_DECL_IRQ(be, op) void hb_direct_##be##_##op(u64 n); void hb_thunk_##be##_##op(u64 n);
 #define HB_DECL_IRQ_ALL(be)						\
 	HB_DECL_IRQ(be, irq_disable) HB_DECL_IRQ(be, irq_enable)		\
@@ -44,9 +44,9 @@ struct hb_cabi {
 };
 extern struct hb_cabi hb_cabi;
 
-/* Call a callee-save thunk with every caller-saved register but rax set
+/* Call a callee-save entry with every caller-saved register but rax set
  * to a known value (rdi to arg); out[] gets rcx, rdx, rsi, rdi, r8..r11
- * as the thunk left them.  Returns rax. */
+ * as the entry left them.  Returns rax. */
 unsigned long hb_thunk_probe(void *thunk, unsigned long arg, u64 out[8]);
 
 /* The out-of-line bodies in src/hv/pv/pv_*.c (no header declares them). */

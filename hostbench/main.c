@@ -1,8 +1,9 @@
 /* hostbench: real CPU cycles (TSC ticks) for the op bodies that are legal
  * in ring 3, and for every way the kernel dispatches to them, on the host
- * CPU (DESIGN.md, principle 7).  The bodies and the dispatch are the
+ * CPU (docs/DESIGN.md, principle 7).  The bodies and the dispatch are the
  * kernel's own: loops.c is compiled from hv.h once per configuration, the
- * out-of-line copies, thunks and ops tables are src/hv/pv/pv_*.c, and the
+ * out-of-line copies, callee-save entries and ops tables are
+ * src/hv/pv/pv_*.c, and the
  * call sites are patched by src/hv/pv/pv_patch.c, here in this process's
  * text.  See `hostbench --help`. */
 #define _GNU_SOURCE
@@ -539,7 +540,7 @@ static void pvops_prepare(enum be be, bool patch)
 }
 
 /* ------------------------------------------------------------------ */
-/* Callee-save thunks: every register but rax comes back unchanged. */
+/* Callee-save entries (_cs): every register but rax comes back unchanged. */
 
 static void check_thunk(const char *be, const char *op, void (*thunk)(void), unsigned long arg,
 			bool (*effect)(unsigned long rax), const char *effect_what)
@@ -980,7 +981,7 @@ static void print_table(void)
 			printf("\n");
 		}
 	}
-	printf("\n  inline: the direct variant (hv.h with CONFIG_HV_<backend>, body inlined);"
+	printf("\n  inline: the direct variant (hv.h with HV_BACKEND=<backend>, body inlined);"
 	       " direct: call to the out-of-line\n"
 	       "  copy in src/hv/pv/pv_<backend>.c (C ABI); indirect: call through a C ops table;"
 	       " thunk: call to the\n"

@@ -8,7 +8,7 @@ src-y := \
 	src/kernel/trap.c src/kernel/traps.S \
 	src/kernel/timer.c src/kernel/thread.c src/kernel/switch.S \
 	src/mm/pmm.c src/mm/vm.c \
-	src/lib/string.c src/lib/printf.c
+	src/lib/string.c src/lib/printf.c src/lib/hv_detect.c
 
 src-$(CONFIG_SELFTEST) += src/kernel/selftest.c
 src-$(CONFIG_BENCH) += src/kernel/bench.c
@@ -18,7 +18,7 @@ native-y := src/hv/native/setup.c src/hv/native/lapic.c src/hv/native/traps.c
 kvm-y := src/hv/kvm/setup.c
 # Xen PV: its own entry and glue; only images with Xen in them carry Xen's
 # notes, so Xen refuses the others.
-xen-y := src/boot/xen_pv.S src/boot/xen_pv.c src/hv/xen/setup.c
+xen-y := src/hv/xen/entry.S src/hv/xen/entry.c src/hv/xen/setup.c
 src-$(CONFIG_HV_NATIVE) += $(native-y)
 src-$(CONFIG_HV_KVM) += $(native-y) $(kvm-y)
 src-$(CONFIG_HV_XEN) += $(xen-y)

@@ -1,9 +1,9 @@
-# hostbench (DESIGN.md principle 7) builds, runs, and reports every figure
+# hostbench (docs/DESIGN.md, principle 7) builds, runs, and reports every figure
 # it promises with numbers; and what must hold while it runs does: the
 # pvops sites read back as built and as pv_patch.c rewrote them, the fake
 # upcall mask ends as each Xen irq op leaves it, the pending branch calls
-# the (stub) hypercall once per enable, the thunks keep every register but
-# rax.  Timing is never asserted: benchmarks are not tests.
+# the (stub) hypercall once per enable, the callee-save entries keep every
+# register but rax.  Timing is never asserted: benchmarks are not tests.
 set -eu
 BUILD=${BUILD:-build}
 mkdir -p "$BUILD/host"
@@ -127,7 +127,7 @@ for s in by.get(("xen", "patched"), []):
     if not s["bytes"].startswith("2ee8") or s["kind"] != "call":
         fail.append("xen patched site is not cs call rel32: %r" % s)
     if s["op"].startswith("irq_") and s.get("target") != "pv_xen_%s_cs" % s["op"]:
-        fail.append("xen irq site does not call the callee-save thunk: %r" % s)
+        fail.append("xen irq site does not call the callee-save entry: %r" % s)
 native_bytes = {"irq_disable": "fa0f1f440000", "irq_enable": "fb0f1f440000",
                 "irq_save": "9c580f1f4000", "irq_restore": "579d0f1f4000",
                 "lock_kick": "660f1f440000"}

@@ -4,6 +4,7 @@
  * call site before anything hot runs.  Then read each site back. */
 #include "defs.h"
 #include "pv/pv_backend.h"
+#include "hv_detect.h"
 
 extern const struct pv_site __pv_sites_start[], __pv_sites_end[];
 
@@ -126,23 +127,22 @@ static const char *check(const struct pv_site *s, const struct pv_impl *im, int 
 
 static const struct pv_backend *choose(struct boot_info *bi)
 {
-	struct platform p;
-	char name[16];
-	const char *v = cmdline_get("hvb.variant", name, sizeof(name));
+	struct hv_detect d;
+	const char *name;
 
-	platform_detect(bi, &p);
-	st.reason = !strcmp(bi->entry, "xen") ? "xen-entry" : p.known ? "cpuid" : "unknown-signature";
-	if (v) {
-		size_t n = strlen(v);
-		memcpy(st.override, v, n < sizeof(st.override) ? n + 1 : sizeof(st.override) - 1);
-		if (!strcmp(v, "native") || !strcmp(v, "kvm") || !strcmp(v, "xen")) {
+	platform_detect(bi, &d);
+	st.reason = d.platform_reason;
+	name = hv_platform_names[d.platform];
+	if (!strcmp(d.reason, "override")) {
+		memcpy(st.override, d.variant, sizeof(d.variant));
+		if (hv_platform_index(d.variant) >= 0) {
 			st.reason = "override";
-			p.name = v;
+			name = d.variant;
 		}
 	}
-	if (!strcmp(p.name, "xen"))
+	if (!strcmp(name, "xen"))
 		return &pv_xen;
-	if (!strcmp(p.name, "kvm")) {
+	if (!strcmp(name, "kvm")) {
 		pv_kvm_fill();
 		return &pv_kvm;
 	}
