@@ -96,6 +96,29 @@ static void choose(struct rdelta *r, struct cands *c, int zstd)
 	cands_free(c);
 }
 
+/* regions no longer than the stub's scratch (which holds a region's old
+ * bytes while it is rebuilt), cut where they are longer */
+static size_t cut_regions(struct range **rg, size_t n)
+{
+	struct range *out = NULL;
+	size_t k, m = 0;
+
+	for (k = 0; k < n; k++) {
+		uint64_t a = (*rg)[k].start, e = (*rg)[k].end;
+
+		do {
+			uint64_t z = e - a > HVB_STUB_SCRATCH ? a + HVB_STUB_SCRATCH : e;
+
+			out = xrealloc(out, (m + 1) * sizeof(*out));
+			out[m++] = (struct range){ a, z };
+			a = z;
+		} while (a < e);
+	}
+	free(*rg);
+	*rg = out;
+	return m;
+}
+
 /* variant i's regions against the base; bsdiff jobs queued for them */
 static void find_regions(struct packctx *pc, struct deltas *d, size_t i,
 			 struct bsjob **jobs, size_t *njobs)
@@ -110,8 +133,8 @@ static void find_regions(struct packctx *pc, struct deltas *d, size_t i,
 	img_fill(&v->im, d->vw[i], pc->w0, pc->wsize);
 	for (j = 0; j < dend; j++)
 		v->bytes_differ += d->bw[j] != d->vw[i][j];
-	v->nr = diff_regions(b, &v->im, d->bw, d->vw[i], pc->w0,
-			     v->im.hi - pc->w0, &rg);
+	v->nr = cut_regions(&rg, diff_regions(b, &v->im, d->bw, d->vw[i],
+						 pc->w0, v->im.hi - pc->w0, &rg));
 	v->r = xcalloc(v->nr ? v->nr : 1, sizeof(struct rdelta));
 	d->cand[i] = xcalloc(v->nr ? v->nr : 1, sizeof(struct cands));
 	for (k = 0; k < v->nr; k++) {

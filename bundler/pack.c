@@ -150,23 +150,22 @@ static int open_inputs(struct packctx *pc, const struct packargs *a)
 	return 0;
 }
 
-/* zstd in the payload only if it saves more than the decoder would add
- * to the stub */
+/* zstd in the payload only when asked (--compress zstd): the stub has no
+ * zstd decoder (FORMAT.md section 6), so a bootable bundle stores its
+ * deltas uncompressed; what zstd would save is said beside its cost */
 static int want_zstd(const struct deltas *d, int mode)
 {
-	uint64_t zbest = d->tot_zstd < d->tot_pref ? d->tot_zstd : d->tot_pref;
-	int zstd = mode == C_ZSTD ||
-	    (mode == C_AUTO && d->tot_raw > zbest + ZSTD_DECODER_COST);
+	int zstd = mode == C_ZSTD;
 	char h1[32], h2[32], h3[32], h4[32];
 
 	if (verbose || (mode == C_AUTO && !quiet))
 		warnx_("deltas: uncompressed %s, bsdiff+zstd %s, zstd with "
-		       "base prefix %s; zstd decoder %s of stub text: %s",
-		       human(d->tot_raw, h1, sizeof(h1)),
+		       "base prefix %s; a zstd decoder would add %s to the stub; "
+		       "stored %s", human(d->tot_raw, h1, sizeof(h1)),
 		       human(d->tot_zstd, h2, sizeof(h2)),
 		       human(d->tot_pref, h3, sizeof(h3)),
 		       human(ZSTD_DECODER_COST, h4, sizeof(h4)),
-		       zstd ? "zstd" : "uncompressed");
+		       zstd ? "with zstd (not bootable by the stub)" : "uncompressed");
 	return zstd;
 }
 

@@ -24,6 +24,11 @@
 /* The stub maps the first GiB of physical memory: the stub, its payload
  * and the kernel work area must lie below this. */
 #define HVB_STUB_MAPPED_PHYS	0x40000000ull
+/* The stub's scratch: no region may need more (the old bytes it copies
+ * aside, hvb_region_scratch); the bundler cuts longer regions to this.
+ * 1 MiB: on Linux 6.1 (tinyconfig, kvm against native) 64 KiB pieces
+ * made the delta 3.6 times larger, 1 MiB only 1% larger than uncut. */
+#define HVB_STUB_SCRATCH	1048576u
 
 /* ---- payload header ---- */
 #define HVB_PAYLOAD_MAGIC	"HVBPAYLD"	/* 8 bytes, no NUL */

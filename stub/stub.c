@@ -17,7 +17,7 @@
 #define VBASE		0xffffffff80000000ull
 #define P2V(pa)		((void *)(uintptr_t)((u64)(pa) + VBASE))
 #define MAPPED_PHYS	HVB_STUB_MAPPED_PHYS	/* the PVH page tables map 1 GiB */
-#define SCRATCH_SIZE	(64u * 1024)
+#define SCRATCH_SIZE	HVB_STUB_SCRATCH
 #define DEBUG_EXIT_PORT	0xf4
 #define COM1		0x3f8
 #define STATUS_STUB	5
@@ -42,7 +42,7 @@ struct stub_params hvb_stub_params;
  * area, which hvb_apply rewrites.  hypercall.h calls through this. */
 __attribute__((section(".bss.pagealigned"), aligned(4096)))
 char hypercall_page[4096];
-static u8 scratch[SCRATCH_SIZE] __aligned(16);
+static u8 scratch[SCRATCH_SIZE] __aligned(16) __attribute__((noinit));	/* not zeroed */
 
 extern char __stub_start[], __stub_end[];
 __noreturn void stub_enter_pvh(u32 entry, u32 start_info);
