@@ -152,6 +152,10 @@ int bsdelta_batch(struct bsjob *jobs, size_t n);
 /* zs.c */
 size_t zs_compress(const void *src, size_t len, struct buf *out,
 		   const void *prefix, size_t plen);
+size_t zs_compress_big(const void *src, size_t len, struct buf *out,
+		       const void *prefix, size_t plen);
+size_t zs_compress_level(const void *src, size_t len, struct buf *out,
+			 const void *prefix, size_t plen, int level);
 int zs_decompress(const void *src, size_t len, void *dst, size_t dlen,
 		  const void *prefix, size_t plen);
 

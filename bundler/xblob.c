@@ -54,9 +54,9 @@ static void store_residual(struct pvar *v, const struct buf *raw,
 	size_t s1 = 0, s2 = 0;
 
 	if (zstd && raw->len) {
-		s1 = zs_compress(raw->p, raw->len, &z1, NULL, 0);
+		s1 = zs_compress_big(raw->p, raw->len, &z1, NULL, 0);
 		if (braw && braw->len)
-			s2 = zs_compress(raw->p, raw->len, &z2, braw->p, braw->len);
+			s2 = zs_compress_big(raw->p, raw->len, &z2, braw->p, braw->len);
 	}
 	v->res_len = raw->len;
 	v->res.len = 0;
