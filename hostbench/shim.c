@@ -1,8 +1,8 @@
 /* shim.c: what the kernel sources compiled into hostbench expect to find
  * at link time, in ordinary memory of a ring-3 process.
  *
- *  - the state the op bodies read: Xen's vcpu_info (xen_vcpu points at a
- *    fake one here), kvmclock's record, the native TSC scale;
+ *  - the state the op bodies read: Xen's vcpu_info (in a fake shared info
+ *    page here), kvmclock's record, the native TSC scale;
  *  - Xen's hypercall page: a stub, each entry `mov $-ENOSYS, %rax; ret`,
  *    except xen_version (what xen_force_callback() issues to collect
  *    pending events), which counts its calls and returns 0.  So a figure
@@ -26,8 +26,8 @@ volatile u32 hb_lock_word;
 volatile u64 hb_hypercalls;
 
 /* Xen */
-struct vcpu_info hb_vcpu __aligned(64);
-struct vcpu_info *xen_vcpu = &hb_vcpu;
+u8 xen_shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+struct vcpu_info *xen_vcpu = (struct vcpu_info *)xen_shared_info_page;
 struct shared_info *xen_shared;
 unsigned long *xen_p2m;
 evtchn_port_t xen_lock_port;

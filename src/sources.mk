@@ -11,7 +11,11 @@ src-y := \
 	src/lib/string.c src/lib/printf.c src/lib/hv_detect.c
 
 src-$(CONFIG_SELFTEST) += src/kernel/selftest.c
-src-$(CONFIG_BENCH) += src/kernel/bench.c
+src-$(CONFIG_BENCH) += src/kernel/bench.c src/kernel/work.c
+
+# The direct strategy: the out-of-line bodies of the ops its inlining
+# policy leaves out of line (empty when every op is inlined).
+src-$(CONFIG_STRATEGY_DIRECT) += src/hv/hv_ops.c
 
 # The KVM backend is native plus kvmclock and PV EOI, so it links native's.
 native-y := src/hv/native/setup.c src/hv/native/lapic.c src/hv/native/traps.c
@@ -24,4 +28,6 @@ src-$(CONFIG_HV_KVM) += $(native-y) $(kvm-y)
 src-$(CONFIG_HV_XEN) += $(xen-y)
 # The runtime strategy: every backend, the ops table and the patcher.
 src-$(CONFIG_STRATEGY_PVOPS) += $(native-y) $(kvm-y) $(xen-y) \
-	src/hv/pv/pv_native.c src/hv/pv/pv_kvm.c src/hv/pv/pv_xen.c src/hv/pv/pv_patch.c
+	src/hv/pv/pv_native.c src/hv/pv/pv_kvm.c src/hv/pv/pv_xen.c src/hv/pv/pv_xen_irq.S \
+	src/hv/pv/pv_count.c src/hv/pv/pv_count.S \
+	src/hv/pv/pv_patch.c

@@ -89,6 +89,7 @@ int selftest_run(void);
 
 /* bench.c */
 void bench_run(const char *platform);
+void work_run(const char *platform);	/* work.c: the whole-workload cost */
 
 /* lib/string.c: see libc/string.h */
 #include <string.h>

@@ -7,13 +7,14 @@
 #define STATUS_OK		0
 #define STATUS_WRONG_PLATFORM	3
 
-static const char *const variant = CONFIG_HV_NAME;
+static const char *const variant = hv_variant_name;
 static const char *const strategy = CONFIG_STRATEGY_NAME;
 
 __noreturn void kernel_done(int status)
 {
 	struct hvbline l;
 
+	hv_op_count_report();
 	hvb_begin(&l, "done");
 	hvb_i64(&l, "status", status);
 	hvb_end(&l);
@@ -99,8 +100,11 @@ __noreturn void kmain(struct boot_info *bi)
 #ifdef CONFIG_BENCH
 	if (cmdline_has("bench"))
 		bench_run(hv_platform_names[plat.platform]);
+	if (cmdline_has("work"))
+		work_run(hv_platform_names[plat.platform]);
 #else
 	not_built("bench", "CONFIG_BENCH");
+	not_built("work", "CONFIG_BENCH");
 #endif /* CONFIG_BENCH */
 	kernel_done(status);
 }

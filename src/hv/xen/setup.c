@@ -13,7 +13,7 @@ struct shared_info *xen_shared;
 unsigned long *xen_p2m;
 evtchn_port_t xen_lock_port;
 static evtchn_port_t timer_port;
-static u8 shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+u8 xen_shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 
 extern bool xen_pv_started;
 extern start_info_t *xen_start_info;
@@ -29,11 +29,11 @@ const char *xen_setup(struct boot_info *bi)
 		return "this is the xen variant on a platform that is not Xen (no Xen PV entry)";
 	}
 	/* Shared info is given as a machine address: map it over a page of ours. */
-	if (HYPERVISOR_update_va_mapping((unsigned long)shared_info_page,
+	if (HYPERVISOR_update_va_mapping((unsigned long)xen_shared_info_page,
 					 xen_start_info->shared_info | PTE_P | PTE_W | PTE_A | PTE_D,
 					 UVMF_INVLPG))
 		return "cannot map Xen's shared info page";
-	xen_shared = (struct shared_info *)shared_info_page;
+	xen_shared = (struct shared_info *)xen_shared_info_page;
 	xen_vcpu = &xen_shared->vcpu_info[0];
 	long v = HYPERVISOR_xen_version(XENVER_version, NULL);
 	kprintf("hvbundle: Xen %ld.%ld, PV dom0, %lu pages\n", v >> 16, v & 0xffff,

@@ -49,34 +49,49 @@ static inline void xen_force_callback(void)
 	(void)HYPERVISOR_xen_version(0, NULL);
 }
 
+/* vcpu 0's vcpu_info opens the shared info page, which xen_setup maps
+ * over a page of the kernel: a link-time address, so each irq op is
+ * RIP-relative instructions with no pointer to load (Linux reaches its
+ * per-cpu xen_vcpu_info the same way). */
+extern u8 xen_shared_info_page[PAGE_SIZE];
+#define xen_vcpu0 ((struct vcpu_info *)xen_shared_info_page)
+
 /* irq: flags are an RFLAGS image, as on hardware: IF set means events are
- * unmasked, so one test of the flags serves every backend. */
+ * unmasked, so one test of the flags serves every backend.  The pvops
+ * entries are pv/pv_xen_irq.S: the same instructions. */
 static inline void xen_irq_disable(void)
 {
-	xen_vcpu->evtchn_upcall_mask = 1;
+	xen_vcpu0->evtchn_upcall_mask = 1;
 	barrier();
 }
 
 static inline void xen_irq_enable(void)
 {
-	xen_vcpu->evtchn_upcall_mask = 0;
+	xen_vcpu0->evtchn_upcall_mask = 0;
 	barrier();		/* unmask, then look: an event set between is seen */
-	if (unlikely(xen_vcpu->evtchn_upcall_pending))
+	if (unlikely(xen_vcpu0->evtchn_upcall_pending))
 		xen_force_callback();
 }
 
+/* Unmasked (mask < 1) sets the carry, sbb makes it all ones: IF or 0. */
 static inline unsigned long xen_irq_save(void)
 {
-	return xen_vcpu->evtchn_upcall_mask ? 0 : X86_EFLAGS_IF;
+	unsigned long f;
+
+	__asm__ __volatile__("cmpb $1, %1\n\tsbb %k0, %k0\n\tand %2, %k0"
+			     : "=r"(f)
+			     : "m"(xen_vcpu0->evtchn_upcall_mask), "i"(X86_EFLAGS_IF)
+			     : "cc");
+	return f;
 }
 
 static inline void xen_irq_restore(unsigned long f)
 {
 	bool masked = !(f & X86_EFLAGS_IF);
 
-	xen_vcpu->evtchn_upcall_mask = masked;
+	xen_vcpu0->evtchn_upcall_mask = masked;
 	barrier();
-	if (!masked && unlikely(xen_vcpu->evtchn_upcall_pending))
+	if (!masked && unlikely(xen_vcpu0->evtchn_upcall_pending))
 		xen_force_callback();
 }
 
