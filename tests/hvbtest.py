@@ -40,8 +40,10 @@ def image(name):
     return p
 
 
-def boot(img, on, args=(), icount=False, timeout=120, expect_rc=None):
-    cmd = [sys.executable, BOOT, img, "--on", on, "--timeout", str(timeout)]
+def boot(img, on, args=(), icount=False, timeout=120, expect_rc=None, smp=1, dom0_vcpus=None):
+    cmd = [sys.executable, BOOT, img, "--on", on, "--timeout", str(timeout), "--smp", str(smp)]
+    if dom0_vcpus:
+        cmd += ["--dom0-vcpus", str(dom0_vcpus)]
     if icount:
         cmd.append("--icount")
     cmd += ["--"] + list(args)
