@@ -8,9 +8,11 @@
 #include "pv/pv.h"
 #include "hv_detect.h"
 
+struct percpu;
+
 enum pv_kind { PV_KIND_CALL, PV_KIND_INLINE, PV_KIND_NOP };
 
-#define PV_INSN_MAX 14
+#define PV_INSN_MAX 16
 
 struct pv_impl {
 	void *fn;		/* the body, with the site's calling convention */
@@ -32,6 +34,10 @@ struct pv_backend {
 	void (*setup_irq)(void);
 	void (*handle_irq)(unsigned int vector);
 	void (*setup_traps)(const u64 *vectors);
+	u32 (*smp_probe)(struct boot_info *bi, u32 *ids, u32 max);
+	const char *(*cpu_start)(struct percpu *pc);
+	void (*cpu_init)(void);
+	void (*send_ipi)(u32 cpu);
 };
 
 #define PV_CALL(f) { .fn = (void *)(f), .kind = PV_KIND_CALL }

@@ -230,3 +230,7 @@ const char *pv_setup(struct boot_info *bi) { return pv_backend->setup(bi); }
 void pv_setup_irq(void) { pv_backend->setup_irq(); }
 void pv_handle_irq(unsigned int vector) { pv_backend->handle_irq(vector); }
 void pv_setup_traps(const u64 *vectors) { pv_backend->setup_traps(vectors); }
+u32 pv_smp_probe(struct boot_info *bi, u32 *ids, u32 max) { return pv_backend->smp_probe(bi, ids, max); }
+const char *pv_cpu_start(struct percpu *pc) { return pv_backend->cpu_start(pc); }
+void pv_cpu_init(void) { pv_backend->cpu_init(); }
+void pv_send_ipi(u32 cpu) { pv_backend->send_ipi(cpu); }
