@@ -11,7 +11,7 @@ src-y := \
 	src/mm/pmm.c src/mm/vm.c \
 	src/lib/string.c src/lib/printf.c src/lib/hv_detect.c
 
-src-$(CONFIG_SELFTEST) += src/kernel/selftest.c
+src-$(CONFIG_SELFTEST) += src/kernel/selftest.c src/kernel/smptest.c
 src-$(CONFIG_BENCH) += src/kernel/bench.c src/kernel/work.c
 
 # The KVM backend is native plus kvmclock and PV EOI, so it links native's.

@@ -96,8 +96,11 @@ __noreturn void kmain(struct boot_info *bi)
 #ifdef CONFIG_SELFTEST
 	if (cmdline_has("selftest"))
 		status |= selftest_run();
+	if (cmdline_has("smp"))
+		status |= smp_selftest();
 #else
 	not_built("selftest", "CONFIG_SELFTEST");
+	not_built("smp", "CONFIG_SELFTEST");
 #endif /* CONFIG_SELFTEST */
 #ifdef CONFIG_BENCH
 	if (cmdline_has("bench"))

@@ -103,12 +103,17 @@ static inline unsigned long xen_irq_save(void)
 	return f;
 }
 
+/* mask = !(f & IF), set straight from the test's flags (as the pvops
+ * stub does); the same flags then say whether to look for events. */
 static inline void xen_irq_restore(unsigned long f)
 {
-	bool masked = !(f & X86_EFLAGS_IF);
+	bool unmasked;
 
-	__asm__ __volatile__("movb %0, %%gs:%c1" : : "q"(masked), "i"(XEN_GS_MASK) : "memory");
-	if (!masked && unlikely(xen_upcall_pending()))
+	__asm__ __volatile__("testl %2, %k1\n\tsetz %%gs:%c3"
+			     : "=@ccnz"(unmasked)
+			     : "r"(f), "i"(X86_EFLAGS_IF), "i"(XEN_GS_MASK)
+			     : "memory");
+	if (unmasked && unlikely(xen_upcall_pending()))
 		xen_force_callback();
 }
 
