@@ -12,7 +12,7 @@ src-y := \
 	src/lib/string.c src/lib/printf.c src/lib/hv_detect.c
 
 src-$(CONFIG_SELFTEST) += src/kernel/selftest.c src/kernel/smptest.c
-src-$(CONFIG_BENCH) += src/kernel/bench.c src/kernel/work.c
+src-$(CONFIG_BENCH) += src/kernel/bench.c src/kernel/work.c src/kernel/lockbench.c
 
 # The KVM backend is native plus kvmclock and PV EOI, so it links native's.
 native-y := src/hv/native/setup.c src/hv/native/lapic.c src/hv/native/traps.c \

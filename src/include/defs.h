@@ -103,6 +103,7 @@ int selftest_run(void);
 /* bench.c */
 void bench_run(const char *platform);
 void work_run(const char *platform);	/* work.c: the whole-workload cost */
+void lockbench_run(void);		/* lockbench.c: a contended lock */
 
 /* lib/string.c: see libc/string.h */
 #include <string.h>

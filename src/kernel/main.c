@@ -107,9 +107,12 @@ __noreturn void kmain(struct boot_info *bi)
 		bench_run(hv_platform_names[plat.platform]);
 	if (cmdline_has("work"))
 		work_run(hv_platform_names[plat.platform]);
+	if (cmdline_has("lockbench"))
+		lockbench_run();
 #else
 	not_built("bench", "CONFIG_BENCH");
 	not_built("work", "CONFIG_BENCH");
+	not_built("lockbench", "CONFIG_BENCH");
 #endif /* CONFIG_BENCH */
 	kernel_done(status);
 }
