@@ -33,21 +33,16 @@ struct spinlock {
  * only, never wait in the hypervisor).  Read only on the contended path. */
 extern u32 spin_slow_after;
 
+/* The contended path, out of line (spinlock.c), as Linux's slow path:
+ * the uncontended acquire is the ticket, one load and one compare. */
+void spin_lock_contended(struct spinlock *l, u32 me);
+
 static inline void spin_lock(struct spinlock *l)
 {
 	u32 me = __atomic_fetch_add(&l->next, 1, __ATOMIC_ACQUIRE);
-	u32 spins = 0;
 
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me) {
-		if (++spins != spin_slow_after) {
-			cpu_relax();
-			continue;
-		}
-		__atomic_fetch_add(&l->sleepers, 1, __ATOMIC_SEQ_CST);
-		hv_lock_wait(&l->owner, __atomic_load_n(&l->owner, __ATOMIC_SEQ_CST));
-		__atomic_fetch_sub(&l->sleepers, 1, __ATOMIC_RELAXED);
-		spins = 0;
-	}
+	if (unlikely(__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me))
+		spin_lock_contended(l, me);
 }
 
 static inline void spin_unlock(struct spinlock *l)
