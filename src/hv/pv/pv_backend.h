@@ -19,12 +19,7 @@ struct pv_impl {
 	u8 kind;
 	u8 len;			/* inline bytes */
 	u8 clobbers;		/* PV_CLOBBER_RAX if the inline bytes write rax */
-	u8 insn[PV_INSN_MAX];
-	/* A RIP-relative operand in the inline bytes: its disp32 at rip_at,
-	 * relative to the end of its instruction (rip_end), reaches rip_to.
-	 * The patcher fills it in for each site (rip_end 0: none). */
-	u8 rip_at, rip_end;
-	const void *rip_to;
+	u8 insn[PV_INSN_MAX];	/* position-independent: the same at every site */
 };
 
 struct pv_backend {
@@ -45,10 +40,6 @@ struct pv_backend {
 #define PV_INLINE(f, clob, ...)						\
 	{ .fn = (void *)(f), .kind = PV_KIND_INLINE, .clobbers = (clob),	\
 	  .len = sizeof((u8[]){ __VA_ARGS__ }), .insn = { __VA_ARGS__ } }
-#define PV_INLINE_RIP(f, clob, to, at, end, ...)			\
-	{ .fn = (void *)(f), .kind = PV_KIND_INLINE, .clobbers = (clob),	\
-	  .len = sizeof((u8[]){ __VA_ARGS__ }), .insn = { __VA_ARGS__ },	\
-	  .rip_at = (at), .rip_end = (end), .rip_to = (to) }
 
 /* The callee-save entry of an op: the same body, compiled to preserve
  * every register it touches (GCC's no_caller_saved_registers).  Right for

@@ -66,14 +66,6 @@ static void expected(const struct pv_site *s, const struct pv_impl *im, int kind
 		used = PV_CALL_LEN;
 	} else if (kind == PV_KIND_INLINE) {
 		memcpy(out, im->insn, im->len);
-		if (im->rip_end) {
-			i64 rel = (i64)((u64)im->rip_to - (s->addr + im->rip_end));
-			if (rel != (i32)rel)
-				panic("pvops site %016lx: %p out of RIP-relative reach", s->addr,
-				      im->rip_to);
-			i32 r32 = (i32)rel;
-			memcpy(out + im->rip_at, &r32, 4);
-		}
 		used = im->len;
 	} else if (kind == PV_KIND_CALL) {
 		/* "cs call rel32": 6 bytes, one instruction (the prefix is ignored
