@@ -2,9 +2,9 @@
  * thread and reports in; each CPU's %gs reaches its own record; an IPI to
  * each other CPU arrives; CPUs incrementing one counter under a ticket
  * lock end with the exact total; and waiters pushed into the slow path
- * (lock_wait) are always woken by the unlocker's kick.  A lost wake-up
- * under Xen leaves a vCPU polling for ever: the run then ends without a
- * done line, which tools/boot's timeout reports. */
+ * (lock_wait) are woken by the unlocker's kick: every round completes
+ * by the deadline (under Xen a poll also ends at its own deadline, so a
+ * kick that failed to wake would cost time, not a hang). */
 #include "defs.h"
 #include "hv.h"
 #include "percpu.h"
