@@ -163,6 +163,7 @@ demo:
 
 report:
 	@tools/report
+	@if [ -f build/linux/pvops/vmlinux ]; then tools/report-linux; fi
 
 clean:
 	rm -rf build
