@@ -8,8 +8,9 @@ KCONFIG_CONFIG := $(O)/.config
 AUTOCONF := $(O)/include/config/auto.conf
 AUTOHEADER := $(O)/include/generated/autoconf.h
 VARIANTS := $(patsubst configs/%_defconfig,%,$(wildcard configs/*_defconfig))
-# The variants the bundle carries: linked with one shared layout.
-SHARED_VARIANTS := native xen kvm
+# The variants the bundle carries, linked with one shared layout: every
+# direct-strategy defconfig (one backend each; tools/variants).
+SHARED_VARIANTS := $(shell tools/variants)
 
 CC := gcc
 LD := ld
@@ -66,6 +67,11 @@ else
 endif
 
 # The kernel --------------------------------------------------------------
+# The configured backend as a bare word: hv.h makes from it the backend's
+# header and op prefix (the one place a backend is chosen).
+HV_BACKEND := $(patsubst "%",%,$(CONFIG_HV_NAME))
+KCFLAGS += -DHV_BACKEND=$(HV_BACKEND)
+KASFLAGS += -DHV_BACKEND=$(HV_BACKEND)
 include src/sources.mk
 OBJS := $(patsubst %,$(O)/obj/%.o,$(src-y))
 
@@ -140,7 +146,7 @@ bundle:
 	if [ $$ms -ge 5000 ]; then echo "hvbundle: WARNING: bundling took 5 s or more" >&2; fi
 	@build/host/bundler verify build/images/bundle.elf 2>&1 | tail -n 1
 
-# The host benchmark (DESIGN.md principle 7): the ring-3-legal op bodies and
+# The host benchmark (docs/DESIGN.md, principle 7): the ring-3-legal op bodies and
 # every dispatch mechanism, from the kernel's own sources, in real TSC ticks
 # of the host CPU.  HOSTBENCH_ARGS are passed on (e.g. --json, --reps 21).
 HOSTBENCH_O ?= $(CURDIR)/build/host
@@ -176,7 +182,7 @@ help:
 	@echo "  savedefconfig     write the minimal $(O)/defconfig"
 	@echo "  all (default)     build $(O)/kernel.elf from $(O)/.config"
 	@echo "  allvariants       build every defconfig into build/images/<name>.elf, then bundle"
-	@echo "  bundle            build/images/bundle.elf from native, xen, kvm (bundler + stub)"
+	@echo "  bundle            build/images/bundle.elf from $(SHARED_VARIANTS) (bundler + stub)"
 	@echo "  check             install what is missing, build, run every test"
 	@echo "  demo              install, build, boot on each platform, print the table"
 	@echo "  report            build/report/report.md and sizes.json: the size table"

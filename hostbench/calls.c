@@ -3,15 +3,9 @@
  * (no red zone: an asm call must not land on the caller's locals). */
 #include "hostbench.h"
 
-#define L(fn, body)							\
-	noinline void fn(u64 n)						\
-	{								\
-		for (u64 i = 0; i < n; i++) {				\
-			body;						\
-		}							\
-	}
+#define L HB_LOOP
 
-/* A callee-save thunk called as a patched site calls it: the callee may
+/* A callee-save entry called as a patched site calls it: the callee may
  * change rax and nothing else. */
 #define CS0(sym) __asm__ __volatile__("call " #sym : : : "rax", "memory", "cc")
 #define CS_SAVE(sym) ({							\
@@ -22,12 +16,19 @@
 #define CS_RESTORE(sym, f) \
 	__asm__ __volatile__("call " #sym : : "D"(f) : "rax", "memory", "cc")
 
+/* C-ABI copies of the irq bodies, called as an ordinary function. */
+#define HB_FN(be, op, ret, params, args) noinline ret hb_fn_##be##_##op params { return be##_##op args; }
+#define HB_FN_XEN(op, len, ...) HB_FN(xen, op, __VA_ARGS__)
+#define HB_FN_NATIVE(op, len, ...) HB_FN(native, op, __VA_ARGS__)
+PV_IRQ_OPS(HB_FN_XEN)
+PV_IRQ_OPS(HB_FN_NATIVE)
+
 #define CALL_LOOPS(be)							\
-	L(hb_direct_##be##_irq_disable, pv_##be##_irq_disable())		\
-	L(hb_direct_##be##_irq_enable, pv_##be##_irq_enable())		\
-	L(hb_direct_##be##_irq_save, hb_sink = pv_##be##_irq_save())	\
-	L(hb_direct_##be##_irq_restore, pv_##be##_irq_restore(hb_saved_flags)) \
-	L(hb_direct_##be##_irq_save_restore, pv_##be##_irq_restore(pv_##be##_irq_save())) \
+	L(hb_direct_##be##_irq_disable, hb_fn_##be##_irq_disable())		\
+	L(hb_direct_##be##_irq_enable, hb_fn_##be##_irq_enable())		\
+	L(hb_direct_##be##_irq_save, hb_sink = hb_fn_##be##_irq_save())	\
+	L(hb_direct_##be##_irq_restore, hb_fn_##be##_irq_restore(hb_saved_flags)) \
+	L(hb_direct_##be##_irq_save_restore, hb_fn_##be##_irq_restore(hb_fn_##be##_irq_save())) \
 	L(hb_direct_##be##_clock_ns, hb_sink = pv_##be##_clock_ns())	\
 	L(hb_thunk_##be##_irq_disable, CS0(pv_##be##_irq_disable_cs))	\
 	L(hb_thunk_##be##_irq_enable, CS0(pv_##be##_irq_enable_cs))	\
@@ -43,15 +44,10 @@ L(hb_direct_native_lock_kick, pv_native_lock_kick(&hb_lock_word))
 L(hb_loop_empty, __asm__ __volatile__(""))
 
 /* An ops table in C: the compiler reloads the pointer every iteration
- * (the callee might change it) and the site costs the C ABI's spills. */
+ * (the callee might change it) and the site costs the C ABI's spills.
+ * retpoline.c compiles the same loops with retpolines. */
 struct hb_cabi hb_cabi;
-L(hb_indirect_irq_disable, hb_cabi.irq_disable())
-L(hb_indirect_irq_enable, hb_cabi.irq_enable())
-L(hb_indirect_irq_save, hb_sink = hb_cabi.irq_save())
-L(hb_indirect_irq_restore, hb_cabi.irq_restore(hb_saved_flags))
-L(hb_indirect_irq_save_restore, hb_cabi.irq_restore(hb_cabi.irq_save()))
-L(hb_indirect_clock_ns, hb_sink = hb_cabi.clock_ns())
-L(hb_indirect_lock_kick, hb_cabi.lock_kick(&hb_lock_word))
+HB_INDIRECT_LOOPS(indirect)
 
 __asm__(".pushsection .text.hb_thunk_probe, \"ax\"\n"
 	".globl hb_thunk_probe\n.type hb_thunk_probe, @function\n"

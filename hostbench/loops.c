@@ -1,11 +1,13 @@
 /* loops.c: the kernel's bench loops (src/kernel/bench.c), compiled from the
- * same interface header once per configuration: -DCONFIG_HV_XEN,
- * -DCONFIG_HV_NATIVE, -DCONFIG_HV_KVM (the direct variants: each hv_*()
+ * same interface header once per configuration: -DHV_BACKEND=<backend>
+ * for each backend tools/variants lists (the direct variants: each hv_*()
  * is the backend's body inlined) and -DCONFIG_STRATEGY_PVOPS (each hv_*()
  * is a pvops site, `call *pv_op_table+8*op(%rip)`, recorded in .pv_sites
  * and patched at run time by the kernel's own pv_patch.c).  HB_CFG names
- * the copy: hb_<cfg>_<op>.  Some of these loops (cli, sti) never run in
- * ring 3; they are compiled because the kernel compiles them. */
+ * the copy: hb_<cfg>_<op>.  A barrier each iteration, as the kernel's:
+ * nothing of the op is hoisted out of the loop.  Some of these loops (cli,
+ * sti) never run in ring 3; they are compiled because the kernel compiles
+ * them. */
 #include "hv.h"
 
 extern volatile u64 hb_sink;
@@ -20,6 +22,7 @@ extern volatile u32 hb_lock_word;
 	noinline void HB_NAME(HB_CFG, op)(u64 n)		\
 	{							\
 		for (u64 i = 0; i < n; i++) {			\
+			barrier();				\
 			body;					\
 		}						\
 	}

@@ -1,8 +1,9 @@
 /* hostbench: real CPU cycles (TSC ticks) for the op bodies that are legal
  * in ring 3, and for every way the kernel dispatches to them, on the host
- * CPU (DESIGN.md, principle 7).  The bodies and the dispatch are the
+ * CPU (docs/DESIGN.md, principle 7).  The bodies and the dispatch are the
  * kernel's own: loops.c is compiled from hv.h once per configuration, the
- * out-of-line copies, thunks and ops tables are src/hv/pv/pv_*.c, and the
+ * out-of-line copies, callee-save entries and ops tables are
+ * src/hv/pv/pv_*.c, and the
  * call sites are patched by src/hv/pv/pv_patch.c, here in this process's
  * text.  See `hostbench --help`. */
 #define _GNU_SOURCE
@@ -299,7 +300,7 @@ static u64 rflags(void)
 /* ------------------------------------------------------------------ */
 /* pvops sites: this process's own, emitted by pv.h in loops.c */
 
-#define PV_NAME(op) #op,
+#define PV_NAME(op, ...) #op,
 static const char *const pv_op_name[PV_NR_OPS] = { PV_OPS(PV_NAME) };
 #undef PV_NAME
 
@@ -359,22 +360,28 @@ static const char *fn_name(const void *p)
 	return "?";
 }
 
-static bool is_long_nops(const u8 *p, int n)
+/* The rest of a site after its contents: one instruction, a long nop of
+ * 1..11 bytes (the assembler's forms, which pv_patch.c writes too) or,
+ * longer, a short jmp over int3s.  Written down here independently. */
+static bool is_fill(const u8 *p, int n)
 {
-	/* The one-instruction long nops pv_patch.c writes (Intel's table). */
-	static const u8 nop[9][8] = {
-		{ 0 }, { 0x90 }, { 0x66, 0x90 }, { 0x0f, 0x1f, 0x00 }, { 0x0f, 0x1f, 0x40, 0x00 },
-		{ 0x0f, 0x1f, 0x44, 0x00, 0x00 }, { 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
-		{ 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
-		{ 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	static const char *const nop[12] = {
+		"", "\x90", "\x66\x90", "\x0f\x1f\x00", "\x0f\x1f\x40\x00",
+		"\x0f\x1f\x44\x00\x00", "\x66\x0f\x1f\x44\x00\x00",
+		"\x0f\x1f\x80\x00\x00\x00\x00", "\x0f\x1f\x84\x00\x00\x00\x00\x00",
+		"\x66\x0f\x1f\x84\x00\x00\x00\x00\x00",
+		"\x66\x2e\x0f\x1f\x84\x00\x00\x00\x00\x00",
+		"\x66\x66\x2e\x0f\x1f\x84\x00\x00\x00\x00\x00",
 	};
-	while (n > 0) {
-		int k = n > 8 ? 8 : n;
-		if (memcmp(p, nop[k], (size_t)k))
+	if (n <= 0)
+		return n == 0;
+	if (n <= 11)
+		return !memcmp(p, nop[n], (size_t)n);
+	if (p[0] != 0xeb || p[1] != n - 2)
+		return false;
+	for (int i = 2; i < n; i++)
+		if (p[i] != 0xcc)
 			return false;
-		p += k;
-		n -= k;
-	}
 	return true;
 }
 
@@ -394,7 +401,7 @@ static const char *site_kind(const struct pv_site *s)
 		return "indirect";
 	if (s->len >= 6 && p[0] == 0x2e && p[1] == 0xe8)
 		return "call";
-	if (is_long_nops(p, s->len))
+	if (is_fill(p, s->len))
 		return "nop";
 	return "inline";
 }
@@ -413,12 +420,18 @@ static bool site_expected(enum be be, const struct pv_site *s, char *why, size_t
 	int ilen = 0;
 	static const u8 cli[] = { 0xfa }, sti[] = { 0xfb }, save[] = { 0x9c, 0x58 },
 			restore[] = { 0x57, 0x9d };
+	/* Xen's inline forms: movb $1, mask(%rip); cmpb $1, mask(%rip); sbb
+	 * %eax, %eax; and $0x200, %eax.  The disp32 at byte 2 reaches the
+	 * upcall mask from the end of the 7-byte instruction. */
+	static u8 xdis[7] = { 0xc6, 0x05, 0, 0, 0, 0, 0x01 };
+	static u8 xsave[14] = { 0x80, 0x3d, 0, 0, 0, 0, 0x01, 0x19, 0xc0, 0x25, 0x00, 0x02, 0, 0 };
+	i32 mask_rel = (i32)((i64)(u64)&hb_vcpu.evtchn_upcall_mask - (i64)(s->addr + 7));
 
 	if (be == BE_XEN) {
 		switch (s->op) {
-		case PV_irq_disable: call = (const void *)pv_xen_irq_disable_cs; break;
+		case PV_irq_disable: ins = xdis; ilen = 7; memcpy(xdis + 2, &mask_rel, 4); break;
 		case PV_irq_enable: call = (const void *)pv_xen_irq_enable_cs; break;
-		case PV_irq_save: call = (const void *)pv_xen_irq_save_cs; break;
+		case PV_irq_save: ins = xsave; ilen = 14; memcpy(xsave + 2, &mask_rel, 4); break;
 		case PV_irq_restore: call = (const void *)pv_xen_irq_restore_cs; break;
 		case PV_clock_ns: call = (const void *)pv_xen_clock_ns; break;
 		case PV_lock_kick: call = (const void *)pv_xen_lock_kick; break;
@@ -440,14 +453,14 @@ static bool site_expected(enum be be, const struct pv_site *s, char *why, size_t
 		return false;
 	}
 	if (call) {
-		if (p[0] != 0x2e || p[1] != 0xe8 || rel_target(s) != call || !is_long_nops(p + 6, s->len - 6)) {
+		if (p[0] != 0x2e || p[1] != 0xe8 || rel_target(s) != call || !is_fill(p + 6, s->len - 6)) {
 			snprintf(why, n, "%s site is not `cs call %s`", pv_op_name[s->op], fn_name(call));
 			return false;
 		}
 		return true;
 	}
-	if (memcmp(p, ins, (size_t)ilen) || !is_long_nops(p + ilen, s->len - ilen)) {
-		snprintf(why, n, "%s site is not %d inline byte(s) and long nops", pv_op_name[s->op], ilen);
+	if (memcmp(p, ins, (size_t)ilen) || !is_fill(p + ilen, s->len - ilen)) {
+		snprintf(why, n, "%s site is not %d inline byte(s) and one filler", pv_op_name[s->op], ilen);
 		return false;
 	}
 	return true;
@@ -482,11 +495,13 @@ static void check_as_built(void)
 	for (size_t i = 0; i < nsites; i++) {
 		const struct pv_site *s = &__pv_sites_start[i];
 		const u8 *p = (const u8 *)s->addr;
-		if (s->len != 6 || p[0] != 0xff || p[1] != 0x15 || rel_target(s) != &pv_op_table[s->op])
+		if (s->len < 6 || p[0] != 0xff || p[1] != 0x15 || rel_target(s) != &pv_op_table[s->op] ||
+		    !is_fill(p + 6, s->len - 6))
 			bad++;
 	}
 	snprintf(name, sizeof(name), "sites:as_built");
-	check(name, bad == 0, "%zu of %zu sites are `call *pv_op_table+8*op(%%rip)` (ff 15 rel32)",
+	check(name, bad == 0, "%zu of %zu sites are `call *pv_op_table+8*op(%%rip)` (ff 15 rel32) "
+	      "and one long nop",
 	      nsites - bad, nsites);
 	site_lines("none", "as_built");
 }
@@ -498,7 +513,7 @@ static void pvops_prepare(enum be be, bool patch)
 {
 	static struct boot_info bi;
 	const char *phase = patch ? "patched" : "unpatched";
-	const struct pv_backend *want = be == BE_XEN ? &pv_xen : be == BE_KVM ? &pv_kvm : &pv_native;
+	const struct pv_backend *want = be == BE_XEN ? &pv_xen : be == BE_KVM ? pv_kvm_backend() : &pv_native;
 	char name[64], why[160] = "";
 	size_t bad = 0;
 
@@ -539,7 +554,7 @@ static void pvops_prepare(enum be be, bool patch)
 }
 
 /* ------------------------------------------------------------------ */
-/* Callee-save thunks: every register but rax comes back unchanged. */
+/* Callee-save entries (_cs): every register but rax comes back unchanged. */
 
 static void check_thunk(const char *be, const char *op, void (*thunk)(void), unsigned long arg,
 			bool (*effect)(unsigned long rax), const char *effect_what)
@@ -586,9 +601,11 @@ static void check_thunks(void)
 /* ------------------------------------------------------------------ */
 /* What is measured */
 
-enum mech { M_INLINE, M_DIRECT, M_INDIRECT, M_THUNK, M_PV_UNPATCHED, M_PV_PATCHED, M_NR };
+enum mech { M_INLINE, M_DIRECT, M_INDIRECT, M_RETPOLINE, M_THUNK, M_PV_UNPATCHED, M_PV_PATCHED,
+	    M_NR };
 static const char *const mech_name[M_NR] = {
-	"inline", "direct", "indirect", "direct_thunk", "pv_unpatched", "pv_patched",
+	"inline", "direct", "indirect", "indirect_retpoline", "direct_thunk", "pv_unpatched",
+	"pv_patched",
 };
 
 /* What a figure's check may look at: */
@@ -691,58 +708,58 @@ static const struct row rows[] = {
 	{ "loop_empty", BE_NONE, -1, { hb_loop_empty }, NULL, NULL },
 	/* Xen PV: the upcall mask in vcpu_info, and its pvclock */
 	{ "irq_disable", BE_XEN, PV_irq_disable,
-	  { hb_xen_irq_disable, hb_direct_xen_irq_disable, hb_indirect_irq_disable,
+	  { hb_xen_irq_disable, hb_direct_xen_irq_disable, hb_indirect_irq_disable, hb_retpoline_irq_disable,
 	    hb_thunk_xen_irq_disable, hb_pv_irq_disable, hb_pv_irq_disable },
 	  set_xen_unmasked, chk_masked },
 	{ "irq_enable", BE_XEN, PV_irq_enable,
-	  { hb_xen_irq_enable, hb_direct_xen_irq_enable, hb_indirect_irq_enable,
+	  { hb_xen_irq_enable, hb_direct_xen_irq_enable, hb_indirect_irq_enable, hb_retpoline_irq_enable,
 	    hb_thunk_xen_irq_enable, hb_pv_irq_enable, hb_pv_irq_enable },
 	  set_xen_masked, chk_unmasked },
 	{ "irq_enable_pending", BE_XEN, PV_irq_enable,
-	  { hb_xen_irq_enable, hb_direct_xen_irq_enable, hb_indirect_irq_enable,
+	  { hb_xen_irq_enable, hb_direct_xen_irq_enable, hb_indirect_irq_enable, hb_retpoline_irq_enable,
 	    hb_thunk_xen_irq_enable, hb_pv_irq_enable, hb_pv_irq_enable },
 	  set_xen_masked_pending, chk_pending },
 	{ "irq_save", BE_XEN, PV_irq_save,
-	  { hb_xen_irq_save, hb_direct_xen_irq_save, hb_indirect_irq_save,
+	  { hb_xen_irq_save, hb_direct_xen_irq_save, hb_indirect_irq_save, hb_retpoline_irq_save,
 	    hb_thunk_xen_irq_save, hb_pv_irq_save, hb_pv_irq_save },
 	  set_xen_masked, chk_xen_save },
 	{ "irq_restore", BE_XEN, PV_irq_restore,
-	  { hb_xen_irq_restore, hb_direct_xen_irq_restore, hb_indirect_irq_restore,
+	  { hb_xen_irq_restore, hb_direct_xen_irq_restore, hb_indirect_irq_restore, hb_retpoline_irq_restore,
 	    hb_thunk_xen_irq_restore, hb_pv_irq_restore, hb_pv_irq_restore },
 	  set_xen_restore_off, chk_masked },
 	{ "irq_save_restore", BE_XEN, PV_irq_save,
-	  { hb_xen_irq_save_restore, hb_direct_xen_irq_save_restore, hb_indirect_irq_save_restore,
+	  { hb_xen_irq_save_restore, hb_direct_xen_irq_save_restore, hb_indirect_irq_save_restore, hb_retpoline_irq_save_restore,
 	    hb_thunk_xen_irq_save_restore, hb_pv_irq_save_restore, hb_pv_irq_save_restore },
 	  set_xen_masked, chk_masked },
 	{ "clock_ns", BE_XEN, PV_clock_ns,
-	  { hb_xen_clock_ns, hb_direct_xen_clock_ns, hb_indirect_clock_ns, NULL,
+	  { hb_xen_clock_ns, hb_direct_xen_clock_ns, hb_indirect_clock_ns, hb_retpoline_clock_ns, NULL,
 	    hb_pv_clock_ns, hb_pv_clock_ns },
 	  NULL, chk_xen_clock },
 	/* native: pushf/popf (cli, sti fault in ring 3), the TSC clock, lock kick */
 	{ "irq_save", BE_NATIVE, PV_irq_save,
-	  { hb_native_irq_save, hb_direct_native_irq_save, hb_indirect_irq_save,
+	  { hb_native_irq_save, hb_direct_native_irq_save, hb_indirect_irq_save, hb_retpoline_irq_save,
 	    hb_thunk_native_irq_save, hb_pv_irq_save, hb_pv_irq_save },
 	  NULL, chk_native_save },
 	{ "irq_restore", BE_NATIVE, PV_irq_restore,
-	  { hb_native_irq_restore, hb_direct_native_irq_restore, hb_indirect_irq_restore,
+	  { hb_native_irq_restore, hb_direct_native_irq_restore, hb_indirect_irq_restore, hb_retpoline_irq_restore,
 	    hb_thunk_native_irq_restore, hb_pv_irq_restore, hb_pv_irq_restore },
 	  set_native_restore_off, chk_native_if },
 	{ "irq_save_restore", BE_NATIVE, PV_irq_save,
 	  { hb_native_irq_save_restore, hb_direct_native_irq_save_restore,
-	    hb_indirect_irq_save_restore, hb_thunk_native_irq_save_restore,
+	    hb_indirect_irq_save_restore, hb_retpoline_irq_save_restore, hb_thunk_native_irq_save_restore,
 	    hb_pv_irq_save_restore, hb_pv_irq_save_restore },
 	  NULL, chk_native_sr },
 	{ "clock_ns", BE_NATIVE, PV_clock_ns,
-	  { hb_native_clock_ns, hb_direct_native_clock_ns, hb_indirect_clock_ns, NULL,
+	  { hb_native_clock_ns, hb_direct_native_clock_ns, hb_indirect_clock_ns, hb_retpoline_clock_ns, NULL,
 	    hb_pv_clock_ns, hb_pv_clock_ns },
 	  NULL, chk_native_clock },
 	{ "lock_kick", BE_NATIVE, PV_lock_kick,
-	  { hb_native_lock_kick, hb_direct_native_lock_kick, hb_indirect_lock_kick, NULL,
+	  { hb_native_lock_kick, hb_direct_native_lock_kick, hb_indirect_lock_kick, hb_retpoline_lock_kick, NULL,
 	    hb_pv_lock_kick, hb_pv_lock_kick },
 	  set_lock_word, chk_lock_word },
 	/* KVM: kvmclock (its other ops are native's) */
 	{ "clock_ns", BE_KVM, PV_clock_ns,
-	  { hb_kvm_clock_ns, hb_direct_kvm_clock_ns, hb_indirect_clock_ns, NULL,
+	  { hb_kvm_clock_ns, hb_direct_kvm_clock_ns, hb_indirect_clock_ns, hb_retpoline_clock_ns, NULL,
 	    hb_pv_clock_ns, hb_pv_clock_ns },
 	  NULL, chk_kvm_clock },
 };
@@ -751,11 +768,11 @@ static const struct row rows[] = {
 static void cabi_set(enum be be)
 {
 	if (be == BE_XEN)
-		hb_cabi = (struct hb_cabi){ pv_xen_irq_disable, pv_xen_irq_enable, pv_xen_irq_save,
-					    pv_xen_irq_restore, pv_xen_clock_ns, pv_xen_lock_kick };
+		hb_cabi = (struct hb_cabi){ hb_fn_xen_irq_disable, hb_fn_xen_irq_enable, hb_fn_xen_irq_save,
+					    hb_fn_xen_irq_restore, pv_xen_clock_ns, pv_xen_lock_kick };
 	else
-		hb_cabi = (struct hb_cabi){ pv_native_irq_disable, pv_native_irq_enable,
-					    pv_native_irq_save, pv_native_irq_restore,
+		hb_cabi = (struct hb_cabi){ hb_fn_native_irq_disable, hb_fn_native_irq_enable,
+					    hb_fn_native_irq_save, hb_fn_native_irq_restore,
 					    be == BE_KVM ? pv_kvm_clock_ns : pv_native_clock_ns,
 					    pv_native_lock_kick };
 }
@@ -924,8 +941,8 @@ static void print_json(void)
 
 static void print_table(void)
 {
-	static const char *const head[M_NR] = { "inline", "direct", "indirect", "thunk",
-						"pv_unpatched", "pv_patched" };
+	static const char *const head[M_NR] = { "inline", "direct", "indirect", "retpoline",
+						"thunk", "pv_unpatched", "pv_patched" };
 	bool any_insns = false;
 
 	printf("hostbench: %s (family %d, model %d), ring 3, %s\n", cpu_model, cpu_family, cpu_modelno,
@@ -980,14 +997,15 @@ static void print_table(void)
 			printf("\n");
 		}
 	}
-	printf("\n  inline: the direct variant (hv.h with CONFIG_HV_<backend>, body inlined);"
+	printf("\n  inline: the direct variant (hv.h with HV_BACKEND=<backend>, body inlined);"
 	       " direct: call to the out-of-line\n"
-	       "  copy in src/hv/pv/pv_<backend>.c (C ABI); indirect: call through a C ops table;"
-	       " thunk: call to the\n"
-	       "  callee-save entry (_cs: the body compiled with no_caller_saved_registers);"
+	       "  copy (C ABI: pv_<backend>.c's, or calls.c's for the irq ops); indirect: call through"
+	       " a C ops table; retpoline: the same\n  built with -mindirect-branch=thunk-extern"
+	       " (each call through a retpoline thunk); thunk: call to the\n"
+	       "  callee-save entry (_cs: Xen's assembler stubs, native's no_caller_saved_registers);"
 	       " pv_unpatched: pv.h's site `call *pv_op_table(%%rip)`\n"
 	       "  (irq ops reach the _cs entry); pv_patched: the same site after pv_patch.c (cs call,"
-	       " inline bytes + long nop, or nops).\n"
+	       " inline bytes + one filler, or nops).\n"
 	       "  irq_enable_pending: the pending branch into a stub hypercall page (call, count,"
 	       " ret), not a real hypercall.\n"
 	       "  Not measurable in ring 3: cli, sti (native irq_disable/enable), hlt, cr3, invlpg,"

@@ -1,8 +1,8 @@
 /* shim.c: what the kernel sources compiled into hostbench expect to find
  * at link time, in ordinary memory of a ring-3 process.
  *
- *  - the state the op bodies read: Xen's vcpu_info (xen_vcpu points at a
- *    fake one here), kvmclock's record, the native TSC scale;
+ *  - the state the op bodies read: Xen's vcpu_info (in a fake shared info
+ *    page here), kvmclock's record, the native TSC scale;
  *  - Xen's hypercall page: a stub, each entry `mov $-ENOSYS, %rax; ret`,
  *    except xen_version (what xen_force_callback() issues to collect
  *    pending events), which counts its calls and returns 0.  So a figure
@@ -18,6 +18,7 @@
 #include <string.h>
 #include "defs.h"
 #include "hostbench.h"
+#include "hv_detect.h"
 
 volatile u64 hb_sink;
 unsigned long hb_saved_flags;
@@ -25,8 +26,8 @@ volatile u32 hb_lock_word;
 volatile u64 hb_hypercalls;
 
 /* Xen */
-struct vcpu_info hb_vcpu __aligned(64);
-struct vcpu_info *xen_vcpu = &hb_vcpu;
+u8 xen_shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+struct vcpu_info *xen_vcpu = (struct vcpu_info *)xen_shared_info_page;
 struct shared_info *xen_shared;
 unsigned long *xen_p2m;
 evtchn_port_t xen_lock_port;
@@ -141,6 +142,13 @@ __noreturn void panic(const char *fmt, ...)
 	exit(1);
 }
 
+/* Xen's checked hypercalls (xen.h) stop here; the stub hypercall page
+ * answers -ENOSYS, so no measured op may make one. */
+__noreturn void xen_hypercall_failed(const char *call, long rc)
+{
+	panic("Xen hypercall %s failed: %ld (hostbench's stub page)", call, rc);
+}
+
 /* pv_report()'s @hvb line: only its bad_sites is kept.  (Its counters add
  * up over every pv_early_init() call, and hostbench makes six.) */
 int hb_pvops_bad = -1;
@@ -155,12 +163,17 @@ void hvb_u64(struct hvbline *l, const char *key, u64 val)
 }
 void hvb_end(struct hvbline *l) { (void)l; }
 
-/* The backend is chosen by hvb.variant= on the command line hostbench
- * builds; detection finds nothing to recognise. */
-void platform_detect(struct boot_info *bi, struct platform *p)
+/* The kernel's detection routine (src/lib/hv_detect.c) on a CPU that
+ * shows no hypervisor: the backend is the hvb.variant= on the command
+ * line hostbench builds. */
+static void no_hypervisor(u32 leaf, u32 sub, struct cpuid_regs *r)
 {
-	(void)bi;
-	p->name = "native";
-	p->signature[0] = 0;
-	p->known = false;
+	(void)leaf;
+	(void)sub;
+	memset(r, 0, sizeof(*r));
+}
+
+void platform_detect(struct boot_info *bi, struct hv_detect *d)
+{
+	hv_detect(d, !strcmp(bi->entry, "xen"), bi->cmdline, sizeof(bi->cmdline), no_hypervisor);
 }

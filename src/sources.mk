@@ -8,20 +8,22 @@ src-y := \
 	src/kernel/trap.c src/kernel/traps.S \
 	src/kernel/timer.c src/kernel/thread.c src/kernel/switch.S \
 	src/mm/pmm.c src/mm/vm.c \
-	src/lib/string.c src/lib/printf.c
+	src/lib/string.c src/lib/printf.c src/lib/hv_detect.c
 
 src-$(CONFIG_SELFTEST) += src/kernel/selftest.c
-src-$(CONFIG_BENCH) += src/kernel/bench.c
+src-$(CONFIG_BENCH) += src/kernel/bench.c src/kernel/work.c
 
 # The KVM backend is native plus kvmclock and PV EOI, so it links native's.
 native-y := src/hv/native/setup.c src/hv/native/lapic.c src/hv/native/traps.c
 kvm-y := src/hv/kvm/setup.c
 # Xen PV: its own entry and glue; only images with Xen in them carry Xen's
 # notes, so Xen refuses the others.
-xen-y := src/boot/xen_pv.S src/boot/xen_pv.c src/hv/xen/setup.c
+xen-y := src/hv/xen/entry.S src/hv/xen/entry.c src/hv/xen/setup.c
 src-$(CONFIG_HV_NATIVE) += $(native-y)
 src-$(CONFIG_HV_KVM) += $(native-y) $(kvm-y)
 src-$(CONFIG_HV_XEN) += $(xen-y)
 # The runtime strategy: every backend, the ops table and the patcher.
 src-$(CONFIG_STRATEGY_PVOPS) += $(native-y) $(kvm-y) $(xen-y) \
-	src/hv/pv/pv_native.c src/hv/pv/pv_kvm.c src/hv/pv/pv_xen.c src/hv/pv/pv_patch.c
+	src/hv/pv/pv_native.c src/hv/pv/pv_kvm.c src/hv/pv/pv_xen.c src/hv/pv/pv_xen_irq.S \
+	src/hv/pv/pv_count.c src/hv/pv/pv_count.S \
+	src/hv/pv/pv_patch.c

@@ -10,6 +10,7 @@
 #include "types.h"
 #include "apply.h"
 #include "x86.h"
+#include "hv_detect.h"
 #include "../src/hv/xen/hypercall.h"
 #include <xen/arch-x86/hvm/start_info.h>
 
@@ -205,154 +206,154 @@ static __noreturn void fail_apply(int e, const char *variant)
 	     variant, NULL, 0, 0);
 }
 
-/* hvb.variant=NAME in a command line: copies NAME (up to 15 bytes) */
-static bool find_override(const char *cl, size_t max, char name[16])
-{
-	static const char key[] = "hvb.variant=";
-	size_t i = 0;
-
-	while (i < max && cl[i]) {
-		size_t k = 0;
-
-		while (k < sizeof(key) - 1 && i + k < max && cl[i + k] == key[k])
-			k++;
-		if (k == sizeof(key) - 1) {
-			size_t n = 0;
-
-			i += k;
-			while (i < max && cl[i] && cl[i] != ' ') {
-				if (n < 15)
-					name[n] = cl[i];
-				n++;
-				i++;
-			}
-			if (n > 15)
-				fail("bad_override", "hvb.variant= names a variant longer "
-				     "than 15 bytes", NULL, NULL, 0, 0);
-			name[n] = 0;
-			return true;
-		}
-		while (i < max && cl[i] && cl[i] != ' ')
-			i++;
-		while (i < max && cl[i] == ' ')
-			i++;
-	}
-	return false;
-}
-
 static bool overlap(u64 a, u64 alen, u64 b, u64 blen)
 {
 	return a < b + blen && b < a + alen;
 }
 
-/* Detect, apply, check, report; returns the variant's info. */
-static void run(const char *cmdline, size_t cmax, const char *entry,
-		const u64 (*keep)[2], int nkeep, struct hvb_apply_result *res)
-{
-	struct stub_params *pp = &hvb_stub_params;
+/* One boot of the stub: what the loader gave, and what was found. */
+struct boot {
+	const char *entry;		/* "pvh" or "xen" */
+	const char *cmdline;		/* may be NULL */
+	size_t cmax;
+	u64 keep[3][2];			/* the loader's data: {vaddr, size} */
+	int nkeep;
+	struct hv_detect d;
+	const void *payload;
+	size_t psize;
 	struct hvb_payload_info pi;
-	char name[16] = "native", sig[13] = "";
-	const char *reason = "cpuid";
-	bool unknown = false;
-	u64 t0 = rdtsc();
-	u64 stub_lo = (u64)(uintptr_t)__stub_start, stub_len;
-	u64 hc = 0;
-	int e;
+	u64 hypercall_page;		/* Xen's, inside the work area; 0 if not */
+	u64 ticks;
+};
 
-	stub_len = (u64)(uintptr_t)__stub_end - stub_lo;
-	if (memcmp(pp->magic, "HVBSTUB1", 8))
+static bool params_filled(void)
+{
+	return !memcmp(hvb_stub_params.magic, "HVBSTUB1", 8);
+}
+
+static void check_params(void)
+{
+	if (!params_filled())
 		fail("no_params", "stub parameters not filled: this stub was not "
 		     "packed into a bundle by 'bundler pack'", NULL, NULL, 0, 0);
-	if (on_xen) {
-		memcpy(name, "xen", 4);
-		reason = "xen-entry";
-	} else {
-		struct cpuid_regs r;
+}
 
-		x86_cpuid(1, 0, &r);
-		if (r.ecx & (1u << 31)) {
-			x86_cpuid(0x40000000, 0, &r);
-			memcpy(sig, &r.ebx, 4);
-			memcpy(sig + 4, &r.ecx, 4);
-			memcpy(sig + 8, &r.edx, 4);
-			if (!memcmp(sig, "KVMKVMKVM\0\0\0", 12))
-				memcpy(name, "kvm", 4);
-			else if (sig[0] && memcmp(sig, "TCGTCGTCGTCG", 12))
-				unknown = true;
-		}
-	}
-	if (unknown) {
-		reason = "unknown-signature";
+/* Which variant: the shared detection routine (src/lib/hv_detect.c). */
+static void choose(struct boot *b)
+{
+	hv_detect(&b->d, on_xen, b->cmdline, b->cmax, x86_cpuid);
+	if (!strcmp(b->d.platform_reason, "unknown-signature")) {
 		puts_("hvbundle stub: WARNING: unknown hypervisor signature \"");
-		putjs(sig, 12);
+		putjs(b->d.signature, HV_SIGNATURE_LEN);
 		puts_("\": taking the native variant\n");
 	}
-	if (cmdline && find_override(cmdline, cmax, name))
-		reason = "override";
+	if (b->d.error)
+		fail("bad_override", b->d.error, NULL, NULL, 0, 0);
+}
+
+/* The payload, where the bundler said, inside the mapped GiB and clear of
+ * the stub; then its header and the variant's entry in it. */
+static u32 open_payload(struct boot *b)
+{
+	const struct stub_params *pp = &hvb_stub_params;
+	u64 stub_lo = (u64)(uintptr_t)__stub_start;
+	u64 stub_len = (u64)(uintptr_t)__stub_end - stub_lo;
+	const char *name = b->d.variant;
+	u32 index;
+	int e;
 
 	if (pp->payload_paddr > MAPPED_PHYS || pp->payload_size > MAPPED_PHYS - pp->payload_paddr)
 		fail("payload_address", "payload outside the mapped first GiB", NULL,
 		     "paddr, size", pp->payload_paddr, pp->payload_size);
-	const void *payload = P2V(pp->payload_paddr);
-	size_t psize = (size_t)pp->payload_size;
-	if (overlap((u64)(uintptr_t)payload, psize, stub_lo, stub_len))
+	b->payload = P2V(pp->payload_paddr);
+	b->psize = (size_t)pp->payload_size;
+	if (overlap((u64)(uintptr_t)b->payload, b->psize, stub_lo, stub_len))
 		fail("payload_address", "payload overlaps the stub", NULL,
 		     "paddr, size", pp->payload_paddr, pp->payload_size);
-	e = hvb_payload_open(payload, psize, &pi);
+	e = hvb_payload_open(b->payload, b->psize, &b->pi);
 	if (e)
 		fail_apply(e, name);
-	e = hvb_payload_find(payload, psize, name, &res->variant_index);
+	e = hvb_payload_find(b->payload, b->psize, name, &index);
 	if (e)
 		fail_apply(e, name);
-	if (pi.max_scratch > sizeof(scratch))
+	if (b->pi.max_scratch > sizeof(scratch))
 		fail("scratch", "the largest region needs more scratch than the stub "
-		     "has", name, "needed, have", pi.max_scratch, sizeof(scratch));
-	if (pi.work_vaddr < VBASE || pi.work_size > MAPPED_PHYS ||
-	    pi.work_vaddr - VBASE > MAPPED_PHYS - pi.work_size)
+		     "has", name, "needed, have", b->pi.max_scratch, sizeof(scratch));
+	return index;
+}
+
+/* The work area (the image the delta rewrites) must be mapped and must
+ * not hold the stub, the payload, or what the loader handed over (boot
+ * info, command line, memory map). */
+static void check_work_area(const struct boot *b)
+{
+	u64 wv = b->pi.work_vaddr, ws = b->pi.work_size;
+	u64 stub_lo = (u64)(uintptr_t)__stub_start;
+	u64 stub_len = (u64)(uintptr_t)__stub_end - stub_lo;
+	const char *name = b->d.variant;
+
+	if (wv < VBASE || ws > MAPPED_PHYS || wv - VBASE > MAPPED_PHYS - ws)
 		fail("work_area", "work area outside the mapped first GiB", name,
-		     "vaddr, size", pi.work_vaddr, pi.work_size);
-	if (overlap(pi.work_vaddr, pi.work_size, stub_lo, stub_len) ||
-	    overlap(pi.work_vaddr, pi.work_size, (u64)(uintptr_t)payload, psize))
+		     "vaddr, size", wv, ws);
+	if (overlap(wv, ws, stub_lo, stub_len) ||
+	    overlap(wv, ws, (u64)(uintptr_t)b->payload, b->psize))
 		fail("work_area", "work area overlaps the stub (stack, scratch) or "
-		     "the payload", name, "vaddr, size", pi.work_vaddr, pi.work_size);
-
-	/* What the loader handed over (boot info, command line, memory map)
-	 * must survive the rewrite of the work area. */
-	for (int i = 0; i < nkeep; i++)
-		if (overlap(pi.work_vaddr, pi.work_size, keep[i][0], keep[i][1]))
+		     "the payload", name, "vaddr, size", wv, ws);
+	for (int i = 0; i < b->nkeep; i++)
+		if (overlap(wv, ws, b->keep[i][0], b->keep[i][1]))
 			fail("work_area", "the loader's boot information lies inside the "
-			     "work area", name, "vaddr, size", keep[i][0], keep[i][1]);
+			     "work area", name, "vaddr, size", b->keep[i][0], b->keep[i][1]);
+}
 
-	/* Xen wrote its hypercall page into the work area; keep it. */
-	if (on_xen && pp->xen_hypercall_page >= pi.work_vaddr &&
-	    pp->xen_hypercall_page - pi.work_vaddr < pi.work_size) {
-		hc = pp->xen_hypercall_page;
-		if (hc & (PAGE - 1) || pi.work_size - (hc - pi.work_vaddr) < PAGE)
-			fail("hypercall_page", "Xen hypercall page not a whole page "
-			     "inside the work area", name, "vaddr, work", hc, pi.work_vaddr);
-	}
+/* Xen wrote its hypercall page into the work area: where, to put it back
+ * after the rewrite (0: nothing to keep). */
+static u64 xen_page_in_work(const struct boot *b)
+{
+	u64 hc = hvb_stub_params.xen_hypercall_page;
+	u64 wv = b->pi.work_vaddr, ws = b->pi.work_size;
 
-	e = hvb_apply_opened(payload, &pi, res->variant_index, (void *)(uintptr_t)pi.work_vaddr,
-			     (size_t)pi.work_size, scratch, sizeof(scratch), res);
-	u64 t1 = rdtsc();
+	if (!on_xen || hc < wv || hc - wv >= ws)
+		return 0;
+	if (hc & (PAGE - 1) || ws - (hc - wv) < PAGE)
+		fail("hypercall_page", "Xen hypercall page not a whole page "
+		     "inside the work area", b->d.variant, "vaddr, work", hc, wv);
+	return hc;
+}
+
+/* Rewrite the work area into the variant (hvb_apply checks its hash). */
+static void apply(struct boot *b, u32 index, struct hvb_apply_result *res, u64 t0)
+{
+	const char *name = b->d.variant;
+	int e;
+
+	res->variant_index = index;
+	e = hvb_apply_opened(b->payload, &b->pi, index, (void *)(uintptr_t)b->pi.work_vaddr,
+			     (size_t)b->pi.work_size, scratch, sizeof(scratch), res);
+	b->ticks = rdtsc() - t0;
 	if (e)
 		fail_apply(e, name);
-	if (hc)
-		memcpy((void *)(uintptr_t)hc, hypercall_page, PAGE);
+	if (b->hypercall_page)
+		memcpy((void *)(uintptr_t)b->hypercall_page, hypercall_page, PAGE);
 	if (on_xen ? !res->v.xen_entry : !res->v.pvh_entry || res->v.pvh_entry >= 0xffffffffull)
 		fail("no_entry", on_xen ? "the variant has no Xen PV entry" :
 		     "the variant has no PVH entry below 4 GiB", name,
 		     "pvh_entry, xen_entry", res->v.pvh_entry, res->v.xen_entry);
+}
+
+/* What was done, for people, then as the @hvb stub line. */
+static void report(const struct boot *b, const struct hvb_apply_result *res)
+{
+	const struct hv_detect *d = &b->d;
 
 	puts_("hvbundle stub: ");
-	puts_(entry);
+	puts_(b->entry);
 	puts_(" entry, variant ");
-	puts_(name);
+	puts_(d->variant);
 	puts_(" (");
-	puts_(reason);
-	if (sig[0]) {
+	puts_(d->reason);
+	if (d->signature[0]) {
 		puts_(", CPUID signature \"");
-		putjs(sig, 12);
+		putjs(d->signature, HV_SIGNATURE_LEN);
 		putc_('"');
 	}
 	puts_("), ");
@@ -362,47 +363,67 @@ static void run(const char *cmdline, size_t cmax, const char *entry,
 	puts_(" delta bytes, image hash ");
 	puthex(res->computed_hash);
 	puts_(" ok, ");
-	putu(t1 - t0);
+	putu(b->ticks);
 	puts_(" ticks\n");
 	puts_("@hvb {\"event\":\"stub\"");
-	kv("variant", name, 16);
-	kv("signature", sig, 12);
-	kv("reason", reason, 32);
-	kv("entry", entry, 8);
+	kv("variant", d->variant, HV_NAME_MAX);
+	kv("signature", d->signature, HV_SIGNATURE_LEN);
+	kv("reason", d->reason, 32);
+	kv("entry", b->entry, 8);
 	kvu("regions", res->v.regions);
 	kvu("delta_bytes", res->v.delta_bytes);
-	kvu("ticks", t1 - t0);
+	kvu("ticks", b->ticks);
 	puts_("}\n");
+}
+
+/* Detect, apply, check, report; res gets the variant's entry points. */
+static void run(struct boot *b, struct hvb_apply_result *res)
+{
+	u64 t0 = rdtsc();
+
+	check_params();
+	choose(b);
+	u32 index = open_payload(b);
+	check_work_area(b);
+	b->hypercall_page = xen_page_in_work(b);
+	apply(b, index, res, t0);
+	report(b, res);
+}
+
+/* What the loader handed over, which the rewrite must not touch. */
+static void keep(struct boot *b, const void *p, u64 len)
+{
+	b->keep[b->nkeep][0] = (u64)(uintptr_t)p;
+	b->keep[b->nkeep++][1] = len;
+}
+
+/* QEMU's PVH start info, and in it the command line and memory map. */
+static void pvh_boot_info(u32 si_pa, struct boot *b)
+{
+	const struct hvm_start_info *si = P2V(si_pa);
+
+	keep(b, si, sizeof(*si));
+	if (!si_pa || si_pa >= MAPPED_PHYS - sizeof(*si) || si->magic != XEN_HVM_START_MAGIC_VALUE)
+		return;
+	if (si->cmdline_paddr && si->cmdline_paddr < MAPPED_PHYS) {
+		b->cmdline = P2V(si->cmdline_paddr);
+		b->cmax = MAPPED_PHYS - si->cmdline_paddr;
+		if (b->cmax > 4096)
+			b->cmax = 4096;
+		keep(b, b->cmdline, b->cmax);
+	}
+	if (si->version >= 1 && si->memmap_paddr && si->memmap_paddr < MAPPED_PHYS)
+		keep(b, P2V(si->memmap_paddr),
+		     (u64)si->memmap_entries * sizeof(struct hvm_memmap_table_entry));
 }
 
 __noreturn void stub_pvh_main(u32 si_pa)
 {
 	struct hvb_apply_result res;
-	const char *cl = NULL;
-	size_t cmax = 0;
-	u64 keep[3][2] = { { (u64)(uintptr_t)P2V(si_pa), sizeof(struct hvm_start_info) } };
-	int nkeep = 1;
+	struct boot b = { .entry = "pvh" };
 
-	if (si_pa && si_pa < MAPPED_PHYS - sizeof(struct hvm_start_info)) {
-		const struct hvm_start_info *si = P2V(si_pa);
-
-		if (si->magic == XEN_HVM_START_MAGIC_VALUE && si->cmdline_paddr &&
-		    si->cmdline_paddr < MAPPED_PHYS) {
-			cl = P2V(si->cmdline_paddr);
-			cmax = MAPPED_PHYS - si->cmdline_paddr;
-			if (cmax > 4096)
-				cmax = 4096;
-			keep[nkeep][0] = (u64)(uintptr_t)cl;
-			keep[nkeep++][1] = cmax;
-		}
-		if (si->magic == XEN_HVM_START_MAGIC_VALUE && si->version >= 1 &&
-		    si->memmap_paddr && si->memmap_paddr < MAPPED_PHYS) {
-			keep[nkeep][0] = (u64)(uintptr_t)P2V(si->memmap_paddr);
-			keep[nkeep++][1] = (u64)si->memmap_entries *
-					   sizeof(struct hvm_memmap_table_entry);
-		}
-	}
-	run(cl, cmax, "pvh", (const u64 (*)[2])keep, nkeep, &res);
+	pvh_boot_info(si_pa, &b);
+	run(&b, &res);
 	stub_enter_pvh((u32)res.v.pvh_entry, si_pa);
 }
 
@@ -431,13 +452,14 @@ __noreturn void stub_xen_main(start_info_t *si)
 	u64 hc = pp->xen_hypercall_page;
 
 	on_xen = true;
-	if (!memcmp(pp->magic, "HVBSTUB1", 8) && hc && !(hc & (PAGE - 1)) && hc >= VBASE)
+	if (params_filled() && hc && !(hc & (PAGE - 1)) && hc >= VBASE)
 		memcpy(hypercall_page, (void *)(uintptr_t)hc, PAGE);
 	else
 		make_hypercall_page();
-	u64 keep[1][2] = { { (u64)(uintptr_t)si, sizeof(*si) } };
+	struct boot b = { .entry = "xen", .cmdline = (const char *)si->cmd_line,
+			  .cmax = sizeof(si->cmd_line) };
 
-	run((const char *)si->cmd_line, sizeof(si->cmd_line), "xen",
-	    (const u64 (*)[2])keep, 1, &res);
+	keep(&b, si, sizeof(*si));
+	run(&b, &res);
 	stub_enter_xen(res.v.xen_entry, si);
 }

@@ -1,29 +1,47 @@
 /* hv.h: the hypervisor operation interface, and the one place where a
  * backend is chosen (as Linux's irqflags.h picks native_* or pv_*).
- * Common code calls hv_*() and never names a hypervisor. */
+ * Common code calls hv_*() and never names a hypervisor.
+ *
+ * The direct strategy compiles one backend, named by HV_BACKEND (the
+ * Makefile passes CONFIG_HV_NAME as a bare word, e.g. -DHV_BACKEND=kvm):
+ * its header is <name>/<name>.h and its ops are <name>_<op>.  So adding a
+ * backend needs no line here (README, "Adding a hypervisor backend").  A
+ * backend name is a lower-case C identifier that is not a predefined
+ * macro (not "linux" or "unix").
+ *
+ * Assembly includes this file too and gets HV_IRET, how an exception or
+ * interrupt entry returns to the interrupted code: <name>_iret, defined
+ * by the backend header's __ASSEMBLER__ part. */
 #ifndef HV_H
 #define HV_H
 
-#include "types.h"
-#include "x86.h"
+#define HV_STR_(x) #x
+#define HV_STR(x) HV_STR_(x)
+#define HV_PASTE_(a, b) a##_##b
+#define HV_PASTE(a, b) HV_PASTE_(a, b)
 
 #if defined(CONFIG_STRATEGY_PVOPS)
 /* All backends in; every hv_*() site patched at boot. */
-#include "pv/pv.h"
-#else /* CONFIG_STRATEGY_DIRECT: one backend, its bodies inlined */
-
-#if defined(CONFIG_HV_NATIVE)
-#include "native/native.h"
-#define HV(op) native_##op
-#elif defined(CONFIG_HV_KVM)
-#include "kvm/kvm.h"
-#define HV(op) kvm_##op
-#elif defined(CONFIG_HV_XEN)
-#include "xen/xen.h"
-#define HV(op) xen_##op
+#ifdef __ASSEMBLER__
+/* One image for every platform: the entry path decided which return. */
+#include "xen/asm.h"
+#define HV_IRET testb $1, xen_pv_started(%rip); jz 9f; XEN_IRET; 9: iretq
 #else
-#error "no hypervisor backend configured"
-#endif /* CONFIG_HV_NATIVE, CONFIG_HV_KVM, CONFIG_HV_XEN */
+#include "pv/pv.h"
+#endif /* __ASSEMBLER__ */
+
+#elif !defined(HV_BACKEND)
+#error "no hypervisor backend configured (HV_BACKEND, from CONFIG_HV_NAME)"
+
+#elif defined(__ASSEMBLER__)
+#include HV_STR(HV_BACKEND/HV_BACKEND.h)
+#define HV_IRET HV_PASTE(HV_BACKEND, iret)
+
+#else /* CONFIG_STRATEGY_DIRECT, C: one backend, its bodies inlined */
+#include "types.h"
+#include "x86.h"
+#include HV_STR(HV_BACKEND/HV_BACKEND.h)
+#define HV(op) HV_PASTE(HV_BACKEND, op)
 
 struct boot_info;
 
@@ -73,6 +91,6 @@ static inline u64 hv_fault_addr(void) { return HV(fault_addr)(); }
 static inline void hv_early_init(struct boot_info *bi) { (void)bi; }
 static inline void hv_boot_report(void) { }
 
-#endif /* CONFIG_STRATEGY_PVOPS */
+#endif /* CONFIG_STRATEGY_PVOPS, HV_BACKEND, __ASSEMBLER__ */
 
 #endif /* HV_H */

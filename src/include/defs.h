@@ -45,13 +45,9 @@ void hvb_hex(struct hvbline *l, const char *key, u64 val);
 void hvb_milli(struct hvbline *l, const char *key, u64 milli);
 void hvb_end(struct hvbline *l);
 
-/* platform.c */
-struct platform {
-	const char *name;	/* native, kvm, xen */
-	char signature[13];	/* CPUID 0x40000000 signature, "" if none */
-	bool known;		/* the signature was recognised */
-};
-void platform_detect(struct boot_info *bi, struct platform *p);
+/* platform.c: the kernel's call of hv_detect() (hv_detect.h) */
+struct hv_detect;
+void platform_detect(struct boot_info *bi, struct hv_detect *d);
 
 /* trap.c */
 void trap_init(void);
@@ -93,6 +89,7 @@ int selftest_run(void);
 
 /* bench.c */
 void bench_run(const char *platform);
+void work_run(const char *platform);	/* work.c: the whole-workload cost */
 
 /* lib/string.c: see libc/string.h */
 #include <string.h>

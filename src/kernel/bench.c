@@ -21,7 +21,6 @@ struct bench {
 	void (*teardown)(void);
 };
 
-static volatile u64 sink;
 static unsigned long saved_flags;
 static u64 *scratch_pte, scratch_val;
 static unsigned long scratch_va;
@@ -31,36 +30,52 @@ static struct spinlock bench_lock = SPINLOCK_INIT;
 static volatile bool partner_stop;
 static struct thread *partner;
 
-#define BENCH_LOOP(fn, body)				\
+/* The compiler must neither delete a loop nor hoist the op's work out of
+ * it: each iteration starts at a barrier (memory is assumed changed, so
+ * loads are redone), the op's inputs are made opaque (assumed changed, so
+ * nothing is folded or hoisted) and its outputs are consumed.  The inputs
+ * are loaded once, before the loop, into registers: the loop then holds
+ * the op and the loop's own three instructions, nothing else.
+ * tests/boot/t_bench_loops.py checks every loop in the disassembly. */
+#define OPAQUE(v) __asm__ __volatile__("" : "+r"(v))
+#define CONSUME(v) __asm__ __volatile__("" : : "r"(v))
+
+#define BENCH_LOOP(fn, init, body)			\
 	static noinline void fn(u64 n)			\
 	{						\
+		init;					\
 		for (u64 i = 0; i < n; i++) {		\
+			barrier();			\
 			body;				\
 		}					\
 	}
+#define NOINIT do { } while (0)
 
-BENCH_LOOP(loop_irq_disable, hv_irq_disable())
-BENCH_LOOP(loop_irq_enable, hv_irq_enable())
-BENCH_LOOP(loop_irq_save, sink = hv_irq_save())
-BENCH_LOOP(loop_irq_restore, hv_irq_restore(saved_flags))
-BENCH_LOOP(loop_irq_save_restore, hv_irq_restore(hv_irq_save()))
-BENCH_LOOP(loop_cpuid, struct cpuid_regs r; hv_cpuid(0, 0, &r); sink = r.eax)
-BENCH_LOOP(loop_load_root, hv_load_root(vm_root()))
-BENCH_LOOP(loop_set_pte, hv_set_pte(scratch_pte, scratch_val))
-BENCH_LOOP(loop_flush_one, hv_flush_one(scratch_va))
-BENCH_LOOP(loop_flush_all, hv_flush_all())
-BENCH_LOOP(loop_clock_ns, sink = hv_clock_ns())
-BENCH_LOOP(loop_timer_set, hv_timer_set(0xffffffffffffULL + i))
-BENCH_LOOP(loop_console_write, hv_console_write(".", 1))
-BENCH_LOOP(loop_lock_kick_wait, hv_lock_kick(&lock_word); hv_lock_wait(&lock_word, lock_word))
-BENCH_LOOP(loop_lock_kick, hv_lock_kick(&lock_word))
-BENCH_LOOP(loop_halt_wakeup, hv_timer_set(hv_clock_ns()); hv_halt(); hv_irq_disable())
-BENCH_LOOP(loop_spin_lock_irqsave,
+BENCH_LOOP(loop_irq_disable, NOINIT, hv_irq_disable())
+BENCH_LOOP(loop_irq_enable, NOINIT, hv_irq_enable())
+BENCH_LOOP(loop_irq_save, NOINIT, unsigned long f = hv_irq_save(); CONSUME(f))
+BENCH_LOOP(loop_irq_restore, unsigned long f = saved_flags, OPAQUE(f); hv_irq_restore(f))
+BENCH_LOOP(loop_irq_save_restore, NOINIT, hv_irq_restore(hv_irq_save()))
+BENCH_LOOP(loop_cpuid, u32 leaf = 0,
+	   struct cpuid_regs r; OPAQUE(leaf); hv_cpuid(leaf, 0, &r); CONSUME(r.eax))
+BENCH_LOOP(loop_load_root, u64 root = vm_root(), OPAQUE(root); hv_load_root(root))
+BENCH_LOOP(loop_set_pte, u64 *p = scratch_pte; u64 v = scratch_val,
+	   OPAQUE(p); OPAQUE(v); hv_set_pte(p, v))
+BENCH_LOOP(loop_flush_one, unsigned long va = scratch_va, OPAQUE(va); hv_flush_one(va))
+BENCH_LOOP(loop_flush_all, NOINIT, hv_flush_all())
+BENCH_LOOP(loop_clock_ns, NOINIT, u64 t = hv_clock_ns(); CONSUME(t))
+BENCH_LOOP(loop_timer_set, NOINIT, hv_timer_set(0xffffffffffffULL + i))
+BENCH_LOOP(loop_console_write, const char *s = ".", OPAQUE(s); hv_console_write(s, 1))
+BENCH_LOOP(loop_lock_kick_wait, volatile u32 *p = &lock_word,
+	   OPAQUE(p); hv_lock_kick(p); hv_lock_wait(p, *p))
+BENCH_LOOP(loop_lock_kick, volatile u32 *p = &lock_word, OPAQUE(p); hv_lock_kick(p))
+BENCH_LOOP(loop_halt_wakeup, NOINIT, hv_timer_set(hv_clock_ns()); hv_halt(); hv_irq_disable())
+BENCH_LOOP(loop_spin_lock_irqsave, NOINIT,
 	   unsigned long f = spin_lock_irqsave(&bench_lock); spin_unlock_irqrestore(&bench_lock, f))
-BENCH_LOOP(loop_map_touch_unmap,
-	   vm_map(scratch_va, scratch_pa, PTE_W); *(volatile u64 *)scratch_va = i; vm_unmap(scratch_va))
-BENCH_LOOP(loop_ctx_switch, thread_yield())
-BENCH_LOOP(loop_timer_roundtrip,
+BENCH_LOOP(loop_map_touch_unmap, unsigned long va = scratch_va; u64 pa = scratch_pa,
+	   OPAQUE(va); OPAQUE(pa); vm_map(va, pa, PTE_W); *(volatile u64 *)va = i; vm_unmap(va))
+BENCH_LOOP(loop_ctx_switch_pingpong, NOINIT, thread_yield())
+BENCH_LOOP(loop_timer_irq_roundtrip, NOINIT,
 	   u64 c = timer_irq_count(); hv_timer_set(hv_clock_ns()); while (timer_irq_count() == c) cpu_relax())
 
 static void irqs_on(void)
@@ -140,8 +155,8 @@ static const struct bench benches[] = {
 	{ "halt_wakeup", loop_halt_wakeup, 0, NULL, timer_cancel },
 	{ "spin_lock_irqsave", loop_spin_lock_irqsave, 0, NULL, NULL },
 	{ "map_touch_unmap", loop_map_touch_unmap, 0, NULL, NULL },
-	{ "ctx_switch_pingpong", loop_ctx_switch, 0, partner_start, partner_end },
-	{ "timer_irq_roundtrip", loop_timer_roundtrip, 0, irqs_on, irqs_off },
+	{ "ctx_switch_pingpong", loop_ctx_switch_pingpong, 0, partner_start, partner_end },
+	{ "timer_irq_roundtrip", loop_timer_irq_roundtrip, 0, irqs_on, irqs_off },
 };
 
 /* Is name in the comma-separated list (NULL list: all)? */

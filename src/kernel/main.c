@@ -2,6 +2,7 @@
  * arguments ask for (selftest, bench, fault=), report, shut down. */
 #include "defs.h"
 #include "hv.h"
+#include "hv_detect.h"
 
 #define STATUS_OK		0
 #define STATUS_WRONG_PLATFORM	3
@@ -26,14 +27,14 @@ static inline void not_built(const char *arg, const char *option)
 		kprintf("hvbundle: \"%s\" ignored: this kernel is built without %s\n", arg, option);
 }
 
-static void boot_line(struct boot_info *bi, struct platform *p)
+static void boot_line(struct boot_info *bi, const struct hv_detect *d)
 {
 	struct hvbline l;
 
 	hvb_begin(&l, "boot");
 	hvb_str(&l, "variant", variant);
-	hvb_str(&l, "platform", p->name);
-	hvb_str(&l, "signature", p->signature);
+	hvb_str(&l, "platform", hv_platform_names[d->platform]);
+	hvb_str(&l, "signature", d->signature);
 	hvb_str(&l, "strategy", strategy);
 	hvb_str(&l, "entry", bi->entry);
 	hvb_str(&l, "clock", hv_clock_name);
@@ -41,9 +42,21 @@ static void boot_line(struct boot_info *bi, struct platform *p)
 	hvb_end(&l);
 }
 
+/* This variant cannot run: say why, in words and as an @hvb line. */
+static __noreturn void refuse(const char *why)
+{
+	struct hvbline l;
+
+	kprintf("hvbundle: %s\n", why);
+	hvb_begin(&l, "error");
+	hvb_str(&l, "message", why);
+	hvb_end(&l);
+	kernel_done(STATUS_WRONG_PLATFORM);
+}
+
 __noreturn void kmain(struct boot_info *bi)
 {
-	struct platform plat;
+	struct hv_detect plat;
 	int status = STATUS_OK;
 
 	cmdline_init(bi->cmdline);
@@ -53,17 +66,13 @@ __noreturn void kmain(struct boot_info *bi)
 	platform_detect(bi, &plat);
 	boot_line(bi, &plat);
 	hv_boot_report();
-	if (!plat.known)
-		kprintf("hvbundle: unknown hypervisor signature \"%s\": running as native\n",
+	if (!strcmp(plat.platform_reason, "unknown-signature"))
+		kprintf("hvbundle: unknown hypervisor signature \"%s\": taking the native variant\n",
 			plat.signature);
-	if (why) {
-		struct hvbline l;
-		kprintf("hvbundle: %s\n", why);
-		hvb_begin(&l, "error");
-		hvb_str(&l, "message", why);
-		hvb_end(&l);
-		kernel_done(STATUS_WRONG_PLATFORM);
-	}
+	if (why)
+		refuse(why);
+	if (plat.error)			/* the stub stops on the same argument */
+		refuse(plat.error);
 	if (bi->nmem <= 0)
 		panic("the boot loader gave no memory map (entry %s)", bi->entry);
 
@@ -89,9 +98,12 @@ __noreturn void kmain(struct boot_info *bi)
 #endif /* CONFIG_SELFTEST */
 #ifdef CONFIG_BENCH
 	if (cmdline_has("bench"))
-		bench_run(plat.name);
+		bench_run(hv_platform_names[plat.platform]);
+	if (cmdline_has("work"))
+		work_run(hv_platform_names[plat.platform]);
 #else
 	not_built("bench", "CONFIG_BENCH");
+	not_built("work", "CONFIG_BENCH");
 #endif /* CONFIG_BENCH */
 	kernel_done(status);
 }

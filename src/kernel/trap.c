@@ -5,6 +5,7 @@
 #include "defs.h"
 #include "hv.h"
 #include "trap.h"
+#include "paging.h"
 
 #define STATUS_FAULT 4
 
@@ -96,8 +97,17 @@ void fault_inject(const char *kind)
 		__asm__ __volatile__("ud2");
 	else if (!strcmp(kind, "de"))
 		__asm__ __volatile__("xorl %%ecx, %%ecx; divl %%ecx" : : : "eax", "ecx", "edx");
-	else
-		kprintf("hvbundle: unknown fault kind \"%s\" (pf, gp, ud, de)\n", kind);
+	else if (!strcmp(kind, "pte")) {
+		/* Map the root page table writable: Xen's mmu_update refuses
+		 * that, and a refused hypercall must stop the kernel.  Only
+		 * Xen checks; elsewhere the mapping is made and taken away. */
+		unsigned long va = vm_alloc_va(1);
+		vm_map(va, vm_root(), PTE_P | PTE_W);
+		vm_unmap(va);
+		kprintf("hvbundle: fault=pte: the platform took the mapping (only Xen refuses it)\n");
+		return;
+	} else
+		kprintf("hvbundle: unknown fault kind \"%s\" (pf, gp, ud, de, pte)\n", kind);
 	panic("fault=%s did not fault", kind);
 }
 #endif /* CONFIG_FAULT_INJECT */

@@ -2,7 +2,7 @@
  * the cpu pushes none) and the vector number, then the common path saves
  * the registers and calls trap_dispatch(frame).  The return is the
  * backend's (HV_IRET): iretq, or Xen's iret hypercall for a PV kernel. */
-#include "hv_asm.h"
+#include "hv.h"
 #include "asm_repeat.h"
 
 	.section .text.trap_entry, "ax"

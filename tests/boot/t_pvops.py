@@ -5,7 +5,33 @@ from hvbtest import *
 
 img = image("pvops.elf")
 import os
+import struct
+import subprocess
 import sys
+
+
+def site_ops(img):
+    """The op of every recorded site, from the image's .pv_sites table."""
+    syms = {}
+    for line in subprocess.run(["nm", img], stdout=subprocess.PIPE, check=True).stdout.decode().splitlines():
+        f = line.split()
+        if len(f) == 3:
+            syms[f[2]] = int(f[0], 16)
+    lo, hi = syms["__pv_sites_start"], syms["__pv_sites_end"]
+    data = open(img, "rb").read()
+    phoff, = struct.unpack_from("<Q", data, 32)
+    phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    for i in range(phnum):
+        t, _, off, va, _, fsz = struct.unpack_from("<IIQQQQ", data, phoff + i * phentsize)
+        if t == 1 and va <= lo and hi <= va + fsz:
+            table = data[off + lo - va:off + hi - va]
+            return [table[j + 8] for j in range(0, len(table), 16)]
+    fail("no PT_LOAD holds .pv_sites")
+
+
+ops = site_ops(img)
+# Xen's irq_disable (op 0) and irq_save (op 2) are patched inline.
+xen_inline = sum(1 for o in ops if o in (0, 2))
 platforms = [("native", "native", "cpuid"), ("xen", "xen", "xen-entry")]
 if os.environ.get("HVB_PVOPS_KVM"):
     platforms = [("kvm", "kvm", "cpuid")]
@@ -24,8 +50,11 @@ for on, backend, reason in platforms:
         check(kinds == p["sites"], f"{on}: site kinds do not add up: {p}")
         if patched:
             check(p["indirect"] == 0 and p["bytes_patched"] >= 5 * p["sites"], f"{on}: {p}")
+            check(p["sites"] == len(ops), f"{on}: {p['sites']} sites, the image records {len(ops)}")
             if backend == "xen":
-                check(p["direct"] == p["sites"], f"xen: every site should be a direct call: {p}")
+                check(p["inline"] == xen_inline and p["direct"] == p["sites"] - xen_inline,
+                      f"xen: {xen_inline} irq_disable and irq_save sites should be inline, "
+                      f"the rest direct calls: {p}")
             else:
                 check(p["inline"] > 0 and p["nop"] > 0, f"{on}: no inline or nop sites: {p}")
         else:

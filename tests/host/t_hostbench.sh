@@ -1,9 +1,9 @@
-# hostbench (DESIGN.md principle 7) builds, runs, and reports every figure
+# hostbench (docs/DESIGN.md, principle 7) builds, runs, and reports every figure
 # it promises with numbers; and what must hold while it runs does: the
 # pvops sites read back as built and as pv_patch.c rewrote them, the fake
 # upcall mask ends as each Xen irq op leaves it, the pending branch calls
-# the (stub) hypercall once per enable, the thunks keep every register but
-# rax.  Timing is never asserted: benchmarks are not tests.
+# the (stub) hypercall once per enable, the callee-save entries keep every
+# register but rax.  Timing is never asserted: benchmarks are not tests.
 set -eu
 BUILD=${BUILD:-build}
 mkdir -p "$BUILD/host"
@@ -25,6 +25,14 @@ for bad in "--reps 0" "--reps x" "--reps" "--target-us 0" "--filter nosuch" "--b
 		cat "$TMPDIR/err.txt"; exit 1
 	fi
 done
+
+# The retpoline loops call through the thunks; the plain ones do not.
+dis() { objdump -d --no-show-raw-insn "$HB" | awk "/<$1>:/{on=1} on&&/^\$/{exit} on"; }
+dis hb_retpoline_irq_save | grep -q 'call.*<__x86_indirect_thunk_' ||
+	{ echo "FAIL: hb_retpoline_irq_save calls no retpoline thunk"; exit 1; }
+if dis hb_indirect_irq_save | grep -q '__x86_indirect_thunk_'; then
+	echo "FAIL: hb_indirect_irq_save goes through a retpoline"; exit 1
+fi
 
 # The readable table.
 rc=0
@@ -57,11 +65,14 @@ sites = [e for e in lines if e["event"] == "hostbench_site"]
 info = [e for e in lines if e["event"] == "hostbench_info"]
 done = [e for e in lines if e["event"] == "hostbench_done"]
 
-irq = ["inline", "direct", "indirect", "direct_thunk", "pv_unpatched"]
-plain = ["inline", "direct", "indirect", "pv_unpatched"]
+irq = ["inline", "direct", "indirect", "indirect_retpoline", "direct_thunk", "pv_unpatched"]
+plain = ["inline", "direct", "indirect", "indirect_retpoline", "pv_unpatched"]
 want = [("loop_empty", "none", "inline")]
+# Xen's irq_disable and irq_save sites are patched inline, the others call.
+xen_patched = {"irq_disable": "pv_patched_inline", "irq_save": "pv_patched_inline",
+               "irq_save_restore": "pv_patched_inline"}
 for n in ["irq_disable", "irq_enable", "irq_enable_pending", "irq_save", "irq_restore", "irq_save_restore"]:
-    want += [(n, "xen", m) for m in irq + ["pv_patched_call"]]
+    want += [(n, "xen", m) for m in irq + [xen_patched.get(n, "pv_patched_call")]]
 want += [("clock_ns", "xen", m) for m in plain + ["pv_patched_call"]]
 for n in ["irq_save", "irq_restore", "irq_save_restore"]:
     want += [(n, "native", m) for m in irq + ["pv_patched_inline"]]
@@ -102,34 +113,46 @@ for n in must:
     if n not in checks:
         fail.append("no check %s" % n)
 # The facts themselves, from the detail the program wrote.
-for m in irq + ["pv_patched_call"]:
+for m in irq + ["pv_patched_inline"]:
     d = checks.get("after:irq_disable/xen/" + m, {}).get("detail", "")
     if "upcall mask 1, 0 hypercalls" not in d:
         fail.append("after irq_disable/xen/%s the fake mask is not 1: %r" % (m, d))
+for m in irq + ["pv_patched_call"]:
     d = checks.get("after:irq_enable/xen/" + m, {}).get("detail", "")
     if "upcall mask 0, 0 hypercalls" not in d:
         fail.append("irq_enable/xen/%s: mask not 0 or pending branch taken: %r" % (m, d))
 
-# The sites' bytes, as built and as patched.
+# The sites' bytes, as built and as patched.  A site is padded to the
+# longest replacement for its op (7 bytes for irq_disable: Xen's movb; 14
+# for irq_save: Xen's cmpb, sbb, and), the rest of it one long nop or a
+# short jump over int3s.
 by = {}
 for s in sites:
     by.setdefault((s["backend"], s["phase"]), []).append(s)
 for s in by.get(("none", "as_built"), []):
-    if not s["bytes"].startswith("ff15") or s["len"] != 6:
-        fail.append("site as built is not ff 15 rel32: %r" % s)
+    pad = {"irq_disable": 7, "irq_save": 14}.get(s["op"], 6)
+    if not s["bytes"].startswith("ff15") or s["len"] != pad:
+        fail.append("site as built is not ff 15 rel32 in %d bytes: %r" % (pad, s))
 if not by.get(("none", "as_built")):
     fail.append("no as-built site lines")
 for be in ("xen", "native", "kvm"):
     for s in by.get((be, "unpatched"), []):
         if not s["bytes"].startswith("ff15"):
             fail.append("unpatched %s site changed: %r" % (be, s))
+# movb $1, disp(%rip); cmpb $1, disp(%rip); sbb %eax, %eax; and $0x200, %eax
+xen_inline = {"irq_disable": ("c605", "01"), "irq_save": ("803d", "0119c02500020000")}
 for s in by.get(("xen", "patched"), []):
+    if s["op"] in xen_inline:
+        head, tail = xen_inline[s["op"]]
+        if s["kind"] != "inline" or not s["bytes"].startswith(head) or not s["bytes"].endswith(tail):
+            fail.append("xen patched %s site is not its inline form: %r" % (s["op"], s))
+        continue
     if not s["bytes"].startswith("2ee8") or s["kind"] != "call":
         fail.append("xen patched site is not cs call rel32: %r" % s)
     if s["op"].startswith("irq_") and s.get("target") != "pv_xen_%s_cs" % s["op"]:
-        fail.append("xen irq site does not call the callee-save thunk: %r" % s)
-native_bytes = {"irq_disable": "fa0f1f440000", "irq_enable": "fb0f1f440000",
-                "irq_save": "9c580f1f4000", "irq_restore": "579d0f1f4000",
+        fail.append("xen irq site does not call the callee-save entry: %r" % s)
+native_bytes = {"irq_disable": "fa660f1f440000", "irq_enable": "fb0f1f440000",
+                "irq_save": "9c58eb0a" + "cc" * 10, "irq_restore": "579d0f1f4000",
                 "lock_kick": "660f1f440000"}
 for be in ("native", "kvm"):
     got = by.get((be, "patched"), [])

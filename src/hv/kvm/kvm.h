@@ -6,11 +6,13 @@
 #define HV_KVM_H
 
 #include "native/native.h"
+#ifdef __ASSEMBLER__
+#define kvm_iret native_iret
+#else
 #include "pvclock.h"
 
 #define MSR_KVM_SYSTEM_TIME_NEW	0x4b564d01
 #define MSR_KVM_PV_EOI_EN	0x4b564d04
-#define KVM_CPUID_SIGNATURE	0x40000000
 #define KVM_CPUID_FEATURES	0x40000001
 #define KVM_FEATURE_CLOCKSOURCE2 3
 #define KVM_FEATURE_PV_EOI	6
@@ -53,4 +55,5 @@ const char *kvm_setup(struct boot_info *bi);
 void kvm_setup_irq(void);
 void kvm_handle_irq(unsigned int vector);
 
+#endif /* __ASSEMBLER__ */
 #endif /* HV_KVM_H */

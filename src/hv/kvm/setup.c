@@ -3,6 +3,7 @@
  * calibrated against kvmclock. */
 #include "defs.h"
 #include "kvm/kvm.h"
+#include "hv_detect.h"
 #include "paging.h"
 #include "trap.h"
 
@@ -13,18 +14,12 @@ static bool pv_eoi_on;
 const char *kvm_setup(struct boot_info *bi)
 {
 	struct cpuid_regs r;
-	char sig[13] = { 0 };
+	struct hv_detect d;
 
 	(void)bi;
 	native_uart_init();
-	x86_cpuid(1, 0, &r);
-	if (r.ecx & (1u << 31)) {
-		x86_cpuid(KVM_CPUID_SIGNATURE, 0, &r);
-		memcpy(sig, &r.ebx, 4);
-		memcpy(sig + 4, &r.ecx, 4);
-		memcpy(sig + 8, &r.edx, 4);
-	}
-	if (memcmp(sig, "KVMKVMKVM\0\0\0", 12))
+	hv_detect(&d, false, NULL, 0, x86_cpuid);
+	if (d.platform != HV_PLATFORM_KVM)
 		return "this is the kvm variant on a platform that is not KVM";
 	x86_cpuid(KVM_CPUID_FEATURES, 0, &r);
 	if (!(r.eax & (1u << KVM_FEATURE_CLOCKSOURCE2)))

@@ -2,6 +2,9 @@
 #ifndef HV_NATIVE_H
 #define HV_NATIVE_H
 
+#ifdef __ASSEMBLER__
+#define native_iret iretq	/* an entry's return (hv.h's HV_IRET) */
+#else
 #include "native/irq.h"
 #include "native/cpu.h"
 #include "native/mmu.h"
@@ -27,4 +30,5 @@ static inline u64 native_fault_addr(void)
 void lapic_init(u64 (*clock_ns)(void));
 void lapic_eoi(void);
 
+#endif /* __ASSEMBLER__ */
 #endif /* HV_NATIVE_H */

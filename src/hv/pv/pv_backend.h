@@ -6,15 +6,23 @@
 #define HV_PV_BACKEND_H
 
 #include "pv/pv.h"
+#include "hv_detect.h"
 
 enum pv_kind { PV_KIND_CALL, PV_KIND_INLINE, PV_KIND_NOP };
+
+#define PV_INSN_MAX 14
 
 struct pv_impl {
 	void *fn;		/* the body, with the site's calling convention */
 	u8 kind;
 	u8 len;			/* inline bytes */
 	u8 clobbers;		/* PV_CLOBBER_RAX if the inline bytes write rax */
-	u8 insn[8];
+	u8 insn[PV_INSN_MAX];
+	/* A RIP-relative operand in the inline bytes: its disp32 at rip_at,
+	 * relative to the end of its instruction (rip_end), reaches rip_to.
+	 * The patcher fills it in for each site (rip_end 0: none). */
+	u8 rip_at, rip_end;
+	const void *rip_to;
 };
 
 struct pv_backend {
@@ -31,15 +39,32 @@ struct pv_backend {
 #define PV_INLINE(f, clob, ...)						\
 	{ .fn = (void *)(f), .kind = PV_KIND_INLINE, .clobbers = (clob),	\
 	  .len = sizeof((u8[]){ __VA_ARGS__ }), .insn = { __VA_ARGS__ } }
+#define PV_INLINE_RIP(f, clob, to, at, end, ...)			\
+	{ .fn = (void *)(f), .kind = PV_KIND_INLINE, .clobbers = (clob),	\
+	  .len = sizeof((u8[]){ __VA_ARGS__ }), .insn = { __VA_ARGS__ },	\
+	  .rip_at = (at), .rip_end = (end), .rip_to = (to) }
 
 /* The callee-save entry of an op: the same body, compiled to preserve
- * every register it touches (GCC's no_caller_saved_registers), which is
- * what Linux's PV_CALLEE_SAVE thunks do by hand around a C body. */
+ * every register it touches (GCC's no_caller_saved_registers).  Right for
+ * a body without a slow path; Xen's irq ops have one and are stubs. */
 #define PV_CALLEE_SAVE __attribute__((no_caller_saved_registers, __used__, __noinline__))
+
+/* Out-of-line bodies generated from the op lists: pv_<be>_<op>() wraps
+ * the backend's inline body <be>_<op>(); for the callee-save ops the
+ * wrapper is pv_<be>_<op>_cs().  A backend file defines its own X, e.g.
+ * #define X(op, len, ...) PV_BODY(native, op, __VA_ARGS__). */
+#define PV_BODY(be, op, ret, params, args) \
+	__used noinline ret pv_##be##_##op params { return be##_##op args; }
+#define PV_BODY_CS(be, op, ret, params, args) \
+	PV_CALLEE_SAVE ret pv_##be##_##op##_cs params { return be##_##op args; }
 
 extern const struct pv_backend pv_native;
 extern const struct pv_backend pv_xen;
-extern struct pv_backend pv_kvm;
-void pv_kvm_fill(void);
+
+/* Each platform's backend, pv_<name>_backend(), as pv_patch.c's table
+ * names them (HV_PLATFORMS in hv_detect.h). */
+#define PV_GET_DECL(id, name) const struct pv_backend *pv_##name##_backend(void);
+HV_PLATFORMS(PV_GET_DECL)
+#undef PV_GET_DECL
 
 #endif /* HV_PV_BACKEND_H */

@@ -4,12 +4,13 @@
 #include "kvm/kvm.h"
 #include "pv/pv_backend.h"
 
-u64 pv_kvm_clock_ns(void) { return kvm_clock_ns(); }
-void pv_kvm_timer_set(u64 d) { kvm_timer_set(d); }
+PV_BODY(kvm, clock_ns, u64, (void), ())
+PV_BODY(kvm, timer_set, void, (u64 d), (d))
 
-struct pv_backend pv_kvm;
+static struct pv_backend pv_kvm;
 
-void pv_kvm_fill(void)
+/* Native's table with kvmclock's time, filled when first asked for. */
+const struct pv_backend *pv_kvm_backend(void)
 {
 	pv_kvm = pv_native;
 	pv_kvm.name = kvm_name;
@@ -19,4 +20,5 @@ void pv_kvm_fill(void)
 	pv_kvm.setup = kvm_setup;
 	pv_kvm.setup_irq = kvm_setup_irq;
 	pv_kvm.handle_irq = kvm_handle_irq;
+	return &pv_kvm;
 }

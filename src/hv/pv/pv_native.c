@@ -4,33 +4,12 @@
 #include "native/native.h"
 #include "pv/pv_backend.h"
 
-/* The same bodies the native variant inlines: one body per op.  The irq
- * ops also get callee-save entries (_cs), which the table points at. */
-__used noinline void pv_native_irq_disable(void) { native_irq_disable(); }
-__used noinline void pv_native_irq_enable(void) { native_irq_enable(); }
-__used noinline unsigned long pv_native_irq_save(void) { return native_irq_save(); }
-__used noinline void pv_native_irq_restore(unsigned long f) { native_irq_restore(f); }
-PV_CALLEE_SAVE void pv_native_irq_disable_cs(void) { native_irq_disable(); }
-PV_CALLEE_SAVE void pv_native_irq_enable_cs(void) { native_irq_enable(); }
-PV_CALLEE_SAVE unsigned long pv_native_irq_save_cs(void) { return native_irq_save(); }
-PV_CALLEE_SAVE void pv_native_irq_restore_cs(unsigned long f) { native_irq_restore(f); }
-
-void pv_native_cpuid(u32 leaf, u32 sub, struct cpuid_regs *r) { native_cpuid(leaf, sub, r); }
-void pv_native_load_root(u64 pa) { native_load_root(pa); }
-void pv_native_halt(void) { native_halt(); }
-void pv_native_shutdown(int status) { native_shutdown(status); }
-void pv_native_set_pte(u64 *p, u64 v) { native_set_pte(p, v); }
-void pv_native_flush_one(unsigned long va) { native_flush_one(va); }
-void pv_native_flush_all(void) { native_flush_all(); }
-u64 pv_native_make_pte(u64 pa, u64 flags) { return native_make_pte(pa, flags); }
-u64 pv_native_pte_phys(u64 pte) { return native_pte_phys(pte); }
-void pv_native_pt_alloc(u64 pa, int level) { native_pt_alloc(pa, level); }
-u64 pv_native_clock_ns(void) { return native_clock_ns(); }
-void pv_native_timer_set(u64 d) { native_timer_set(d); }
-void pv_native_console_write(const char *s, size_t n) { native_console_write(s, n); }
-void pv_native_lock_wait(volatile u32 *p, u32 v) { native_lock_wait(p, v); }
-void pv_native_lock_kick(volatile u32 *p) { native_lock_kick(p); }
-u64 pv_native_fault_addr(void) { return native_fault_addr(); }
+/* The same bodies the native variant inlines, one per op; the irq ops as
+ * callee-save entries (they touch no register but the result). */
+#define NATIVE_CS(op, len, ...) PV_BODY_CS(native, op, __VA_ARGS__)
+#define NATIVE_ABI(op, len, ...) PV_BODY(native, op, __VA_ARGS__)
+PV_IRQ_OPS(NATIVE_CS)
+PV_ABI_OPS(NATIVE_ABI)
 
 /* Inline bytes follow the site conventions: argument in rdi (rsi second),
  * result in rax. */
@@ -59,7 +38,9 @@ const struct pv_backend pv_native = {
 		[PV_make_pte] = PV_INLINE(pv_native_make_pte, PV_CLOBBER_RAX,
 					  0x48, 0x89, 0xf8,		/* mov %rdi, %rax */
 					  0x48, 0x09, 0xf0),		/* or %rsi, %rax */
-		[PV_pte_phys] = PV_CALL(pv_native_pte_phys),
+		/* The identity: hv_pte_phys() masks the frame, as Linux's pte_val. */
+		[PV_pte_phys] = PV_INLINE(pv_native_pte_phys, PV_CLOBBER_RAX,
+					  0x48, 0x89, 0xf8),		/* mov %rdi, %rax */
 		[PV_pt_alloc] = PV_NOP(pv_native_pt_alloc),
 		[PV_clock_ns] = PV_CALL(pv_native_clock_ns),
 		[PV_timer_set] = PV_CALL(pv_native_timer_set),
@@ -74,3 +55,8 @@ const struct pv_backend pv_native = {
 	.handle_irq = native_handle_irq,
 	.setup_traps = native_setup_traps,
 };
+
+const struct pv_backend *pv_native_backend(void)
+{
+	return &pv_native;
+}

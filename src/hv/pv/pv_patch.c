@@ -1,9 +1,10 @@
-/* pv_patch.c: choose a backend at boot (the stub's rules: Xen entry means
- * xen, CPUID signature KVMKVMKVM means kvm, anything else native, and
- * hvb.variant= overrides), fill the op table, and patch every recorded
- * call site before anything hot runs.  Then read each site back. */
+/* pv_patch.c: choose a backend at boot (the kernel's and the stub's one
+ * detection routine, hv_detect.h; hvb.variant= overrides), fill the op
+ * table, and patch every recorded call site before anything hot runs.
+ * Then read each site back. */
 #include "defs.h"
 #include "pv/pv_backend.h"
+#include "hv_detect.h"
 
 extern const struct pv_site __pv_sites_start[], __pv_sites_end[];
 
@@ -12,19 +13,16 @@ const struct pv_backend *pv_backend;
 
 static struct {
 	const char *reason;
-	bool patched;
+	bool patched, inline_ok;
 	u32 sites, direct, inlined, nops, indirect, bytes;
 	u64 ticks;
 	char override[16];
 } st;
 
-/* A direct call fills a 6-byte site as "cs call rel32": one instruction
- * (the prefix is ignored in 64-bit mode), so a patched call site never
- * executes more instructions than the indirect call it replaces. */
-#define CALL_LEN 6
-
-/* Long NOPs, one instruction each for 1..8 bytes. */
-static const u8 nop_seq[9][8] = {
+/* Long NOPs, one instruction each for 1..11 bytes (the assembler's own
+ * forms: PV_SITE pads built sites with them too). */
+#define NOP_MAX 11
+static const u8 nop_seq[NOP_MAX + 1][NOP_MAX] = {
 	{ 0 },
 	{ 0x90 },
 	{ 0x66, 0x90 },
@@ -34,28 +32,59 @@ static const u8 nop_seq[9][8] = {
 	{ 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
 	{ 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
 	{ 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x66, 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
 };
 
-static void fill_nops(u8 *p, int n)
+/* The rest of a site after what was put in it, as one instruction: a long
+ * nop, or past NOP_MAX bytes a short jump over int3s. */
+static void fill(u8 *out, int n)
 {
-	while (n > 0) {
-		int k = n > 8 ? 8 : n;
-		memcpy(p, nop_seq[k], (size_t)k);
-		p += k;
-		n -= k;
+	if (n <= 0)
+		return;
+	if (n <= NOP_MAX) {
+		memcpy(out, nop_seq[n], (size_t)n);
+		return;
 	}
+	out[0] = 0xeb;
+	out[1] = (u8)(n - 2);
+	memset(out + 2, 0xcc, (size_t)n - 2);
 }
 
-static bool is_nops(const u8 *p, int n)
+/* The bytes a site should hold (len of them): what the patcher writes,
+ * and what the read-back expects. */
+static void expected(const struct pv_site *s, const struct pv_impl *im, int kind, u8 *out)
 {
-	while (n > 0) {
-		int k = n > 8 ? 8 : n;
-		if (memcmp(p, nop_seq[k], (size_t)k))
-			return false;
-		p += k;
-		n -= k;
+	int used = 0;
+
+	if (!st.patched) {			/* as built: call *pv_op_table+8*op(%rip) */
+		i32 rel = (i32)((u64)&pv_op_table[s->op] - (s->addr + PV_CALL_LEN));
+		out[0] = 0xff;
+		out[1] = 0x15;
+		memcpy(out + 2, &rel, 4);
+		used = PV_CALL_LEN;
+	} else if (kind == PV_KIND_INLINE) {
+		memcpy(out, im->insn, im->len);
+		if (im->rip_end) {
+			i64 rel = (i64)((u64)im->rip_to - (s->addr + im->rip_end));
+			if (rel != (i32)rel)
+				panic("pvops site %016lx: %p out of RIP-relative reach", s->addr,
+				      im->rip_to);
+			i32 r32 = (i32)rel;
+			memcpy(out + im->rip_at, &r32, 4);
+		}
+		used = im->len;
+	} else if (kind == PV_KIND_CALL) {
+		/* "cs call rel32": 6 bytes, one instruction (the prefix is ignored
+		 * in 64-bit mode), the length of the indirect call it replaces. */
+		i32 rel = (i32)((u64)im->fn - (s->addr + PV_CALL_LEN));
+		out[0] = 0x2e;
+		out[1] = 0xe8;
+		memcpy(out + 2, &rel, 4);
+		used = PV_CALL_LEN;
 	}
-	return true;
+	fill(out + used, s->len - used);
 }
 
 /* What the patcher makes of a site for this implementation. */
@@ -63,90 +92,60 @@ static int decide(const struct pv_site *s, const struct pv_impl *im)
 {
 	if (im->kind == PV_KIND_NOP)
 		return PV_KIND_NOP;
-	if (im->kind == PV_KIND_INLINE && im->len <= s->len && !(im->clobbers & ~s->clobbers))
+	if (im->kind == PV_KIND_INLINE && st.inline_ok && im->len <= s->len &&
+	    !(im->clobbers & ~s->clobbers))
 		return PV_KIND_INLINE;
-	if (s->len < CALL_LEN)
+	if (s->len < PV_CALL_LEN)
 		panic("pvops site %016lx is %u bytes, too short for a call", s->addr, s->len);
 	return PV_KIND_CALL;
 }
 
-
-static i64 rel_call(const struct pv_site *s, const struct pv_impl *im)
-{
-	return (i64)((u64)im->fn - (s->addr + CALL_LEN));
-}
-
 static void patch(const struct pv_site *s, const struct pv_impl *im, int kind)
 {
-	u8 *p = (u8 *)s->addr;
+	u8 want[PV_SITE_MAX];
 
-	if (kind == PV_KIND_NOP) {
-		fill_nops(p, s->len);
-	} else if (kind == PV_KIND_INLINE) {
-		memcpy(p, im->insn, im->len);
-		fill_nops(p + im->len, s->len - im->len);
-	} else {
-		i32 rel = (i32)rel_call(s, im);
-		p[0] = 0x2e;
-		p[1] = 0xe8;
-		memcpy(p + 2, &rel, 4);
-		fill_nops(p + CALL_LEN, s->len - CALL_LEN);
-	}
+	expected(s, im, kind, want);
+	memcpy((u8 *)s->addr, want, s->len);
 	st.bytes += s->len;
-}
-
-/* A site as it was emitted: call *pv_op_table+8*op(%rip). */
-static bool is_indirect(const struct pv_site *s)
-{
-	const u8 *p = (const u8 *)s->addr;
-	i32 rel;
-
-	memcpy(&rel, p + 2, 4);
-	return s->len == 6 && p[0] == 0xff && p[1] == 0x15 &&
-	       s->addr + 6 + (i64)rel == (u64)&pv_op_table[s->op];
 }
 
 static const char *check(const struct pv_site *s, const struct pv_impl *im, int kind)
 {
-	const u8 *p = (const u8 *)s->addr;
+	static const char *const what[] = {
+		[PV_KIND_CALL] = "not a direct call to the backend's body",
+		[PV_KIND_INLINE] = "not the inline instructions",
+		[PV_KIND_NOP] = "not nops",
+	};
+	u8 want[PV_SITE_MAX];
 
-	if (!st.patched)
-		return is_indirect(s) ? NULL : "not the indirect call it was built as";
-	if (kind == PV_KIND_NOP)
-		return is_nops(p, s->len) ? NULL : "not nops";
-	if (kind == PV_KIND_INLINE)
-		return !memcmp(p, im->insn, im->len) && is_nops(p + im->len, s->len - im->len)
-			       ? NULL : "not the inline instructions";
-	i32 rel;
-	memcpy(&rel, p + 2, 4);
-	return p[0] == 0x2e && p[1] == 0xe8 && rel == (i32)rel_call(s, im) &&
-			       is_nops(p + CALL_LEN, s->len - CALL_LEN)
-		       ? NULL : "not a direct call to the backend's body";
+	expected(s, im, kind, want);
+	if (!memcmp((const u8 *)s->addr, want, s->len))
+		return NULL;
+	return st.patched ? what[kind] : "not the indirect call it was built as";
 }
+
+/* The backends, one for each platform detection names (HV_PLATFORMS). */
+#define PV_GET(id, name) [HV_PLATFORM_##id] = pv_##name##_backend,
+static const struct pv_backend *(*const backends[HV_NR_PLATFORMS])(void) = {
+	HV_PLATFORMS(PV_GET)
+};
+#undef PV_GET
 
 static const struct pv_backend *choose(struct boot_info *bi)
 {
-	struct platform p;
-	char name[16];
-	const char *v = cmdline_get("hvb.variant", name, sizeof(name));
+	struct hv_detect d;
 
-	platform_detect(bi, &p);
-	st.reason = !strcmp(bi->entry, "xen") ? "xen-entry" : p.known ? "cpuid" : "unknown-signature";
-	if (v) {
-		size_t n = strlen(v);
-		memcpy(st.override, v, n < sizeof(st.override) ? n + 1 : sizeof(st.override) - 1);
-		if (!strcmp(v, "native") || !strcmp(v, "kvm") || !strcmp(v, "xen")) {
+	platform_detect(bi, &d);
+	st.reason = d.platform_reason;
+	int i = d.platform;
+	if (!strcmp(d.reason, "override")) {
+		memcpy(st.override, d.variant, sizeof(d.variant));
+		if (hv_platform_index(d.variant) >= 0) {
 			st.reason = "override";
-			p.name = v;
+			i = hv_platform_index(d.variant);
 		}
 	}
-	if (!strcmp(p.name, "xen"))
-		return &pv_xen;
-	if (!strcmp(p.name, "kvm")) {
-		pv_kvm_fill();
-		return &pv_kvm;
-	}
-	return &pv_native;
+	return backends[i]();
 }
 
 void pv_early_init(struct boot_info *bi)
@@ -163,7 +162,14 @@ void pv_early_init(struct boot_info *bi)
 	for (int i = 0; i < PV_NR_OPS; i++)
 		pv_op_table[i] = pv_backend->impl[i].fn;
 
-	st.patched = cmdline_u64("pv.patch", 1) != 0;
+	/* pv.count=1: every call counted, so the sites stay indirect. */
+	bool count = cmdline_u64("pv.count", 0) != 0;
+	if (count)
+		pv_count_install();
+	st.patched = !count && cmdline_u64("pv.patch", 1) != 0;
+	/* pv.inline=0: every site a call, as Linux patches Xen's irq ops (to
+	 * its assembler stubs): the method to compare with. */
+	st.inline_ok = cmdline_u64("pv.inline", 1) != 0;
 	for (const struct pv_site *s = __pv_sites_start; s < __pv_sites_end; s++) {
 		const struct pv_impl *im = &pv_backend->impl[s->op];
 		int kind = decide(s, im);
@@ -203,6 +209,8 @@ void pv_report(void)
 	hvb_str(&l, "backend", pv_backend->name);
 	hvb_str(&l, "reason", st.reason);
 	hvb_u64(&l, "patched", st.patched);
+	hvb_u64(&l, "inline_ok", st.inline_ok);
+	hvb_u64(&l, "counting", pv_counting());
 	hvb_u64(&l, "sites", st.sites);
 	hvb_u64(&l, "direct", st.direct);
 	hvb_u64(&l, "inline", st.inlined);

@@ -1,47 +1,44 @@
-/* pv_xen.c: the Xen PV op bodies out of line, for the runtime table.
- * None is a short native instruction, so every site becomes a direct call;
- * the irq ops go through callee-save thunks. */
+/* pv_xen.c: the Xen PV op bodies out of line, for the runtime table.  The
+ * irq ops are pv_xen_irq.S's stubs; irq_disable and irq_save are patched
+ * inline (one RIP-relative movb; cmpb, sbb, and), every other site becomes
+ * a direct call. */
 #include "defs.h"
 #include "xen/xen.h"
 #include "pv/pv_backend.h"
+#include "pv/pv_xen_irq.h"
 
-__used noinline void pv_xen_irq_disable(void) { xen_irq_disable(); }
-__used noinline void pv_xen_irq_enable(void) { xen_irq_enable(); }
-__used noinline unsigned long pv_xen_irq_save(void) { return xen_irq_save(); }
-__used noinline void pv_xen_irq_restore(unsigned long f) { xen_irq_restore(f); }
-PV_CALLEE_SAVE void pv_xen_irq_disable_cs(void) { xen_irq_disable(); }
-PV_CALLEE_SAVE void pv_xen_irq_enable_cs(void) { xen_irq_enable(); }
-PV_CALLEE_SAVE unsigned long pv_xen_irq_save_cs(void) { return xen_irq_save(); }
-PV_CALLEE_SAVE void pv_xen_irq_restore_cs(unsigned long f) { xen_irq_restore(f); }
+_Static_assert(offsetof(struct vcpu_info, evtchn_upcall_pending) == PV_XEN_PENDING, "pending");
+_Static_assert(offsetof(struct vcpu_info, evtchn_upcall_mask) == PV_XEN_MASK, "mask");
+_Static_assert(__HYPERVISOR_xen_version * 32 == PV_XEN_HC_VERSION, "xen_version");
+_Static_assert(X86_EFLAGS_IF == PV_XEN_IF, "IF");
 
-void pv_xen_cpuid(u32 leaf, u32 sub, struct cpuid_regs *r) { xen_cpuid(leaf, sub, r); }
-void pv_xen_load_root(u64 pa) { xen_load_root(pa); }
-void pv_xen_halt(void) { xen_halt(); }
-void pv_xen_set_pte(u64 *p, u64 v) { xen_set_pte(p, v); }
-void pv_xen_flush_one(unsigned long va) { xen_flush_one(va); }
-void pv_xen_flush_all(void) { xen_flush_all(); }
-u64 pv_xen_make_pte(u64 pa, u64 flags) { return xen_make_pte(pa, flags); }
-u64 pv_xen_pte_phys(u64 pte) { return xen_pte_phys(pte); }
-void pv_xen_pt_alloc(u64 pa, int level) { xen_pt_alloc(pa, level); }
-u64 pv_xen_clock_ns(void) { return xen_clock_ns(); }
-void pv_xen_timer_set(u64 d) { xen_timer_set(d); }
-void pv_xen_console_write(const char *s, size_t n) { xen_console_write(s, n); }
-void pv_xen_lock_wait(volatile u32 *p, u32 v) { xen_lock_wait(p, v); }
-void pv_xen_lock_kick(volatile u32 *p) { xen_lock_kick(p); }
-u64 pv_xen_fault_addr(void) { return xen_fault_addr(); }
+void pv_xen_irq_disable_cs(void);
+void pv_xen_irq_enable_cs(void);
+void pv_xen_irq_save_cs(void);
+void pv_xen_irq_restore_cs(void);
+
+#define XEN_ABI(op, len, ...) PV_BODY(xen, op, __VA_ARGS__)
+PV_ABI_OPS(XEN_ABI)
+
+#define MASK (xen_shared_info_page + PV_XEN_MASK)
 
 const struct pv_backend pv_xen = {
 	.name = xen_name,
 	.clock_name = xen_clock_name,
 	.impl = {
-		[PV_irq_disable] = PV_CALL(pv_xen_irq_disable_cs),
+		[PV_irq_disable] = PV_INLINE_RIP(pv_xen_irq_disable_cs, 0, MASK, 2, 7,
+						 0xc6, 0x05, 0, 0, 0, 0, 0x01),
+						/* movb $1, mask(%rip) */
 		[PV_irq_enable] = PV_CALL(pv_xen_irq_enable_cs),
-		[PV_irq_save] = PV_CALL(pv_xen_irq_save_cs),
+		[PV_irq_save] = PV_INLINE_RIP(pv_xen_irq_save_cs, PV_CLOBBER_RAX, MASK, 2, 7,
+					      0x80, 0x3d, 0, 0, 0, 0, 0x01,	/* cmpb $1, mask(%rip) */
+					      0x19, 0xc0,			/* sbb %eax, %eax */
+					      0x25, 0x00, 0x02, 0x00, 0x00),	/* and $0x200, %eax */
 		[PV_irq_restore] = PV_CALL(pv_xen_irq_restore_cs),
 		[PV_cpuid] = PV_CALL(pv_xen_cpuid),
 		[PV_load_root] = PV_CALL(pv_xen_load_root),
 		[PV_halt] = PV_CALL(pv_xen_halt),
-		[PV_shutdown] = PV_CALL(xen_shutdown),
+		[PV_shutdown] = PV_CALL(pv_xen_shutdown),
 		[PV_set_pte] = PV_CALL(pv_xen_set_pte),
 		[PV_flush_one] = PV_CALL(pv_xen_flush_one),
 		[PV_flush_all] = PV_CALL(pv_xen_flush_all),
@@ -60,3 +57,8 @@ const struct pv_backend pv_xen = {
 	.handle_irq = xen_handle_irq,
 	.setup_traps = xen_setup_traps,
 };
+
+const struct pv_backend *pv_xen_backend(void)
+{
+	return &pv_xen;
+}

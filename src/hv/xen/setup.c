@@ -13,7 +13,7 @@ struct shared_info *xen_shared;
 unsigned long *xen_p2m;
 evtchn_port_t xen_lock_port;
 static evtchn_port_t timer_port;
-static u8 shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+u8 xen_shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 
 extern bool xen_pv_started;
 extern start_info_t *xen_start_info;
@@ -29,11 +29,11 @@ const char *xen_setup(struct boot_info *bi)
 		return "this is the xen variant on a platform that is not Xen (no Xen PV entry)";
 	}
 	/* Shared info is given as a machine address: map it over a page of ours. */
-	if (HYPERVISOR_update_va_mapping((unsigned long)shared_info_page,
+	if (HYPERVISOR_update_va_mapping((unsigned long)xen_shared_info_page,
 					 xen_start_info->shared_info | PTE_P | PTE_W | PTE_A | PTE_D,
 					 UVMF_INVLPG))
 		return "cannot map Xen's shared info page";
-	xen_shared = (struct shared_info *)shared_info_page;
+	xen_shared = (struct shared_info *)xen_shared_info_page;
 	xen_vcpu = &xen_shared->vcpu_info[0];
 	long v = HYPERVISOR_xen_version(XENVER_version, NULL);
 	kprintf("hvbundle: Xen %ld.%ld, PV dom0, %lu pages\n", v >> 16, v & 0xffff,
@@ -59,17 +59,16 @@ void xen_setup_traps(const u64 *vectors)
 		n++;
 	}
 	table[n].address = 0;
-	if (HYPERVISOR_set_trap_table(table))
-		panic("xen: set_trap_table refused");
+	xen_check(HYPERVISOR_set_trap_table(table), "set_trap_table");
 
 	struct callback_register ev = { .type = CALLBACKTYPE_event,
 					.address = (unsigned long)xen_hypervisor_callback };
 	struct callback_register fs = { .type = CALLBACKTYPE_failsafe,
 					.flags = CALLBACKF_mask_events,
 					.address = (unsigned long)xen_failsafe_callback };
-	if (HYPERVISOR_callback_op(CALLBACKOP_register, &ev) ||
-	    HYPERVISOR_callback_op(CALLBACKOP_register, &fs))
-		panic("xen: callback registration refused");
+	xen_check(HYPERVISOR_callback_op(CALLBACKOP_register, &ev), "callback_op(register event)");
+	xen_check(HYPERVISOR_callback_op(CALLBACKOP_register, &fs),
+		  "callback_op(register failsafe)");
 }
 
 void xen_setup_irq(void)
@@ -77,18 +76,19 @@ void xen_setup_irq(void)
 	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
 	struct evtchn_bind_ipi bi = { .vcpu = 0 };
 
-	(void)HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
-	if (HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv))
-		panic("xen: cannot bind VIRQ_TIMER");
+	xen_check(HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL),
+		  "vcpu_op(stop_periodic_timer)");
+	xen_check(HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv),
+		  "event_channel_op(bind_virq VIRQ_TIMER)");
 	timer_port = bv.port;
-	if (HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &bi))
-		panic("xen: cannot bind the lock-kick channel");
+	xen_check(HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &bi),
+		  "event_channel_op(bind_ipi, lock kicks)");
 	xen_lock_port = bi.port;
 	/* The kick channel stays masked: it is only ever polled. */
 	__atomic_or_fetch(&xen_shared->evtchn_mask[xen_lock_port / 64],
 			  1UL << (xen_lock_port % 64), __ATOMIC_SEQ_CST);
 	struct evtchn_unmask um = { .port = timer_port };
-	(void)HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &um);
+	xen_check(HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &um), "event_channel_op(unmask)");
 	kprintf("hvbundle: xen timer on event channel %u, lock kicks on %u\n", timer_port,
 		xen_lock_port);
 }
@@ -129,13 +129,36 @@ __noreturn void xen_shutdown(int status)
 		struct physdev_set_iopl iopl = { .iopl = 1 };
 		struct sched_shutdown sd = { .reason = SHUTDOWN_reboot };
 
-		(void)HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &iopl);
-		outl(NATIVE_DEBUG_EXIT_PORT, (u32)status);
+		/* Without I/O privilege the port write would fault: then only
+		 * the reboot request is left (the status is lost). */
+		if (HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &iopl) == 0)
+			outl(NATIVE_DEBUG_EXIT_PORT, (u32)status);
 		(void)HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
 		for (;;)
 			(void)HYPERVISOR_sched_op(SCHEDOP_block, NULL);
 	}
 	native_shutdown(status);
+}
+
+/* Xen's error numbers by name (xen/errno.h lists them for this use). */
+static const struct {
+	int value;
+	const char *name;
+} xen_errnos[] = {
+#define XEN_ERRNO(name, value) { value, #name },
+#include <xen/errno.h>
+};
+
+__noreturn void xen_hypercall_failed(const char *call, long rc)
+{
+	const char *name = "unknown error";
+
+	for (size_t i = 0; i < ARRAY_SIZE(xen_errnos); i++)
+		if (-rc == xen_errnos[i].value) {
+			name = xen_errnos[i].name;
+			break;
+		}
+	panic("xen: hypercall %s failed: %ld (%s)", call, rc, name);
 }
 
 __noreturn void xen_failsafe(void)

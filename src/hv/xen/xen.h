@@ -6,6 +6,10 @@
 #ifndef HV_XEN_H
 #define HV_XEN_H
 
+#ifdef __ASSEMBLER__
+#include "xen/asm.h"
+#define xen_iret XEN_IRET
+#else
 #include "xen/hypercall.h"
 #include "pvclock.h"
 #include "paging.h"
@@ -18,6 +22,18 @@ extern unsigned long *xen_p2m;		/* pseudo-physical frame -> machine frame */
 extern evtchn_port_t xen_lock_port;	/* lock kicks: an IPI channel, kept masked */
 extern bool xen_pv_started;		/* false: entered through PVH, not on Xen */
 void xen_console_write_early(const char *s, size_t n);
+
+/* A hypercall that can fail and did stops the kernel with one line naming
+ * the call and Xen's error (the Mini-OS way): never run on with a page
+ * table, a TLB or a timer Xen refused.  Out of line and cold, so a checked
+ * call costs its callers a test and a branch not taken. */
+__noreturn __attribute__((cold)) void xen_hypercall_failed(const char *call, long rc);
+
+static inline void xen_check(long rc, const char *call)
+{
+	if (unlikely(rc < 0))
+		xen_hypercall_failed(call, rc);
+}
 
 #define xen_m2p ((const unsigned long *)MACH2PHYS_VIRT_START)
 
@@ -33,34 +49,49 @@ static inline void xen_force_callback(void)
 	(void)HYPERVISOR_xen_version(0, NULL);
 }
 
+/* vcpu 0's vcpu_info opens the shared info page, which xen_setup maps
+ * over a page of the kernel: a link-time address, so each irq op is
+ * RIP-relative instructions with no pointer to load (Linux reaches its
+ * per-cpu xen_vcpu_info the same way). */
+extern u8 xen_shared_info_page[PAGE_SIZE];
+#define xen_vcpu0 ((struct vcpu_info *)xen_shared_info_page)
+
 /* irq: flags are an RFLAGS image, as on hardware: IF set means events are
- * unmasked, so one test of the flags serves every backend. */
+ * unmasked, so one test of the flags serves every backend.  The pvops
+ * entries are pv/pv_xen_irq.S: the same instructions. */
 static inline void xen_irq_disable(void)
 {
-	xen_vcpu->evtchn_upcall_mask = 1;
+	xen_vcpu0->evtchn_upcall_mask = 1;
 	barrier();
 }
 
 static inline void xen_irq_enable(void)
 {
-	xen_vcpu->evtchn_upcall_mask = 0;
+	xen_vcpu0->evtchn_upcall_mask = 0;
 	barrier();		/* unmask, then look: an event set between is seen */
-	if (unlikely(xen_vcpu->evtchn_upcall_pending))
+	if (unlikely(xen_vcpu0->evtchn_upcall_pending))
 		xen_force_callback();
 }
 
+/* Unmasked (mask < 1) sets the carry, sbb makes it all ones: IF or 0. */
 static inline unsigned long xen_irq_save(void)
 {
-	return xen_vcpu->evtchn_upcall_mask ? 0 : X86_EFLAGS_IF;
+	unsigned long f;
+
+	__asm__ __volatile__("cmpb $1, %1\n\tsbb %k0, %k0\n\tand %2, %k0"
+			     : "=r"(f)
+			     : "m"(xen_vcpu0->evtchn_upcall_mask), "i"(X86_EFLAGS_IF)
+			     : "cc");
+	return f;
 }
 
 static inline void xen_irq_restore(unsigned long f)
 {
 	bool masked = !(f & X86_EFLAGS_IF);
 
-	xen_vcpu->evtchn_upcall_mask = masked;
+	xen_vcpu0->evtchn_upcall_mask = masked;
 	barrier();
-	if (!masked && unlikely(xen_vcpu->evtchn_upcall_pending))
+	if (!masked && unlikely(xen_vcpu0->evtchn_upcall_pending))
 		xen_force_callback();
 }
 
@@ -81,13 +112,13 @@ static inline void xen_load_root(u64 root_pa)
 	struct mmuext_op op = { .cmd = MMUEXT_NEW_BASEPTR };
 
 	op.arg1.mfn = xen_p2m[root_pa >> PAGE_SHIFT];
-	(void)HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+	xen_check(HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF), "mmuext_op(NEW_BASEPTR)");
 }
 
 /* SCHEDOP_block unmasks events and sleeps until one is pending. */
 static inline void xen_halt(void)
 {
-	(void)HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+	xen_check(HYPERVISOR_sched_op(SCHEDOP_block, NULL), "sched_op(block)");
 }
 
 __noreturn void xen_shutdown(int status);
@@ -107,7 +138,7 @@ static inline void xen_set_pte(u64 *ptep, u64 val)
 {
 	mmu_update_t u = { .ptr = xen_virt_to_machine(ptep) | MMU_NORMAL_PT_UPDATE, .val = val };
 
-	(void)HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF);
+	xen_check(HYPERVISOR_mmu_update(&u, 1, NULL, DOMID_SELF), "mmu_update");
 }
 
 static inline void xen_flush_one(unsigned long va)
@@ -115,14 +146,14 @@ static inline void xen_flush_one(unsigned long va)
 	struct mmuext_op op = { .cmd = MMUEXT_INVLPG_LOCAL };
 
 	op.arg1.linear_addr = va;
-	(void)HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+	xen_check(HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF), "mmuext_op(INVLPG_LOCAL)");
 }
 
 static inline void xen_flush_all(void)
 {
 	struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
 
-	(void)HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+	xen_check(HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF), "mmuext_op(TLB_FLUSH_LOCAL)");
 }
 
 /* A frame may become a page table only once no writable mapping of it is
@@ -130,8 +161,9 @@ static inline void xen_flush_all(void)
 static inline void xen_pt_alloc(u64 pa, int level)
 {
 	(void)level;
-	(void)HYPERVISOR_update_va_mapping((unsigned long)P2V(pa),
-					   xen_make_pte(pa, PTE_P | PTE_A), UVMF_INVLPG);
+	xen_check(HYPERVISOR_update_va_mapping((unsigned long)P2V(pa),
+					       xen_make_pte(pa, PTE_P | PTE_A), UVMF_INVLPG),
+		  "update_va_mapping(page table read-only)");
 }
 
 /* time */
@@ -142,10 +174,11 @@ static inline u64 xen_clock_ns(void)
 
 static inline void xen_timer_set(u64 deadline_ns)
 {
-	(void)HYPERVISOR_set_timer_op(deadline_ns);
+	xen_check(HYPERVISOR_set_timer_op(deadline_ns), "set_timer_op");
 }
 
-/* console */
+/* console: the one result not checked, since a failure could only be
+ * reported through the console that failed. */
 static inline void xen_console_write(const char *s, size_t n)
 {
 	if (likely(xen_pv_started))
@@ -166,7 +199,7 @@ static inline void xen_lock_wait(volatile u32 *ptr, u32 val)
 		return;
 	poll.timeout = xen_clock_ns() + 100000;	/* a lost kick costs 100 us, not a hang */
 	set_xen_guest_handle(poll.ports, &port);
-	(void)HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+	xen_check(HYPERVISOR_sched_op(SCHEDOP_poll, &poll), "sched_op(poll)");
 	__atomic_and_fetch(&xen_shared->evtchn_pending[port / 64], ~(1UL << (port % 64)),
 			   __ATOMIC_SEQ_CST);
 }
@@ -176,7 +209,7 @@ static inline void xen_lock_kick(volatile u32 *ptr)
 	struct evtchn_send send = { .port = xen_lock_port };
 
 	(void)ptr;
-	(void)HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
+	xen_check(HYPERVISOR_event_channel_op(EVTCHNOP_send, &send), "event_channel_op(send)");
 }
 
 static inline u64 xen_fault_addr(void)
@@ -191,4 +224,5 @@ void xen_setup_irq(void);
 void xen_handle_irq(unsigned int vector);
 void xen_setup_traps(const u64 *vectors);
 
+#endif /* __ASSEMBLER__ */
 #endif /* HV_XEN_H */

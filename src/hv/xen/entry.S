@@ -1,4 +1,4 @@
-/* xen_pv.S: the Xen PV entry.  Xen reads the notes below, loads the image
+/* entry.S: the Xen PV entry.  Xen reads the notes below, loads the image
  * at VIRT_BASE + p_paddr, fills hypercall_page, and starts xen_start in
  * 64-bit mode (ring 3) with %rsi = start_info and events masked.  Also the
  * PV trap stubs: Xen bounces an exception with rcx and r11 pushed above the

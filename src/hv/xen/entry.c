@@ -1,4 +1,4 @@
-/* xen_pv.c: from Xen's start_info to a boot_info.  Xen maps the image and
+/* entry.c: from Xen's start_info to a boot_info.  Xen maps the image and
  * its own boot data (p2m list, start_info, page tables) plus some padding,
  * up to a 4 MiB boundary.  The kernel reaches RAM at P2V(pa), so the glue
  * maps the rest of the domain's pages there too, with L1 tables taken from
