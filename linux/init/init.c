@@ -57,7 +57,7 @@ static char klog[1 << 16];
 static void hello(void)
 {
 	struct new_utsname u;
-	char sig[13], pv[64], hv[64];
+	char sig[13], hv[64];
 	const char *variant;
 	struct line l;
 	long n;
@@ -68,7 +68,6 @@ static void hello(void)
 	cpuid_signature(sig);
 	n = my_syscall3(__NR_syslog, 3 /* SYSLOG_ACTION_READ_ALL */, klog, sizeof(klog) - 1);
 	klog[n > 0 ? n : 0] = 0;
-	klog_find(klog, "Booting paravirtualized kernel on ", pv, sizeof(pv));
 	klog_find(klog, "Hypervisor detected: ", hv, sizeof(hv));
 
 	line_begin(&l, "linux");
@@ -76,7 +75,6 @@ static void hello(void)
 	line_str(&l, "variant", variant ? variant + 5 : "");
 	line_str(&l, "cpuid", sig);
 	line_str(&l, "detected", hv);
-	line_str(&l, "paravirt", pv);
 	line_end(&l);
 }
 
