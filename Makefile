@@ -34,10 +34,20 @@ KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --gc-sections
 # Configuration (kconfig-frontends) --------------------------------------
 KCONF_ENV := srctree=$(SRC) KCONFIG_CONFIG=.config
 
-%_defconfig: configs/%_defconfig
+# INLINE=all|hot|none adds configs/inline/<policy>.config to the defconfig
+# (the direct variants' inlining policy; pvops has none).
+INLINE_FRAGMENT := $(if $(INLINE),configs/inline/$(INLINE).config)
+ifneq ($(INLINE),)
+ifeq ($(wildcard $(INLINE_FRAGMENT)),)
+$(error INLINE=$(INLINE): no $(INLINE_FRAGMENT) (policies: $(notdir $(basename $(wildcard configs/inline/*.config)))))
+endif
+endif
+
+%_defconfig: configs/%_defconfig $(INLINE_FRAGMENT)
 	@mkdir -p $(O)
-	@cd $(O) && $(KCONF_ENV) kconfig-conf -s --defconfig=$(SRC)/$< $(SRC)/Kconfig
-	@echo "  CONFIG  $(O)/.config from $<"
+	@cat $^ > $(O)/defconfig.in
+	@cd $(O) && $(KCONF_ENV) kconfig-conf -s --defconfig=defconfig.in $(SRC)/Kconfig
+	@echo "  CONFIG  $(O)/.config from $^"
 
 menuconfig: | $(O)
 	cd $(O) && $(KCONF_ENV) kconfig-mconf $(SRC)/Kconfig
@@ -189,4 +199,5 @@ help:
 	@echo "  linux             build real Linux 6.1 per hypervisor: build/linux/<variant>/vmlinux"
 	@echo "  hostbench         build build/host/hostbench and run it: host CPU cycles per op and dispatch"
 	@echo "  clean             remove build/"
-	@echo "Variables: O=<dir> (default build)"
+	@echo "Variables: O=<dir> (default build); INLINE=all|hot|none, the direct variants'"
+	@echo "           inlining policy (configs/inline/; default all)"

@@ -13,6 +13,10 @@ src-y := \
 src-$(CONFIG_SELFTEST) += src/kernel/selftest.c
 src-$(CONFIG_BENCH) += src/kernel/bench.c src/kernel/work.c
 
+# The direct strategy: the out-of-line bodies of the ops its inlining
+# policy leaves out of line (empty when every op is inlined).
+src-$(CONFIG_STRATEGY_DIRECT) += src/hv/hv_ops.c
+
 # The KVM backend is native plus kvmclock and PV EOI, so it links native's.
 native-y := src/hv/native/setup.c src/hv/native/lapic.c src/hv/native/traps.c
 kvm-y := src/hv/kvm/setup.c

@@ -252,7 +252,7 @@ void bench_run(const char *platform)
 
 	hvb_begin(&l, "bench_info");
 	hvb_str(&l, "platform", platform);
-	hvb_str(&l, "variant", CONFIG_HV_NAME);
+	hvb_str(&l, "variant", hv_variant_name);
 	hvb_str(&l, "strategy", CONFIG_STRATEGY_NAME);
 	hvb_u64(&l, "reps", (u64)reps);
 	hvb_u64(&l, "target_us", target_ns / 1000);

@@ -7,13 +7,14 @@
 #define STATUS_OK		0
 #define STATUS_WRONG_PLATFORM	3
 
-static const char *const variant = CONFIG_HV_NAME;
+static const char *const variant = hv_variant_name;
 static const char *const strategy = CONFIG_STRATEGY_NAME;
 
 __noreturn void kernel_done(int status)
 {
 	struct hvbline l;
 
+	hv_op_count_report();
 	hvb_begin(&l, "done");
 	hvb_i64(&l, "status", status);
 	hvb_end(&l);

@@ -141,7 +141,7 @@ void work_run(const char *platform)
 
 	hvb_begin(&l, "work");
 	hvb_str(&l, "platform", platform);
-	hvb_str(&l, "variant", CONFIG_HV_NAME);
+	hvb_str(&l, "variant", hv_variant_name);
 	hvb_str(&l, "strategy", CONFIG_STRATEGY_NAME);
 	hvb_u64(&l, "pages", w.pages);
 	hvb_u64(&l, "rounds", w.rounds);
