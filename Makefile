@@ -110,51 +110,54 @@ layout-link: $(O)/layout.elf
 
 -include $(OBJS:.o=.d)
 
-# Every variant, each from its defconfig into build/images/<name>.elf.  The
+# Every variant, each from its defconfig into $(O)/images/<name>.elf.  The
 # bundled ones are linked twice: once alone, to learn every section's size,
 # then with one layout for all (tools/layout), so that equal code is equal
-# bytes at equal addresses.
-LAYOUT_ARGS = $(foreach v,$(SHARED_VARIANTS),$(v)=build/variants/$(v))
+# bytes at equal addresses.  Everything goes under $(O): variants/<name>,
+# layout/, images/, host/ (the bundler), stub/.
+IMAGES := $(O)/images
+LAYOUT_ARGS = $(foreach v,$(SHARED_VARIANTS),$(v)=$(O)/variants/$(v))
 allvariants:
-	@mkdir -p build/images
+	@mkdir -p $(IMAGES)
 	@set -e; for v in $(VARIANTS); do \
 		echo "hvbundle: building variant $$v"; \
-		$(MAKE) --no-print-directory O=build/variants/$$v $${v}_defconfig; \
-		$(MAKE) --no-print-directory O=build/variants/$$v all; \
+		$(MAKE) --no-print-directory O=$(O)/variants/$$v $${v}_defconfig; \
+		$(MAKE) --no-print-directory O=$(O)/variants/$$v all; \
 	done
-	@tools/layout plan --out build/layout $(LAYOUT_ARGS)
+	@tools/layout plan --out $(O)/layout $(LAYOUT_ARGS)
 	@set -e; for v in $(VARIANTS); do \
 		if echo " $(SHARED_VARIANTS) " | grep -q " $$v "; then \
-			$(MAKE) --no-print-directory O=build/variants/$$v \
-				LAYOUT_LD=build/layout/$$v.ld layout-link; \
-			cp build/variants/$$v/layout.elf build/images/$$v.elf; \
+			$(MAKE) --no-print-directory O=$(O)/variants/$$v \
+				LAYOUT_LD=$(O)/layout/$$v.ld layout-link; \
+			cp $(O)/variants/$$v/layout.elf $(IMAGES)/$$v.elf; \
 		else \
-			cp build/variants/$$v/kernel.elf build/images/$$v.elf; \
+			cp $(O)/variants/$$v/kernel.elf $(IMAGES)/$$v.elf; \
 		fi; \
 	done
-	@tools/layout check --out build/layout $(LAYOUT_ARGS)
-	@$(MAKE) --no-print-directory bundle
-	@ls -l build/images
+	@tools/layout check --out $(O)/layout $(LAYOUT_ARGS)
+	@$(MAKE) --no-print-directory O=$(O) bundle
+	@ls -l $(IMAGES)
 
 # The bundle: the host bundler, the boot stub, then one image carrying the
 # native variant whole and only what differs for the others.  pack rebuilds
 # every input from its output before it keeps it; verify checks again.
 BUNDLE_BASE := native
 BUNDLE_VARIANTS := $(filter-out $(BUNDLE_BASE),$(SHARED_VARIANTS))
+HOST_O = $(abspath $(O))/host
 bundle:
-	@$(MAKE) --no-print-directory -s -C bundler O=$(CURDIR)/build/host
-	@$(MAKE) --no-print-directory -s -C stub O=$(CURDIR)/build/stub
+	@$(MAKE) --no-print-directory -s -C bundler O=$(HOST_O)
+	@$(MAKE) --no-print-directory -s -C stub O=$(abspath $(O))/stub
 	@t0=$$(date +%s%N); \
-	build/host/bundler pack -o build/images/bundle.elf \
-		--base $(BUNDLE_BASE)=build/images/$(BUNDLE_BASE).elf \
-		$(foreach v,$(BUNDLE_VARIANTS),--variant $(v)=build/images/$(v).elf) \
-		--stub build/stub/stub.elf 2> build/host/bundle.log \
-		|| { cat build/host/bundle.log >&2; exit 1; }; \
+	$(HOST_O)/bundler pack -o $(IMAGES)/bundle.elf \
+		--base $(BUNDLE_BASE)=$(IMAGES)/$(BUNDLE_BASE).elf \
+		$(foreach v,$(BUNDLE_VARIANTS),--variant $(v)=$(IMAGES)/$(v).elf) \
+		--stub $(O)/stub/stub.elf 2> $(HOST_O)/bundle.log \
+		|| { cat $(HOST_O)/bundle.log >&2; exit 1; }; \
 	ms=$$(( ($$(date +%s%N) - t0) / 1000000 )); \
-	tail -n 1 build/host/bundle.log; \
+	tail -n 1 $(HOST_O)/bundle.log; \
 	echo "hvbundle: bundling took $$ms ms (limit 5000)"; \
 	if [ $$ms -ge 5000 ]; then echo "hvbundle: WARNING: bundling took 5 s or more" >&2; fi
-	@build/host/bundler verify build/images/bundle.elf 2>&1 | tail -n 1
+	@$(HOST_O)/bundler verify $(IMAGES)/bundle.elf 2>&1 | tail -n 1
 
 # The host benchmark (docs/DESIGN.md, principle 7): the ring-3-legal op bodies and
 # every dispatch mechanism, from the kernel's own sources, in real TSC ticks
@@ -191,8 +194,8 @@ help:
 	@echo "  olddefconfig      update $(O)/.config, new options at their defaults"
 	@echo "  savedefconfig     write the minimal $(O)/defconfig"
 	@echo "  all (default)     build $(O)/kernel.elf from $(O)/.config"
-	@echo "  allvariants       build every defconfig into build/images/<name>.elf, then bundle"
-	@echo "  bundle            build/images/bundle.elf from $(SHARED_VARIANTS) (bundler + stub)"
+	@echo "  allvariants       build every defconfig into $(O)/images/<name>.elf, then bundle"
+	@echo "  bundle            $(O)/images/bundle.elf from $(SHARED_VARIANTS) (bundler + stub)"
 	@echo "  check             install what is missing, build, run every test"
 	@echo "  demo              install, build, boot on each platform, print the table"
 	@echo "  report            build/report/report.md and sizes.json: the size table"

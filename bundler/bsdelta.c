@@ -1,6 +1,6 @@
 /* bsdelta.c: run the bsdiff program on one region, decode its BSDIFF40
  * output (three bzip2 blocks) with libbz2, and re-encode it as the op
- * stream the stub applies (see FORMAT.md, encoding 1). */
+ * stream the stub applies (see format/FORMAT.md, encoding 1). */
 #include <errno.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -11,7 +11,6 @@
 extern char **environ;
 #include <bzlib.h>
 #include "bundler.h"
-#include "apply.h"
 
 #define BZ_MAX_OUT	(256u << 20)
 
@@ -72,9 +71,9 @@ static void em_flush(struct em *e)
 		    (uint64_t)(e->pold - e->cur_old) * 2 :
 		    (uint64_t)(e->cur_old - e->pold) * 2 - 1;
 
-		buf_var(e->out, z << 2 | HVB_OP_SEEK);
+		buf_var(e->out, z << HVB_OP_SHIFT | HVB_OP_SEEK);
 	}
-	buf_var(e->out, (uint64_t)e->pn << 2 | e->pk);
+	buf_var(e->out, (uint64_t)e->pn << HVB_OP_SHIFT | e->pk);
 	if (e->pk == HVB_OP_ADD)
 		for (i = 0; i < e->pn; i++)
 			buf_byte(e->out, (uint8_t)(e->new_[e->pnew + i] -
@@ -211,106 +210,139 @@ out:
 	return rc;
 }
 
+struct batch {
+	char dir[4096];
+	struct bsjob *jobs;
+	size_t n;
+	pid_t *pid;
+	size_t next, running, done;
+	int rc;
+};
+
+static void job_path(const struct batch *bt, size_t i, const char *ext,
+		     char *path, size_t len)
+{
+	snprintf(path, len, "%s/%zu.%s", bt->dir, i, ext);
+}
+
+/* write job next's old and new bytes and start bsdiff on them */
+static int start_job(struct batch *bt)
+{
+	struct bsjob *j = &bt->jobs[bt->next];
+	char po[4200], pn[4200], pp[4200];
+	char *av[] = { "bsdiff", po, pn, pp, NULL };
+	int e;
+
+	job_path(bt, bt->next, "old", po, sizeof(po));
+	job_path(bt, bt->next, "new", pn, sizeof(pn));
+	job_path(bt, bt->next, "patch", pp, sizeof(pp));
+	if (write_file(po, j->old, j->len, 0600) ||
+	    write_file(pn, j->new_, j->len, 0600))
+		return -1;
+	if ((e = posix_spawnp(&bt->pid[bt->next], "bsdiff", NULL, NULL, av,
+			      environ))) {
+		warnx_("cannot run bsdiff: %s", strerror(e));
+		return -1;
+	}
+	bt->next++;
+	bt->running++;
+	return 0;
+}
+
+/* job i's bsdiff ended with status st: decode its patch */
+static void finish_job(struct batch *bt, size_t i, int st)
+{
+	struct bsjob *j = &bt->jobs[i];
+	char path[4200];
+	uint8_t *patch;
+	size_t plen;
+
+	bt->running--;
+	bt->done++;
+	bt->pid[i] = 0;
+	progress("bsdiff", bt->done, bt->n);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		warnx_("bsdiff failed (status %d)", st);
+		bt->rc = -1;
+	}
+	j->rc = -1;
+	if (bt->rc)
+		return;
+	job_path(bt, i, "patch", path, sizeof(path));
+	if (read_file(path, &patch, &plen) == 0) {
+		j->rc = decode(patch, plen, j->old, j->len, j->new_, j->len, j->out);
+		free(patch);
+	}
+	if (j->rc)
+		bt->rc = -1;
+}
+
+/* wait for one bsdiff; 0, or -1 when waiting failed */
+static int reap_one(struct batch *bt)
+{
+	int st;
+	size_t i;
+	pid_t p = wait(&st);
+
+	if (p < 0) {
+		if (errno == EINTR)
+			return 0;
+		warnx_("wait: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < bt->next && bt->pid[i] != p; i++)
+		;
+	if (i < bt->next)
+		finish_job(bt, i, st);
+	return 0;
+}
+
+static void cleanup(struct batch *bt)
+{
+	static const char *ext[] = { "old", "new", "patch" };
+	char path[4200];
+	size_t i;
+	int k;
+
+	while (bt->running > 0) {	/* after an error: reap the rest */
+		if (wait(NULL) < 0 && errno != EINTR)
+			break;
+		bt->running--;
+	}
+	for (i = 0; i < bt->next + (bt->next < bt->n); i++)	/* + a failed start */
+		for (k = 0; k < 3; k++) {
+			job_path(bt, i, ext[k], path, sizeof(path));
+			unlink(path);
+		}
+	rmdir(bt->dir);
+	free(bt->pid);
+}
+
 /* Run bsdiff for every job, up to one per CPU at a time, then decode each
  * patch into the op stream.  Returns 0, or -1 after a message. */
 int bsdelta_batch(struct bsjob *jobs, size_t n)
 {
-	char dir[4096], path[4200];
-	pid_t *pid = xcalloc(n ? n : 1, sizeof(pid_t));
+	struct batch bt = { .jobs = jobs, .n = n };
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t next = 0, running = 0, done = 0, i;
-	int rc = 0;
 
-	if (ncpu < 1)
-		ncpu = 1;
-	if (ncpu > 16)
-		ncpu = 16;
-	snprintf(dir, sizeof(dir), "%s/bundler.XXXXXX", tmpdir());
-	if (!mkdtemp(dir)) {
-		warnx_("%s: mkdtemp: %s", dir, strerror(errno));
-		free(pid);
+	ncpu = ncpu < 1 ? 1 : ncpu > 16 ? 16 : ncpu;
+	snprintf(bt.dir, sizeof(bt.dir), "%s/bundler.XXXXXX", tmpdir());
+	if (!mkdtemp(bt.dir)) {
+		warnx_("%s: mkdtemp: %s", bt.dir, strerror(errno));
 		return -1;
 	}
-	while (done < n) {
-		while (rc == 0 && next < n && running < (size_t)ncpu) {
-			struct bsjob *j = &jobs[next];
-			char po[4200], pn[4200], pp[4200];
-			char *av[] = { "bsdiff", po, pn, pp, NULL };
-			int e;
-
-			snprintf(po, sizeof(po), "%s/%zu.old", dir, next);
-			snprintf(pn, sizeof(pn), "%s/%zu.new", dir, next);
-			snprintf(pp, sizeof(pp), "%s/%zu.patch", dir, next);
-			if (write_file(po, j->old, j->len, 0600) ||
-			    write_file(pn, j->new_, j->len, 0600)) {
-				rc = -1;
-				break;
-			}
-			if ((e = posix_spawnp(&pid[next], "bsdiff", NULL, NULL, av,
-					      environ))) {
-				warnx_("cannot run bsdiff: %s", strerror(e));
-				rc = -1;
-				break;
-			}
-			next++;
-			running++;
-		}
-		if (running == 0)
+	bt.pid = xcalloc(n ? n : 1, sizeof(pid_t));
+	while (bt.done < n) {
+		while (bt.rc == 0 && bt.next < n && bt.running < (size_t)ncpu)
+			if (start_job(&bt))
+				bt.rc = -1;
+		if (bt.running == 0)
 			break;
-		{
-			int st;
-			pid_t p = wait(&st);
-
-			if (p < 0) {
-				if (errno == EINTR)
-					continue;
-				warnx_("wait: %s", strerror(errno));
-				rc = -1;
-				break;
-			}
-			for (i = 0; i < next && pid[i] != p; i++)
-				;
-			if (i == next)
-				continue;
-			running--;
-			done++;
-			pid[i] = 0;
-			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-				warnx_("bsdiff failed (status %d)", st);
-				rc = -1;
-			}
-			jobs[i].rc = -1;
-			if (rc == 0) {
-				uint8_t *patch;
-				size_t plen;
-
-				snprintf(path, sizeof(path), "%s/%zu.patch", dir, i);
-				if (read_file(path, &patch, &plen) == 0) {
-					jobs[i].rc = decode(patch, plen, jobs[i].old,
-							    jobs[i].len, jobs[i].new_,
-							    jobs[i].len, jobs[i].out);
-					free(patch);
-				}
-				if (jobs[i].rc)
-					rc = -1;
-			}
-		}
-	}
-	while (running > 0) {	/* after an error: reap the rest */
-		if (wait(NULL) < 0 && errno != EINTR)
+		if (reap_one(&bt)) {
+			bt.rc = -1;
 			break;
-		running--;
-	}
-	for (i = 0; i < next + (next < n); i++) {	/* + a failed start */
-		static const char *ext[] = { "old", "new", "patch" };
-		int k;
-
-		for (k = 0; k < 3; k++) {
-			snprintf(path, sizeof(path), "%s/%zu.%s", dir, i, ext[k]);
-			unlink(path);
 		}
 	}
-	rmdir(dir);
-	free(pid);
-	return rc;
+	cleanup(&bt);
+	return bt.rc;
 }

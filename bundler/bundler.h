@@ -6,11 +6,16 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <gelf.h>
+#include "apply.h"
 
 #define KERNEL_VBASE	0xffffffff80000000ull
 
 /* util.c */
 extern int verbose;
+extern int quiet;		/* -q: no progress, no summary */
+/* "what i/n" on stderr, only when it is a terminal and not -q */
+void progress(const char *what, size_t i, size_t n);
+void progress_done(void);
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ferr(const char *path, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -41,6 +46,7 @@ void buf_align(struct buf *b, size_t a);
 /* elfimg.c */
 struct seg {
 	uint64_t vaddr, paddr, memsz, filesz, offset, align;
+	uint64_t load;		/* where it lies in the loaded image */
 	uint32_t type, flags;
 };
 
@@ -76,10 +82,13 @@ struct image {
 	struct note *notes;
 	size_t nnotes;
 	uint8_t *mem;		/* loaded memory [lo, memend) */
+	int placed_by_paddr;	/* segments' vaddr - paddr differ */
 };
 
 int img_open(struct image *im, const char *path);
 void img_close(struct image *im);
+/* a virtual address in the loaded image (where its segment lies) */
+uint64_t img_v2l(const struct image *im, uint64_t va);
 uint64_t img_hash(const struct image *im);
 /* fill buf (covering [w0, w0 + wsize)) with the loaded image, 0 elsewhere */
 void img_fill(const struct image *im, uint8_t *buf, uint64_t w0,
@@ -92,6 +101,8 @@ const struct note *img_note(const struct image *im, const char *name,
 int img_note_entry(const struct image *im, uint32_t type, uint64_t *v);
 int img_lookup(const struct image *im, const char *name, uint64_t *addr,
 	       uint64_t *size);
+/* any defined symbol by name, in any symbol table of an ELF */
+int elf_lookup(Elf *e, const char *name, uint64_t *addr, uint64_t *size);
 
 /* diff.c */
 enum {
@@ -141,17 +152,16 @@ int bsdelta_batch(struct bsjob *jobs, size_t n);
 /* zs.c */
 size_t zs_compress(const void *src, size_t len, struct buf *out,
 		   const void *prefix, size_t plen);
+size_t zs_compress_big(const void *src, size_t len, struct buf *out,
+		       const void *prefix, size_t plen);
+size_t zs_compress_level(const void *src, size_t len, struct buf *out,
+			 const void *prefix, size_t plen, int level);
 int zs_decompress(const void *src, size_t len, void *dst, size_t dlen,
 		  const void *prefix, size_t plen);
 
-/* format.c: payload and extract blob */
-#define XBLOB_MAGIC	"HVBXTRC1"
-#define XBLOB_VERSION	1u
-#define XBLOB_HDR_SIZE	64u
-#define XBLOB_ENTRY_SIZE 136u
-
+/* xblob.c and bundle.c: the extract data; reading a bundle */
 struct xvariant {		/* one extract entry, decoded */
-	char name[16];
+	char name[HVB_NAME_SIZE];
 	uint64_t file_size, file_hash;
 	uint64_t segs_off;
 	uint32_t nsegs, comp;
@@ -169,21 +179,27 @@ struct bundle {
 	const uint8_t *payload;
 	size_t payload_size;
 	uint64_t payload_vaddr;
+	struct hvb_payload_info pi;	/* opened (checked, hashed) once */
 	const uint8_t *xblob;
 	size_t xblob_size;
 	uint32_t nx;
 	struct xvariant *xv;
 	uint64_t stub_bytes, base_bytes, note_bytes;
 };
+/* open a bundle and its payload (checked and hashed here, once) */
 int bundle_open(struct bundle *b, const char *path);
 void bundle_close(struct bundle *b);
+/* the bundle's address of one of the stub's symbols (its .symtab) */
+int bundle_symbol(struct bundle *b, const char *name, uint64_t *addr);
+/* the file bytes at a loaded address, or NULL */
+const uint8_t *bundle_at(struct bundle *b, uint64_t vaddr, uint64_t len);
 /* apply a variant to a fresh copy of the base: returns work image */
-int bundle_image(struct bundle *b, const char *name, uint8_t **img,
-		 int report);
+int bundle_image(struct bundle *b, const char *name, uint8_t **img);
 /* rebuild a variant's ELF file */
 int bundle_file(struct bundle *b, const char *name, uint8_t **file,
 		size_t *len);
 int xblob_parse(struct bundle *b);
+uint64_t xblob_payload_hash(const struct bundle *b);
 
 /* pack-time state (pack.c builds it, format.c serialises it) */
 struct rdelta {			/* one region of one variant */
@@ -220,6 +236,78 @@ struct packctx {
 
 void payload_build(const struct packctx *pc, struct buf *out);
 void xblob_build(struct packctx *pc, uint64_t payload_hash, struct buf *out);
+
+/* encode.c: the deltas of every variant */
+struct cands;
+struct deltas {
+	uint8_t *bw;		/* the base over the work area */
+	uint8_t **vw;		/* each variant over the work area */
+	struct cands **cand;	/* every way to store each region */
+	uint64_t tot_raw, tot_zstd, tot_pref;	/* measured totals */
+};
+/* regions, bsdiff, the measurements; 0 or -1 after a message */
+int deltas_find(struct packctx *pc, struct deltas *d);
+/* keep one form per region: zstd ones only if zstd is set */
+void deltas_choose(struct packctx *pc, struct deltas *d, int zstd);
+void deltas_free(struct packctx *pc, struct deltas *d);
+
+/* layout.c: where everything goes in the bundle */
+#define MAX_OSEGS	1024
+
+struct srel {			/* one relocation ld resolved in the stub */
+	uint64_t site;		/* virtual address of the field */
+	uint32_t type;		/* R_X86_64_* */
+	uint64_t target;	/* S + A at link time */
+};
+
+struct stubinfo {
+	struct image im;	/* its loads are moved with it */
+	int open;
+	uint8_t **data;		/* each PT_LOAD's file bytes, as moved */
+	uint64_t pvh_addr, xen_addr, par_addr;	/* contract symbols */
+	uint64_t pvh_phys;	/* the PVH entry, physical */
+	uint64_t vlo, vend, plo, pend;	/* its extent, virtual and physical */
+	struct srel *rel;	/* from --emit-relocs; none: it cannot move */
+	size_t nrel;
+	uint64_t delta;		/* how far it was moved */
+};
+
+struct oseg {			/* one PT_LOAD of the bundle */
+	uint64_t vaddr, paddr, memsz, filesz, align, offset;
+	uint32_t flags;
+	const uint8_t *data;
+	char sname[32];
+	const char *what;
+};
+
+struct osym {			/* one symbol of the bundle's .symtab */
+	const char *name;
+	uint64_t addr, size;
+	int type;
+};
+
+struct layout {
+	struct oseg *segs;
+	size_t nseg;
+	struct buf notes;
+	struct osym syms[3];
+	size_t nsyms;
+	uint64_t entry, payload_paddr, hcpage;
+};
+
+int xen_entries(const struct image *im, uint64_t *pvh, uint64_t *xen);
+int stub_open(struct stubinfo *st, const char *path);
+void stub_close(struct stubinfo *st);
+/* stubreloc.c */
+int stub_read_relocs(struct stubinfo *st);
+int stub_move(struct stubinfo *st, uint64_t delta);
+int layout_bundle(const struct packctx *pc, struct stubinfo *st,
+		  const struct buf *payload, const char *out, struct layout *lo);
+void layout_free(struct layout *lo);
+
+/* elfout.c */
+int write_elf(const char *path, const struct image *base, struct layout *lo,
+	      const struct buf *xblob);
 
 /* commands */
 int cmd_pack(int argc, char **argv);

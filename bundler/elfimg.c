@@ -11,7 +11,7 @@ static int load_cmp(const void *a, const void *b)
 {
 	const struct seg *x = a, *y = b;
 
-	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
+	return x->load < y->load ? -1 : x->load > y->load;
 }
 
 static int sym_cmp_name(const void *a, const void *b)
@@ -77,7 +77,8 @@ static int read_symtab(struct image *im, Elf_Scn *scn, const GElf_Shdr *sh)
 			return -1;
 		}
 		im->syms = xrealloc(im->syms, (im->nsyms + 1) * sizeof(struct sym));
-		im->syms[im->nsyms++] = (struct sym){ xstrdup(name), s.st_value,
+		im->syms[im->nsyms++] = (struct sym){ xstrdup(name),
+			img_v2l(im, s.st_value),
 			s.st_size, t == STT_FUNC ? K_FUNC : K_OBJECT, 0 };
 	}
 	return 0;
@@ -121,7 +122,7 @@ static int read_sections(struct image *im)
 			im->sects = xrealloc(im->sects,
 					     (im->nsects + 1) * sizeof(struct sym));
 			im->sects[im->nsects++] = (struct sym){
-				xstrdup(name ? name : "?"), sh.sh_addr,
+				xstrdup(name ? name : "?"), img_v2l(im, sh.sh_addr),
 				sh.sh_size, K_SECTION, 0 };
 		}
 		if (sh.sh_type == SHT_SYMTAB && read_symtab(im, scn, &sh))
@@ -163,100 +164,159 @@ static int read_notes(struct image *im, const GElf_Phdr *ph)
 	return 0;
 }
 
-int img_open(struct image *im, const char *path)
+static int check_ehdr(struct image *im)
 {
-	size_t phnum, i;
 	const char *what = "not an x86-64 ELF executable";
 
-	memset(im, 0, sizeof(*im));
-	im->path = path;
-	if (read_file(path, &im->file, &im->filesize))
-		return -1;
-	if (im->filesize < SELFMAG || memcmp(im->file, ELFMAG, SELFMAG)) {
-		ferr(path, "not an ELF file");
-		return -1;
-	}
-	im->elf = elf_memory((char *)im->file, im->filesize);
-	if (!im->elf || elf_kind(im->elf) != ELF_K_ELF) {
-		ferr(path, "not an ELF file");
+	if (im->filesize < SELFMAG || memcmp(im->file, ELFMAG, SELFMAG) ||
+	    !(im->elf = elf_memory((char *)im->file, im->filesize)) ||
+	    elf_kind(im->elf) != ELF_K_ELF) {
+		ferr(im->path, "not an ELF file");
 		return -1;
 	}
 	if (gelf_getclass(im->elf) != ELFCLASS64) {
-		ferr(path, "%s (not ELF64)", what);
+		ferr(im->path, "%s (not ELF64)", what);
 		return -1;
 	}
 	if (!gelf_getehdr(im->elf, &im->eh)) {
-		ferr(path, "truncated or bad ELF header: %s", elf_errmsg(-1));
+		ferr(im->path, "truncated or bad ELF header: %s", elf_errmsg(-1));
 		return -1;
 	}
 	if (im->eh.e_ident[EI_DATA] != ELFDATA2LSB ||
 	    im->eh.e_machine != EM_X86_64) {
-		ferr(path, "%s (machine %u)", what, im->eh.e_machine);
+		ferr(im->path, "%s (machine %u)", what, im->eh.e_machine);
 		return -1;
 	}
 	if (im->eh.e_type != ET_EXEC && im->eh.e_type != ET_DYN) {
-		ferr(path, "%s (ELF type %u)", what, im->eh.e_type);
+		ferr(im->path, "%s (ELF type %u)", what, im->eh.e_type);
 		return -1;
 	}
-	if (elf_getphdrnum(im->elf, &phnum) < 0 || phnum == 0 ||
-	    im->eh.e_phoff > im->filesize ||
-	    (uint64_t)phnum * im->eh.e_phentsize > im->filesize - im->eh.e_phoff) {
-		ferr(path, "truncated or missing program headers");
-		return -1;
-	}
-	for (i = 0; i < phnum; i++) {
-		GElf_Phdr ph;
+	return 0;
+}
 
-		if (!gelf_getphdr(im->elf, (int)i, &ph)) {
-			ferr(path, "bad program header %zu: %s", i, elf_errmsg(-1));
-			return -1;
-		}
-		if (ph.p_filesz && (ph.p_offset > im->filesize ||
-		    ph.p_filesz > im->filesize - ph.p_offset)) {
-			ferr(path, "truncated: segment %zu extends past end of file", i);
-			return -1;
-		}
-		if (ph.p_type == PT_NOTE && read_notes(im, &ph))
-			return -1;
-		if (ph.p_type != PT_LOAD)
-			continue;
-		if (ph.p_filesz > ph.p_memsz || ph.p_vaddr + ph.p_memsz < ph.p_vaddr) {
-			ferr(path, "bad PT_LOAD %zu (filesz > memsz or wraps)", i);
-			return -1;
-		}
-		im->loads = xrealloc(im->loads, (im->nloads + 1) * sizeof(struct seg));
-		im->loads[im->nloads++] = (struct seg){ ph.p_vaddr, ph.p_paddr,
-			ph.p_memsz, ph.p_filesz, ph.p_offset, ph.p_align,
-			ph.p_type, ph.p_flags };
-	}
-	if (!im->nloads) {
-		ferr(path, "%s (no loadable segment)", what);
+/* one program header: notes read, PT_LOADs kept */
+static int read_phdr(struct image *im, size_t i)
+{
+	GElf_Phdr ph;
+
+	if (!gelf_getphdr(im->elf, (int)i, &ph)) {
+		ferr(im->path, "bad program header %zu: %s", i, elf_errmsg(-1));
 		return -1;
 	}
-	qsort(im->loads, im->nloads, sizeof(struct seg), load_cmp);
-	im->lo = im->loads[0].vaddr;
+	if (ph.p_filesz && (ph.p_offset > im->filesize ||
+	    ph.p_filesz > im->filesize - ph.p_offset)) {
+		ferr(im->path, "truncated: segment %zu extends past end of file", i);
+		return -1;
+	}
+	if (ph.p_type == PT_NOTE && read_notes(im, &ph))
+		return -1;
+	if (ph.p_type != PT_LOAD)
+		return 0;
+	if (ph.p_filesz > ph.p_memsz || ph.p_vaddr + ph.p_memsz < ph.p_vaddr) {
+		ferr(im->path, "bad PT_LOAD %zu (filesz > memsz or wraps)", i);
+		return -1;
+	}
+	im->loads = xrealloc(im->loads, (im->nloads + 1) * sizeof(struct seg));
+	im->loads[im->nloads++] = (struct seg){ ph.p_vaddr, ph.p_paddr,
+		ph.p_memsz, ph.p_filesz, ph.p_offset, ph.p_align, ph.p_vaddr,
+		ph.p_type, ph.p_flags };
+	return 0;
+}
+
+/* Where each PT_LOAD lies in the loaded image: at p_paddr + D, D being
+ * the first PT_LOAD's p_vaddr - p_paddr, as Xen's and QEMU's loaders
+ * place them.  That is p_vaddr wherever all segments agree; Linux's
+ * per-CPU segment (p_vaddr 0) is placed by its physical address. */
+static void place_loads(struct image *im)
+{
+	uint64_t d = im->loads[0].vaddr - im->loads[0].paddr;
+	size_t i;
+
+	for (i = 0; i < im->nloads; i++)
+		if (im->loads[i].vaddr - im->loads[i].paddr != d)
+			break;
+	if (i == im->nloads)
+		return;		/* load = vaddr, as read */
+	for (i = 0; i < im->nloads; i++)
+		im->loads[i].load = im->loads[i].paddr + d;
+	im->placed_by_paddr = 1;
+}
+
+/* a virtual address (a symbol's, a section's) in the loaded image */
+uint64_t img_v2l(const struct image *im, uint64_t va)
+{
+	size_t i;
+
+	if (!im->placed_by_paddr)
+		return va;
 	for (i = 0; i < im->nloads; i++) {
 		const struct seg *s = &im->loads[i];
 
-		if (i && s->vaddr < im->loads[i - 1].vaddr + im->loads[i - 1].memsz) {
-			ferr(path, "PT_LOAD segments overlap in memory");
+		if (va >= s->vaddr && va - s->vaddr < (s->memsz ? s->memsz : 1))
+			return va - s->vaddr + s->load;
+	}
+	return va;
+}
+
+static int read_phdrs(struct image *im)
+{
+	size_t phnum, i;
+
+	if (elf_getphdrnum(im->elf, &phnum) < 0 || phnum == 0 ||
+	    im->eh.e_phoff > im->filesize ||
+	    (uint64_t)phnum * im->eh.e_phentsize > im->filesize - im->eh.e_phoff) {
+		ferr(im->path, "truncated or missing program headers");
+		return -1;
+	}
+	for (i = 0; i < phnum; i++)
+		if (read_phdr(im, i))
+			return -1;
+	if (!im->nloads) {
+		ferr(im->path, "not an x86-64 ELF executable (no loadable segment)");
+		return -1;
+	}
+	place_loads(im);
+	qsort(im->loads, im->nloads, sizeof(struct seg), load_cmp);
+	return 0;
+}
+
+/* lo, hi and memend of the loaded image */
+static int extent(struct image *im)
+{
+	size_t i;
+
+	im->lo = im->loads[0].load;
+	for (i = 0; i < im->nloads; i++) {
+		const struct seg *s = &im->loads[i];
+
+		if (i && s->load < im->loads[i - 1].load + im->loads[i - 1].memsz) {
+			ferr(im->path, "PT_LOAD segments overlap in memory");
 			return -1;
 		}
-		if (s->filesz && s->vaddr + s->filesz > im->hi)
-			im->hi = s->vaddr + s->filesz;
-		if (s->vaddr + s->memsz > im->memend)
-			im->memend = s->vaddr + s->memsz;
+		if (s->filesz && s->load + s->filesz > im->hi)
+			im->hi = s->load + s->filesz;
+		if (s->load + s->memsz > im->memend)
+			im->memend = s->load + s->memsz;
 	}
 	if (im->hi <= im->lo) {
-		ferr(path, "%s (no file-backed loadable bytes)", what);
+		ferr(im->path, "not an x86-64 ELF executable (no file-backed "
+		     "loadable bytes)");
 		return -1;
 	}
 	if (im->memend - im->lo > MAX_EXTENT) {
-		ferr(path, "loaded extent too large (%llu bytes)",
+		ferr(im->path, "loaded extent too large (%llu bytes)",
 		     (unsigned long long)(im->memend - im->lo));
 		return -1;
 	}
-	if (read_sections(im))
+	return 0;
+}
+
+int img_open(struct image *im, const char *path)
+{
+	memset(im, 0, sizeof(*im));
+	im->path = path;
+	if (read_file(path, &im->file, &im->filesize) || check_ehdr(im) ||
+	    read_phdrs(im) || extent(im) || read_sections(im))
 		return -1;
 	im->mem = xmalloc(im->memend - im->lo);
 	img_fill(im, im->mem, im->lo, im->memend - im->lo);
@@ -294,14 +354,14 @@ void img_fill(const struct image *im, uint8_t *buf, uint64_t w0,
 	memset(buf, 0, wsize);
 	for (i = 0; i < im->nloads; i++) {
 		const struct seg *s = &im->loads[i];
-		uint64_t a = s->vaddr, e = s->vaddr + s->filesz;
+		uint64_t a = s->load, e = s->load + s->filesz;
 
 		if (a < w0)
 			a = w0;
 		if (e > w0 + wsize)
 			e = w0 + wsize;
 		if (a < e)
-			memcpy(buf + (a - w0), im->file + s->offset + (a - s->vaddr),
+			memcpy(buf + (a - w0), im->file + s->offset + (a - s->load),
 			       e - a);
 	}
 }
@@ -357,12 +417,11 @@ int img_note_entry(const struct image *im, uint32_t type, uint64_t *v)
 }
 
 /* any defined symbol by name (the stub's entry labels may be NOTYPE) */
-int img_lookup(const struct image *im, const char *name, uint64_t *addr,
-	       uint64_t *size)
+int elf_lookup(Elf *e, const char *name, uint64_t *addr, uint64_t *size)
 {
 	Elf_Scn *scn = NULL;
 
-	while ((scn = elf_nextscn(im->elf, scn))) {
+	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *d;
 		size_t i, n;
@@ -377,7 +436,7 @@ int img_lookup(const struct image *im, const char *name, uint64_t *addr,
 
 			if (!gelf_getsym(d, (int)i, &s) || s.st_shndx == SHN_UNDEF)
 				continue;
-			nm = elf_strptr(im->elf, sh.sh_link, s.st_name);
+			nm = elf_strptr(e, sh.sh_link, s.st_name);
 			if (nm && !strcmp(nm, name)) {
 				*addr = s.st_value;
 				*size = s.st_size;
@@ -386,4 +445,10 @@ int img_lookup(const struct image *im, const char *name, uint64_t *addr,
 		}
 	}
 	return 0;
+}
+
+int img_lookup(const struct image *im, const char *name, uint64_t *addr,
+	       uint64_t *size)
+{
+	return elf_lookup(im->elf, name, addr, size);
 }

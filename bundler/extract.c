@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bundler.h"
-#include "apply.h"
 #include "hvb_hash.h"
 
 int cmd_extract(int argc, char **argv)
@@ -39,12 +38,12 @@ int cmd_extract(int argc, char **argv)
 	return rc;
 }
 
-/* the stub's parameter block must point at the payload */
+/* the stub's parameter block, found by its symbol, points at the payload */
 static int check_params(struct bundle *b)
 {
 	size_t phnum, i;
-	uint64_t ppa = 0;
-	const uint8_t *p, *end;
+	uint64_t ppa = 0, at;
+	const uint8_t *p = NULL;
 
 	if (elf_getphdrnum(b->elf, &phnum) < 0)
 		return -1;
@@ -55,44 +54,43 @@ static int check_params(struct bundle *b)
 		    ph.p_vaddr == b->payload_vaddr)
 			ppa = ph.p_paddr;
 	}
-	for (p = b->file, end = b->file + b->filesize - 32; p <= end; p++) {
-		p = memchr(p, 'H', (size_t)(end - p) + 1);
-		if (!p)
-			break;
-		if (!memcmp(p, "HVBSTUB1", 8) && ld64(p + 8) == ppa &&
-		    ld64(p + 16) == b->payload_size)
-			return 0;
+	if (!bundle_symbol(b, HVB_STUB_PARAMS_SYM, &at) ||
+	    !(p = bundle_at(b, at, HVB_STUB_PARAMS_SIZE))) {
+		ferr(b->path, "no stub parameters (symbol %s missing or not in "
+		     "the file)", HVB_STUB_PARAMS_SYM);
+		return -1;
 	}
-	ferr(b->path, "stub parameters (HVBSTUB1) missing or not pointing "
-	     "at the payload");
-	return -1;
+	if (memcmp(p + HVB_SP_MAGIC, HVB_STUB_MAGIC, sizeof(HVB_STUB_MAGIC) - 1) ||
+	    ld64(p + HVB_SP_PAYLOAD_PADDR) != ppa ||
+	    ld64(p + HVB_SP_PAYLOAD_SIZE) != b->payload_size) {
+		ferr(b->path, "stub parameters (%s at 0x%llx) not filled or not "
+		     "pointing at the payload", HVB_STUB_PARAMS_SYM,
+		     (unsigned long long)at);
+		return -1;
+	}
+	return 0;
 }
 
 int cmd_verify(int argc, char **argv)
 {
-	struct hvb_payload_info pi;
+	const struct hvb_payload_info *pi;
 	struct bundle b;
 	uint32_t v, bad = 0;
-	int e;
 
 	if (argc != 2 || argv[1][0] == '-')
 		return 2;
 	if (bundle_open(&b, argv[1]))
 		return 1;
-	if ((e = hvb_payload_open(b.payload, b.payload_size, &pi))) {
-		ferr(b.path, "%s", hvb_apply_strerror(e));
-		bundle_close(&b);
-		return 1;
-	}
+	pi = &b.pi;
 	if (xblob_parse(&b) || check_params(&b)) {
 		bundle_close(&b);
 		return 1;
 	}
-	if (ld64(b.xblob + 48) != pi.payload_hash) {
+	if (xblob_payload_hash(&b) != pi->payload_hash) {
 		ferr(b.path, "extract data belongs to another payload");
 		bad++;
 	}
-	for (v = 0; v < pi.nvariants; v++) {
+	for (v = 0; v < pi->nvariants; v++) {
 		struct hvb_variant_info vi;
 		uint8_t *f;
 		size_t n;
@@ -111,7 +109,7 @@ int cmd_verify(int argc, char **argv)
 	if (bad)
 		ferr(b.path, "verify failed (%u problems)", bad);
 	else
-		warnx_("%s: all %u variants verified", b.path, pi.nvariants);
+		warnx_("%s: all %u variants verified", b.path, pi->nvariants);
 	bundle_close(&b);
 	return bad ? 1 : 0;
 }

@@ -1,18 +1,107 @@
-/* list.c: the list command. */
+/* list.c: the list command: what a bundle holds, as a table or JSON. */
 #include <string.h>
 #include <stdlib.h>
 #include "bundler.h"
-#include "apply.h"
 
 static const char *kn[K_NKINDS] = { "functions", "objects", "sections" };
+
+static void head_json(const struct bundle *b)
+{
+	printf("{\"bundle\":\"%s\",\"file_bytes\":%zu,\"stub_bytes\":%llu,"
+	       "\"base_bytes\":%llu,\"payload_bytes\":%zu,"
+	       "\"payload_vaddr\":\"0x%llx\",\"note_bytes\":%llu,"
+	       "\"extract_bytes\":%zu,\"payload_hash\":\"%016llx\","
+	       "\"work_vaddr\":\"0x%llx\",\"work_size\":%llu,"
+	       "\"max_scratch\":%u,\"variants\":[",
+	       b->path, b->filesize, (unsigned long long)b->stub_bytes,
+	       (unsigned long long)b->base_bytes, b->payload_size,
+	       (unsigned long long)b->payload_vaddr,
+	       (unsigned long long)b->note_bytes, b->xblob_size,
+	       (unsigned long long)b->pi.payload_hash,
+	       (unsigned long long)b->pi.work_vaddr,
+	       (unsigned long long)b->pi.work_size, b->pi.max_scratch);
+}
+
+static void head_text(const struct bundle *b)
+{
+	printf("%s: %zu bytes: stub %llu, base %llu, payload %zu at "
+	       "0x%llx, notes %llu; extract data %zu (not loaded)\n",
+	       b->path, b->filesize, (unsigned long long)b->stub_bytes,
+	       (unsigned long long)b->base_bytes, b->payload_size,
+	       (unsigned long long)b->payload_vaddr,
+	       (unsigned long long)b->note_bytes, b->xblob_size);
+	printf("%-15s %11s %11s %9s %10s %7s %8s %8s %8s %8s  %s\n",
+	       "variant", "functions", "objects", "sections", "bytes-diff",
+	       "regions", "delta", "none", "zstd", "zprefix", "image-hash");
+}
+
+/* the extract data's statistics of a variant */
+static void xstats_json(const struct xvariant *x)
+{
+	int k;
+
+	for (k = 0; k < K_NKINDS; k++)
+		printf(",\"%s\":{\"differ\":%u,\"total\":%u}", kn[k], x->differ[k],
+		       x->total[k]);
+	printf(",\"bytes_differ\":%llu,\"delta_measured\":"
+	       "{\"none\":%llu,\"bsdiff_zstd\":%llu,\"zstd_prefix\":%llu},"
+	       "\"file_size\":%llu,\"file_hash\":\"%016llx\",\"extract_bytes\":%llu",
+	       (unsigned long long)x->bytes_differ,
+	       (unsigned long long)x->delta_raw,
+	       (unsigned long long)x->delta_zstd,
+	       (unsigned long long)x->delta_prefix,
+	       (unsigned long long)x->file_size,
+	       (unsigned long long)x->file_hash,
+	       (unsigned long long)(x->data_len + HVB_XSEG_ENTRY_SIZE * x->nsegs +
+				    HVB_XBLOB_ENTRY_SIZE));
+}
+
+static void variant_json(const struct hvb_variant_info *vi, int first,
+			 int base, const struct xvariant *x)
+{
+	printf("%s{\"name\":\"%s\",\"base\":%s,\"image_hash\":"
+	       "\"%016llx\",\"vaddr\":\"0x%llx\",\"filesz\":%llu,"
+	       "\"memsz\":%llu,\"pvh_entry\":\"0x%llx\","
+	       "\"xen_entry\":\"0x%llx\",\"regions\":%u,"
+	       "\"delta_bytes\":%u,\"region_table_bytes\":%u",
+	       first ? "" : ",", vi->name, base ? "true" : "false",
+	       (unsigned long long)vi->image_hash,
+	       (unsigned long long)vi->vaddr,
+	       (unsigned long long)vi->filesz,
+	       (unsigned long long)vi->memsz,
+	       (unsigned long long)vi->pvh_entry,
+	       (unsigned long long)vi->xen_entry, vi->regions,
+	       vi->delta_bytes, vi->regions * HVB_REGION_ENTRY_SIZE);
+	if (x)
+		xstats_json(x);
+	printf("}");
+}
+
+static void variant_text(const struct hvb_variant_info *vi, int base,
+			 const struct xvariant *x)
+{
+	char f[K_NKINDS][24];
+	int k;
+
+	for (k = 0; k < K_NKINDS; k++)
+		snprintf(f[k], sizeof(f[k]), "%u/%u", x ? x->differ[k] : 0,
+			 x ? x->total[k] : 0);
+	printf("%-15s %11s %11s %9s %10llu %7u %8u %8llu %8llu %8llu  "
+	       "%016llx%s\n", vi->name, f[0], f[1], f[2],
+	       (unsigned long long)(x ? x->bytes_differ : 0),
+	       vi->regions, vi->delta_bytes,
+	       (unsigned long long)(x ? x->delta_raw : 0),
+	       (unsigned long long)(x ? x->delta_zstd : 0),
+	       (unsigned long long)(x ? x->delta_prefix : 0),
+	       (unsigned long long)vi->image_hash, base ? " (base)" : "");
+}
 
 int cmd_list(int argc, char **argv)
 {
 	struct bundle b;
-	struct hvb_payload_info pi;
 	const char *path = NULL;
-	int json = 0, i, e, k;
-	uint32_t v;
+	int json = 0, i;
+	uint32_t v, j;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
@@ -24,101 +113,23 @@ int cmd_list(int argc, char **argv)
 	}
 	if (!path)
 		return 2;
-	if (bundle_open(&b, path))
-		return 1;
-	if ((e = hvb_payload_open(b.payload, b.payload_size, &pi))) {
-		ferr(path, "%s", hvb_apply_strerror(e));
+	if (bundle_open(&b, path) || xblob_parse(&b)) {
 		bundle_close(&b);
 		return 1;
 	}
-	if (xblob_parse(&b)) {
-		bundle_close(&b);
-		return 1;
-	}
-	if (json) {
-		printf("{\"bundle\":\"%s\",\"file_bytes\":%zu,\"stub_bytes\":%llu,"
-		       "\"base_bytes\":%llu,\"payload_bytes\":%zu,"
-		       "\"payload_vaddr\":\"0x%llx\",\"note_bytes\":%llu,"
-		       "\"extract_bytes\":%zu,\"payload_hash\":\"%016llx\","
-		       "\"work_vaddr\":\"0x%llx\",\"work_size\":%llu,"
-		       "\"max_scratch\":%u,\"variants\":[",
-		       path, b.filesize, (unsigned long long)b.stub_bytes,
-		       (unsigned long long)b.base_bytes, b.payload_size,
-		       (unsigned long long)b.payload_vaddr,
-		       (unsigned long long)b.note_bytes, b.xblob_size,
-		       (unsigned long long)pi.payload_hash,
-		       (unsigned long long)pi.work_vaddr,
-		       (unsigned long long)pi.work_size, pi.max_scratch);
-	} else {
-		printf("%s: %zu bytes: stub %llu, base %llu, payload %zu at "
-		       "0x%llx, notes %llu; extract data %zu (not loaded)\n",
-		       path, b.filesize, (unsigned long long)b.stub_bytes,
-		       (unsigned long long)b.base_bytes, b.payload_size,
-		       (unsigned long long)b.payload_vaddr,
-		       (unsigned long long)b.note_bytes, b.xblob_size);
-		printf("%-15s %11s %11s %9s %10s %7s %8s %8s %8s %8s  %s\n",
-		       "variant", "functions", "objects", "sections", "bytes-diff",
-		       "regions", "delta", "none", "zstd", "zprefix",
-		       "image-hash");
-	}
-	for (v = 0; v < pi.nvariants; v++) {
+	(json ? head_json : head_text)(&b);
+	for (v = 0; v < b.pi.nvariants; v++) {
 		struct hvb_variant_info vi;
 		const struct xvariant *x = NULL;
-		uint32_t j;
 
 		hvb_payload_variant(b.payload, b.payload_size, v, &vi);
 		for (j = 0; j < b.nx; j++)
 			if (!strcmp(b.xv[j].name, vi.name))
 				x = &b.xv[j];
-		if (json) {
-			printf("%s{\"name\":\"%s\",\"base\":%s,\"image_hash\":"
-			       "\"%016llx\",\"vaddr\":\"0x%llx\",\"filesz\":%llu,"
-			       "\"memsz\":%llu,\"pvh_entry\":\"0x%llx\","
-			       "\"xen_entry\":\"0x%llx\",\"regions\":%u,"
-			       "\"delta_bytes\":%u,\"region_table_bytes\":%u",
-			       v ? "," : "", vi.name,
-			       v == pi.base_index ? "true" : "false",
-			       (unsigned long long)vi.image_hash,
-			       (unsigned long long)vi.vaddr,
-			       (unsigned long long)vi.filesz,
-			       (unsigned long long)vi.memsz,
-			       (unsigned long long)vi.pvh_entry,
-			       (unsigned long long)vi.xen_entry, vi.regions,
-			       vi.delta_bytes, vi.regions * HVB_REGION_ENTRY_SIZE);
-			if (x) {
-				for (k = 0; k < K_NKINDS; k++)
-					printf(",\"%s\":{\"differ\":%u,\"total\":%u}",
-					       kn[k], x->differ[k], x->total[k]);
-				printf(",\"bytes_differ\":%llu,\"delta_measured\":"
-				       "{\"none\":%llu,\"bsdiff_zstd\":%llu,"
-				       "\"zstd_prefix\":%llu},\"file_size\":%llu,"
-				       "\"file_hash\":\"%016llx\",\"extract_bytes\":%llu",
-				       (unsigned long long)x->bytes_differ,
-				       (unsigned long long)x->delta_raw,
-				       (unsigned long long)x->delta_zstd,
-				       (unsigned long long)x->delta_prefix,
-				       (unsigned long long)x->file_size,
-				       (unsigned long long)x->file_hash,
-				       (unsigned long long)(x->data_len + 24 * x->nsegs +
-							    XBLOB_ENTRY_SIZE));
-			}
-			printf("}");
-		} else {
-			char f[3][24];
-
-			for (k = 0; k < K_NKINDS; k++)
-				snprintf(f[k], sizeof(f[k]), "%u/%u",
-					 x ? x->differ[k] : 0, x ? x->total[k] : 0);
-			printf("%-15s %11s %11s %9s %10llu %7u %8u %8llu %8llu %8llu  "
-			       "%016llx%s\n", vi.name, f[0], f[1], f[2],
-			       (unsigned long long)(x ? x->bytes_differ : 0),
-			       vi.regions, vi.delta_bytes,
-			       (unsigned long long)(x ? x->delta_raw : 0),
-			       (unsigned long long)(x ? x->delta_zstd : 0),
-			       (unsigned long long)(x ? x->delta_prefix : 0),
-			       (unsigned long long)vi.image_hash,
-			       v == pi.base_index ? " (base)" : "");
-		}
+		if (json)
+			variant_json(&vi, v == 0, v == b.pi.base_index, x);
+		else
+			variant_text(&vi, v == b.pi.base_index, x);
 	}
 	if (json)
 		printf("]}\n");

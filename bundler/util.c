@@ -9,11 +9,29 @@
 #include "bundler.h"
 
 int verbose;
+int quiet;
+static int progress_shown;
+
+void progress(const char *what, size_t i, size_t n)
+{
+	if (quiet || !isatty(2))
+		return;
+	fprintf(stderr, "\rbundler: %s %zu/%zu\033[K", what, i, n);
+	progress_shown = 1;
+}
+
+void progress_done(void)
+{
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
+	progress_shown = 0;
+}
 
 void warnx_(const char *fmt, ...)
 {
 	va_list ap;
 
+	progress_done();
 	fputs("bundler: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -25,6 +43,7 @@ void ferr(const char *path, const char *fmt, ...)
 {
 	va_list ap;
 
+	progress_done();
 	fprintf(stderr, "bundler: %s: ", path);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

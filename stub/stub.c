@@ -5,7 +5,7 @@
  * @hvb line, and enters the variant exactly as a directly booted one is
  * entered.  Any failure ends with a message, a stub_error line and done
  * status 5; no kernel is entered from an image that failed its check.
- * The contract with the bundler: stub/FORMAT-NOTES, bundler/FORMAT.md. */
+ * The contract with the bundler: format/FORMAT.md, format/hvb_format.h. */
 #include <string.h>
 #include "types.h"
 #include "apply.h"
@@ -16,20 +16,25 @@
 
 #define VBASE		0xffffffff80000000ull
 #define P2V(pa)		((void *)(uintptr_t)((u64)(pa) + VBASE))
-#define MAPPED_PHYS	0x40000000ull	/* the PVH page tables map 1 GiB */
-#define SCRATCH_SIZE	(64u * 1024)
+#define MAPPED_PHYS	HVB_STUB_MAPPED_PHYS	/* the PVH page tables map 1 GiB */
+#define SCRATCH_SIZE	HVB_STUB_SCRATCH
 #define DEBUG_EXIT_PORT	0xf4
 #define COM1		0x3f8
 #define STATUS_STUB	5
 #define PAGE		4096u
 
-/* Filled by `bundler pack`; zero means the bundler never ran. */
+/* Filled by `bundler pack`; zero means the bundler never ran.  Its
+ * layout is hvb_format.h's HVB_SP_* fields. */
 struct stub_params {
-	char magic[8];			/* "HVBSTUB1" */
+	char magic[8];
 	u64 payload_paddr;
 	u64 payload_size;
 	u64 xen_hypercall_page;		/* virtual, 0 if none */
 };
+_Static_assert(offsetof(struct stub_params, payload_paddr) == HVB_SP_PAYLOAD_PADDR &&
+	       offsetof(struct stub_params, payload_size) == HVB_SP_PAYLOAD_SIZE &&
+	       offsetof(struct stub_params, xen_hypercall_page) == HVB_SP_HYPERCALL_PAGE &&
+	       sizeof(struct stub_params) == HVB_STUB_PARAMS_SIZE, "hvb_format.h");
 __attribute__((section(".data.hvb_stub_params"), used, aligned(8)))
 struct stub_params hvb_stub_params;
 
@@ -37,7 +42,7 @@ struct stub_params hvb_stub_params;
  * area, which hvb_apply rewrites.  hypercall.h calls through this. */
 __attribute__((section(".bss.pagealigned"), aligned(4096)))
 char hypercall_page[4096];
-static u8 scratch[SCRATCH_SIZE] __aligned(16);
+static u8 scratch[SCRATCH_SIZE] __aligned(16) __attribute__((noinit));	/* not zeroed */
 
 extern char __stub_start[], __stub_end[];
 __noreturn void stub_enter_pvh(u32 entry, u32 start_info);
@@ -228,7 +233,7 @@ struct boot {
 
 static bool params_filled(void)
 {
-	return !memcmp(hvb_stub_params.magic, "HVBSTUB1", 8);
+	return !memcmp(hvb_stub_params.magic, HVB_STUB_MAGIC, sizeof(hvb_stub_params.magic));
 }
 
 static void check_params(void)

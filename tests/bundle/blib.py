@@ -1,9 +1,12 @@
 """blib: what the bundle tests share (imported, not a test itself).
 
 Reads a bundle's ELF program and section headers, its payload (header,
-variant and region tables, bundler/FORMAT.md) and the stub's parameters,
-makes damaged copies of a bundle, and checks that the stub refused one."""
+variant and region tables, format/FORMAT.md) and the stub's parameters,
+makes damaged copies of a bundle, and checks that the stub refused one.
+Every offset, size and magic of the format comes from format/hvb_format.h,
+read here (F), never written down twice."""
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -16,6 +19,19 @@ BUNDLER = os.environ.get("BUNDLER", os.path.join(ROOT, "build", "host", "bundler
 BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
 TMP = os.environ.get("TMPDIR", "/tmp")
 VBASE = 0xffffffff80000000
+FORMAT_H = os.path.join(ROOT, "format", "hvb_format.h")
+
+
+def format_fields(path=FORMAT_H):
+    """The #define HVB_* constants of the format header: ints and strings."""
+    out = {}
+    for m in re.finditer(r'^#define\s+(HVB_\w+)\s+(?:"([^"]*)"|(0x[0-9a-fA-F]+|\d+)(?:u|ull)?\b)',
+                         open(path).read(), re.M):
+        out[m.group(1)] = m.group(2) if m.group(2) is not None else int(m.group(3), 0)
+    return out
+
+
+F = format_fields()
 
 
 def bundle():
@@ -62,38 +78,48 @@ def vaddr_to_off(data, va):
     fail(f"address {va:#x} is not in the bundle's file bytes")
 
 
-def params_off(data):
-    """File offset of the stub's 32-byte hvb_stub_params in the bundle."""
-    out = subprocess.run(["nm", stub_elf()], check=True, stdout=subprocess.PIPE).stdout.decode()
+def params_off(data, path=None):
+    """File offset of the stub's parameters in the bundle, by the bundle's
+    own symbol for them."""
+    out = subprocess.run(["nm", path or bundle()], check=True,
+                         stdout=subprocess.PIPE).stdout.decode()
     for l in out.splitlines():
         f = l.split()
-        if len(f) == 3 and f[2] == "hvb_stub_params":
+        if len(f) == 3 and f[2] == F["HVB_STUB_PARAMS_SYM"]:
             off = vaddr_to_off(data, int(f[0], 16))
-            check(data[off:off + 8] == b"HVBSTUB1", "hvb_stub_params not filled in the bundle")
+            magic = F["HVB_STUB_MAGIC"].encode()
+            check(data[off + F["HVB_SP_MAGIC"]:][:len(magic)] == magic,
+                  "hvb_stub_params not filled in the bundle")
             return off
-    fail("stub.elf has no hvb_stub_params")
+    fail(f"the bundle has no symbol {F['HVB_STUB_PARAMS_SYM']}")
 
 
 def payload(data):
     """The payload's offset in the file and its tables."""
-    off, size = section(data, ".hvb_payload")
+    off, size = section(data, F["HVB_SEC_PAYLOAD"])
     p = data[off:off + size]
-    check(p[:8] == b"HVBPAYLD", "payload magic")
-    nvar, base, voff, vsz, rsz = struct.unpack_from("<IIIII", p, 32)
+    magic = F["HVB_PAYLOAD_MAGIC"].encode()
+    check(p[F["HVB_PH_MAGIC"]:][:len(magic)] == magic, "payload magic")
+
+    def u32(at):
+        return struct.unpack_from("<I", p, at)[0]
+    voff = u32(F["HVB_PH_VARIANT_OFF"])
     variants = {}
-    for i in range(nvar):
-        e = voff + i * vsz
-        name = p[e:e + 16].rstrip(b"\0").decode()
-        nreg, roff, dbytes = struct.unpack_from("<III", p, e + 72)
+    for i in range(u32(F["HVB_PH_NVARIANTS"])):
+        e = voff + i * F["HVB_VARIANT_ENTRY_SIZE"]
+        name = p[e + F["HVB_VE_NAME"]:][:F["HVB_NAME_SIZE"]].rstrip(b"\0").decode()
+        roff = u32(e + F["HVB_VE_REGION_OFF"])
         regions = []
-        for k in range(nreg):
-            r = roff + k * rsz
-            tgt, old, new = struct.unpack_from("<III", p, r)
-            enc, comp = p[r + 12], p[r + 13]
-            raw, doff, dlen = struct.unpack_from("<III", p, r + 16)
-            regions.append(dict(target=tgt, old_len=old, new_len=new, enc=enc, comp=comp,
-                                data_off=doff, data_len=dlen))
-        variants[name] = dict(regions=regions, delta_bytes=dbytes)
+        for k in range(u32(e + F["HVB_VE_REGION_COUNT"])):
+            r = roff + k * F["HVB_REGION_ENTRY_SIZE"]
+            regions.append(dict(target=u32(r + F["HVB_RE_TARGET"]),
+                                old_len=u32(r + F["HVB_RE_OLD_LEN"]),
+                                new_len=u32(r + F["HVB_RE_NEW_LEN"]),
+                                enc=p[r + F["HVB_RE_ENCODING"]],
+                                comp=p[r + F["HVB_RE_COMPRESSION"]],
+                                data_off=u32(r + F["HVB_RE_DATA_OFF"]),
+                                data_len=u32(r + F["HVB_RE_DATA_LEN"])))
+        variants[name] = dict(regions=regions, delta_bytes=u32(e + F["HVB_VE_DELTA_BYTES"]))
     return dict(off=off, size=size, variants=variants)
 
 
@@ -109,8 +135,8 @@ def xxh64(b):
 def fix_payload_hash(data, pl):
     """Recompute the payload hash after an edit, so that only the image
     hash can catch the damage."""
-    o, n = pl["off"], pl["size"]
-    struct.pack_into("<Q", data, o + 24, xxh64(bytes(data[o + 32:o + n])))
+    o, n, h = pl["off"], pl["size"], F["HVB_PH_HASHED_FROM"]
+    struct.pack_into("<Q", data, o + F["HVB_PH_PAYLOAD_HASH"], xxh64(bytes(data[o + h:o + n])))
 
 
 def delta_data_byte(data, pl, variant):
@@ -124,16 +150,16 @@ def delta_data_byte(data, pl, variant):
 def literal_data_byte(pl, variant):
     for r in pl["variants"][variant]["regions"]:
         base = pl["off"] + r["data_off"]
-        if r["comp"] != 0:
+        if r["comp"] != F["HVB_COMP_NONE"]:
             continue
-        if r["enc"] == 0 and r["data_len"] > 0:
+        if r["enc"] == F["HVB_ENC_LITERAL"] and r["data_len"] > 0:
             return base + r["data_len"] // 2
     return None
 
 
 def ops_data_byte(data, pl, variant):
     for r in pl["variants"][variant]["regions"]:
-        if r["comp"] != 0 or r["enc"] != 1:
+        if r["comp"] != F["HVB_COMP_NONE"] or r["enc"] != F["HVB_ENC_OPS"]:
             continue
         base = pl["off"] + r["data_off"]
         i = 0
@@ -146,8 +172,8 @@ def ops_data_byte(data, pl, variant):
                 s += 7
                 if not b & 0x80:
                     break
-            kind, n = v & 3, v >> 2
-            if kind in (1, 2):
+            kind, n = v & ((1 << F["HVB_OP_SHIFT"]) - 1), v >> F["HVB_OP_SHIFT"]
+            if kind in (F["HVB_OP_ADD"], F["HVB_OP_LIT"]):
                 return base + i + n // 2
     return None
 

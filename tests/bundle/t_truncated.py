@@ -4,6 +4,6 @@ from blib import *
 
 data = bytearray(open(bundle(), "rb").read())
 po = params_off(data)
-size, = struct.unpack_from("<Q", data, po + 16)
-struct.pack_into("<Q", data, po + 16, size - 100)
+size, = struct.unpack_from("<Q", data, po + F["HVB_SP_PAYLOAD_SIZE"])
+struct.pack_into("<Q", data, po + F["HVB_SP_PAYLOAD_SIZE"], size - 100)
 expect_stub_error(write(data, "trunc.elf"), "native", [], "truncated")

@@ -1,5 +1,6 @@
-/* Unit test of stub/apply.c, built without zstd exactly like the stub:
- * payloads are written here by hand from bundler/FORMAT.md, then applied
+/* Unit test of format/apply.c, built without zstd exactly like the stub:
+ * payloads are written here by hand from format/FORMAT.md (the fields
+ * named in hvb_format.h), then applied
  * and broken one way at a time.  Prints what failed; exit 1 on failure. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,10 @@
 #define WV	0x1000u		/* work_vaddr */
 #define WS	256u		/* work_size */
 #define BFILE	200u		/* base file-backed bytes */
+#define NV	4u		/* variants */
+#define VOFF	(HVB_PAYLOAD_HDR_SIZE + HVB_ZERO_ENTRY_SIZE)	/* one zero range */
+#define ROFF	(VOFF + NV * HVB_VARIANT_ENTRY_SIZE)
+#define OPS_RE	(ROFF + HVB_REGION_ENTRY_SIZE)	/* the ops region's entry */
 
 static uint8_t pl[4096], base[WS], exp_img[4][WS];
 static size_t plen;
@@ -21,13 +26,13 @@ static void st64(uint8_t *p, uint64_t v) { st32(p, (uint32_t)v); st32(p + 4, (ui
 struct reg { uint32_t t, ol, nl; uint8_t enc, comp; const uint8_t *d; uint32_t dl; };
 
 static const uint8_t ops[] = {
-	4 << 2 | HVB_OP_COPY,
-	4 << 2 | HVB_OP_ADD, 1, 1, 1, 1,
-	(8 * 2) << 2 | HVB_OP_SEEK,		/* +8 */
-	8 << 2 | HVB_OP_COPY,
-	4 << 2 | HVB_OP_LIT, 'w', 'x', 'y', 'z',
+	4 << HVB_OP_SHIFT | HVB_OP_COPY,
+	4 << HVB_OP_SHIFT | HVB_OP_ADD, 1, 1, 1, 1,
+	(8 * 2) << HVB_OP_SHIFT | HVB_OP_SEEK,		/* +8 */
+	8 << HVB_OP_SHIFT | HVB_OP_COPY,
+	4 << HVB_OP_SHIFT | HVB_OP_LIT, 'w', 'x', 'y', 'z',
 	0x9f, 0x01,		/* SEEK -20: varint of (39 << 2 | 3) */
-	20 << 2 | HVB_OP_COPY,
+	20 << HVB_OP_SHIFT | HVB_OP_COPY,
 };
 static const struct reg regs[4][2] = {
 	{ { 0 } },
@@ -64,75 +69,76 @@ static void expected(void)
 /* payload offset of the first op of the ops region */
 static size_t ld_off_ops(void)
 {
-	const uint8_t *re = pl + 136 + 4 * 88 + 32;
+	const uint8_t *re = pl + OPS_RE + HVB_RE_DATA_OFF;
 
-	return (size_t)re[20] | (size_t)re[21] << 8;
+	return (size_t)re[0] | (size_t)re[1] << 8;
 }
 
 static void rehash(void)
 {
-	st64(pl + 24, hvb_hash64(pl + 32, plen - 32));
+	st64(pl + HVB_PH_PAYLOAD_HASH,
+	     hvb_hash64(pl + HVB_PH_HASHED_FROM, plen - HVB_PH_HASHED_FROM));
 }
 
 static void build(void)
 {
-	uint32_t voff = 136, roff = voff + 4 * 88, doff = roff + 3 * 32, r = 0;
+	uint32_t doff = ROFF + 3 * HVB_REGION_ENTRY_SIZE, r = 0;
 
 	memset(pl, 0, sizeof(pl));
-	memcpy(pl, "HVBPAYLD", 8);
-	st32(pl + 8, 1);
-	st32(pl + 12, 128);
-	st32(pl + 32, 4);
-	st32(pl + 36, 0);
-	st32(pl + 40, voff);
-	st32(pl + 44, 88);
-	st32(pl + 48, 32);
-	st32(pl + 52, 1);		/* zero range [BFILE, WS) */
-	st32(pl + 56, 128);
-	st32(pl + 128, BFILE);
-	st32(pl + 132, WS - BFILE);
-	st32(pl + 60, 32);		/* max scratch: the ops region */
-	st64(pl + 64, WV);
-	st64(pl + 72, WS);
-	st64(pl + 80, 0x100000);
-	st64(pl + 88, 0);
-	st64(pl + 96, hvb_hash64(base, BFILE));
-	st64(pl + 104, WV);
-	st64(pl + 112, BFILE);
-	st64(pl + 120, WS);
-	for (int v = 0; v < 4; v++) {
-		uint8_t *e = pl + voff + 88 * v;
+	memcpy(pl + HVB_PH_MAGIC, HVB_PAYLOAD_MAGIC, 8);
+	st32(pl + HVB_PH_VERSION, HVB_PAYLOAD_VERSION);
+	st32(pl + HVB_PH_HDR_SIZE, HVB_PAYLOAD_HDR_SIZE);
+	st32(pl + HVB_PH_NVARIANTS, NV);
+	st32(pl + HVB_PH_BASE_INDEX, 0);
+	st32(pl + HVB_PH_VARIANT_OFF, VOFF);
+	st32(pl + HVB_PH_VARIANT_ENTSIZE, HVB_VARIANT_ENTRY_SIZE);
+	st32(pl + HVB_PH_REGION_ENTSIZE, HVB_REGION_ENTRY_SIZE);
+	st32(pl + HVB_PH_ZERO_COUNT, 1);	/* zero range [BFILE, WS) */
+	st32(pl + HVB_PH_ZERO_OFF, HVB_PAYLOAD_HDR_SIZE);
+	st32(pl + HVB_PAYLOAD_HDR_SIZE + HVB_ZE_OFFSET, BFILE);
+	st32(pl + HVB_PAYLOAD_HDR_SIZE + HVB_ZE_LENGTH, WS - BFILE);
+	st32(pl + HVB_PH_MAX_SCRATCH, 32);	/* the ops region */
+	st64(pl + HVB_PH_WORK_VADDR, WV);
+	st64(pl + HVB_PH_WORK_SIZE, WS);
+	st64(pl + HVB_PH_BASE_PVH_ENTRY, 0x100000);
+	st64(pl + HVB_PH_BASE_XEN_ENTRY, 0);
+	st64(pl + HVB_PH_BASE_IMAGE_HASH, hvb_hash64(base, BFILE));
+	st64(pl + HVB_PH_BASE_VADDR, WV);
+	st64(pl + HVB_PH_BASE_FILESZ, BFILE);
+	st64(pl + HVB_PH_BASE_MEMSZ, WS);
+	for (unsigned v = 0; v < NV; v++) {
+		uint8_t *e = pl + VOFF + HVB_VARIANT_ENTRY_SIZE * v;
 		uint32_t sum = 0;
 
-		strcpy((char *)e, names[v]);
-		st64(e + 16, hvb_hash64(exp_img[v], filesz[v]));
-		st64(e + 24, WV);
-		st64(e + 32, filesz[v]);
-		st64(e + 40, WS);
-		st64(e + 48, v ? 0x100010 + v : 0x100000);
-		st64(e + 64, 0xffffffff80100000ull);
-		st32(e + 72, nregs[v]);
-		st32(e + 76, roff + 32 * r);
+		strcpy((char *)e + HVB_VE_NAME, names[v]);
+		st64(e + HVB_VE_IMAGE_HASH, hvb_hash64(exp_img[v], filesz[v]));
+		st64(e + HVB_VE_VADDR, WV);
+		st64(e + HVB_VE_FILESZ, filesz[v]);
+		st64(e + HVB_VE_MEMSZ, WS);
+		st64(e + HVB_VE_PVH_ENTRY, v ? 0x100010 + v : 0x100000);
+		st64(e + HVB_VE_ELF_ENTRY, 0xffffffff80100000ull);
+		st32(e + HVB_VE_REGION_COUNT, nregs[v]);
+		st32(e + HVB_VE_REGION_OFF, ROFF + HVB_REGION_ENTRY_SIZE * r);
 		for (uint32_t k = 0; k < nregs[v]; k++, r++) {
 			const struct reg *g = &regs[v][k];
-			uint8_t *re = pl + roff + 32 * r;
+			uint8_t *re = pl + ROFF + HVB_REGION_ENTRY_SIZE * r;
 
-			st32(re, g->t);
-			st32(re + 4, g->ol);
-			st32(re + 8, g->nl);
-			re[12] = g->enc;
-			re[13] = g->comp;
-			st32(re + 16, g->dl);
-			st32(re + 20, doff);
-			st32(re + 24, g->dl);
+			st32(re + HVB_RE_TARGET, g->t);
+			st32(re + HVB_RE_OLD_LEN, g->ol);
+			st32(re + HVB_RE_NEW_LEN, g->nl);
+			re[HVB_RE_ENCODING] = g->enc;
+			re[HVB_RE_COMPRESSION] = g->comp;
+			st32(re + HVB_RE_RAW_LEN, g->dl);
+			st32(re + HVB_RE_DATA_OFF, doff);
+			st32(re + HVB_RE_DATA_LEN, g->dl);
 			memcpy(pl + doff, g->d, g->dl);
 			doff += g->dl;
 			sum += g->dl;
 		}
-		st32(e + 80, sum);
+		st32(e + HVB_VE_DELTA_BYTES, sum);
 	}
 	plen = doff;
-	st64(pl + 16, plen);
+	st64(pl + HVB_PH_PAYLOAD_SIZE, plen);
 	rehash();
 }
 
@@ -182,9 +188,9 @@ int main(void)
 	pl[3] ^= 1;
 	EXPECT("magic", run("lit", plen, WS, 64, img), HVB_E_MAGIC);
 	pl[3] ^= 1;
-	st32(pl + 8, 2);
+	st32(pl + HVB_PH_VERSION, HVB_PAYLOAD_VERSION + 1);
 	EXPECT("version", run("lit", plen, WS, 64, img), HVB_E_VERSION);
-	st32(pl + 8, 1);
+	st32(pl + HVB_PH_VERSION, HVB_PAYLOAD_VERSION);
 	pl[plen - 1] ^= 0x40;
 	EXPECT("payload hash", run("lit", plen, WS, 64, img), HVB_E_PAYLOAD_HASH);
 	/* a delta byte changed and the payload hash recomputed: only the
@@ -195,40 +201,41 @@ int main(void)
 
 	/* region fields, each with the payload hash fixed up */
 	{
-		uint8_t *re = pl + 136 + 4 * 88 + 32;	/* the ops region */
+		uint8_t *re = pl + OPS_RE;		/* the ops region */
+		uint8_t *lit = re - HVB_REGION_ENTRY_SIZE;	/* the lit one */
 
-		st32(re + 8, 41);			/* new length != ops */
+		st32(re + HVB_RE_NEW_LEN, 41);		/* new length != ops */
 		rehash();
 		EXPECT("ops short", run("ops", plen, WS, 64, img), HVB_E_DELTA_CORRUPT);
 		build();
-		pl[ld_off_ops()] = 31 << 2 | HVB_OP_COPY;	/* then ADD past old */
+		pl[ld_off_ops()] = 31 << HVB_OP_SHIFT | HVB_OP_COPY;	/* then ADD past old */
 		rehash();
 		EXPECT("ops bounds", run("ops", plen, WS, 64, img), HVB_E_DELTA_BOUNDS);
 		build();
-		re[13 - 32] = HVB_COMP_ZSTD;		/* the lit region */
+		lit[HVB_RE_COMPRESSION] = HVB_COMP_ZSTD;
 		rehash();
 		EXPECT("zstd in stub build", run("lit", plen, WS, 64, img),
 		       HVB_E_COMPRESSION);
 		build();
-		re[12] = 7;
+		re[HVB_RE_ENCODING] = 7;
 		rehash();
 		EXPECT("encoding", run("ops", plen, WS, 64, img), HVB_E_ENCODING);
 		build();
-		st32(re, WS - 8);			/* past the work area */
+		st32(re + HVB_RE_TARGET, WS - 8);	/* past the work area */
 		rehash();
 		EXPECT("region bounds", run("ops", plen, WS, 64, img),
 		       HVB_E_DELTA_BOUNDS);
 		build();
-		st32(re + 20, (uint32_t)plen);		/* data past payload */
+		st32(re + HVB_RE_DATA_OFF, (uint32_t)plen);	/* data past payload */
 		rehash();
 		EXPECT("data bounds", run("ops", plen, WS, 64, img), HVB_E_FORMAT);
 		build();
 	}
-	st32(pl + 32, 0);
+	st32(pl + HVB_PH_NVARIANTS, 0);
 	rehash();
 	EXPECT("no variants", run("lit", plen, WS, 64, img), HVB_E_FORMAT);
 	build();
-	memcpy(pl + 136 + 88, "native", 7);		/* duplicate name */
+	memcpy(pl + VOFF + HVB_VARIANT_ENTRY_SIZE + HVB_VE_NAME, "native", 7);	/* duplicate */
 	rehash();
 	EXPECT("duplicate name", run("ops", plen, WS, 64, img), HVB_E_FORMAT);
 	build();

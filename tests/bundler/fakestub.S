@@ -19,7 +19,6 @@ hvb_stub_xen_entry:
 	.globl hvb_stub_params
 	.type hvb_stub_params, @object
 	.size hvb_stub_params, 32
-hvb_stub_params:
-	.ascii "HVBSTUB1"
-	.quad 0, 0, 0
+hvb_stub_params:		/* zero until bundler pack fills it */
+	.zero 32
 	.section .note.GNU-stack,"",@progbits

@@ -16,6 +16,11 @@ const char hv_name[16] = "native";
 unsigned char upcall_mask;
 unsigned long ticks;
 unsigned long table[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+#ifdef BIGDATA		/* 3 MiB of data, more than the stub's scratch */
+#define NBIG ((3 << 20) / 8)
+unsigned long big[NBIG] = { [0 ... NBIG - 1] = 0x0123456789abcdefUL,
+			    [0] = BIGDATA, [NBIG / 2] = BIGDATA, [NBIG - 1] = BIGDATA };
+#endif
 
 void tick(void)
 {

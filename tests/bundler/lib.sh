@@ -48,15 +48,43 @@ same() {
 	cmp "$1" "$2" > /dev/null || fail "$2 differs from $1 ($(cmp "$1" "$2" 2>&1 | head -1))"
 }
 
-# build_kern NAME CFLAGS...: the toy kernel with the shared layout, $W/NAME
-build_kern() {
-	local n=$1
-	shift
+# build_kern_ld SCRIPT NAME CFLAGS...: the toy kernel linked with SCRIPT
+build_kern_ld() {
+	local ld=$1 n=$2
+	shift 2
 	gcc -O2 -ffreestanding -fno-pic -fno-asynchronous-unwind-tables \
 		-mcmodel=kernel -ffunction-sections -fdata-sections -nostdlib \
-		-static -Wl,-T,"$HERE/kern.ld" -Wl,-z,max-page-size=4096 \
+		-static -Wl,-T,"$ld" -Wl,-z,max-page-size=4096 \
 		-Wl,--build-id=none -o "$W/$n" "$HERE/kern_entry.S" \
 		"$HERE/kern.c" "$@" || fail "cannot build $n"
+}
+
+# build_kern NAME CFLAGS...: the toy kernel with the shared layout, $W/NAME
+build_kern() {
+	build_kern_ld "$HERE/kern.ld" "$@"
+}
+
+# build_linuxlike: the toy kernel laid out like vmlinux (linuxlike.ld),
+# with debug sections, as $W/l.native, $W/l.xen, $W/l.kvm
+build_linuxlike() {
+	build_kern_ld "$HERE/linuxlike.ld" l.native -g
+	build_kern_ld "$HERE/linuxlike.ld" l.xen -g -DHV_XEN
+	build_kern_ld "$HERE/linuxlike.ld" l.kvm -g -DHV_KVM
+}
+
+# real_stub: the boot stub as built (make bundle), or skip
+real_stub() {
+	STUB=${BUILD:-$HERE/../../build}/stub/stub.elf
+	[ -e "$STUB" ] || { echo "SKIP: $STUB not built (make allvariants)"; exit 77; }
+}
+
+# fmt NAME: a constant of format/hvb_format.h (integers only)
+fmt() {
+	local v
+	v=$(sed -n "s/^#define[[:space:]]\+$1[[:space:]]\+\(0x[0-9a-fA-F]\+\|[0-9]\+\)\(u\|ull\)\?\b.*/\1/p" \
+		"$HERE/../../format/hvb_format.h")
+	[ -n "$v" ] || fail "no $1 in format/hvb_format.h"
+	echo $((v))
 }
 
 # secinfo FILE NAME: "offset size" (decimal) of a section

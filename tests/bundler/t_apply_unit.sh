@@ -1,5 +1,5 @@
 #!/bin/bash
-# stub/apply.c: compiles freestanding for -m32 and -m64 with only
+# format/apply.c: compiles freestanding for -m32 and -m64 with only
 # mem* left undefined, and passes the hand-built payload unit test.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -7,16 +7,16 @@ set -eu
 R=$(cd "$HERE/../.." && pwd)
 FS="-std=c99 -O2 -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-stack-protector
     -nostdinc -isystem $(gcc -print-file-name=include) -I $R/src/include/libc
-    -I $R/src/include -idirafter /usr/include"
+    -I $R/src/include -I $R/format -idirafter /usr/include"
 for m in 32 64; do
 	# shellcheck disable=SC2086
-	gcc -m$m $FS -c -o "$W/apply$m.o" "$R/stub/apply.c" ||
+	gcc -m$m $FS -c -o "$W/apply$m.o" "$R/format/apply.c" ||
 		fail "apply.c does not compile freestanding -m$m"
 	und=$(nm -u "$W/apply$m.o" | awk '{print $2}' | grep -v '^mem\(cpy\|set\|move\|cmp\)$' || true)
 	[ -z "$und" ] || fail "apply.c -m$m needs more than mem*: $und"
 done
-gcc -std=c99 -O2 -Wall -Wextra -Werror -I "$R/stub" -I "$R/src/include" \
-	-o "$W/apply_test" "$HERE/apply_test.c" "$R/stub/apply.c" ||
+gcc -std=c99 -O2 -Wall -Wextra -Werror -I "$R/format" -I "$R/src/include" \
+	-o "$W/apply_test" "$HERE/apply_test.c" "$R/format/apply.c" ||
 	fail "apply_test does not build"
 "$W/apply_test" || fail "apply_test failed"
 exit 0

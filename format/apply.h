@@ -1,37 +1,14 @@
 /* apply.h: validate an hvbundle payload and apply one variant's deltas in
  * place to the loaded base image.  Freestanding C99; the same file is
  * linked into the boot stub and into the host bundler (extract, verify).
- * The payload format is described in bundler/FORMAT.md. */
+ * The payload format: FORMAT.md, its fields: hvb_format.h (both here). */
 #ifndef HVB_APPLY_H
 #define HVB_APPLY_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define HVB_PAYLOAD_MAGIC	"HVBPAYLD"	/* 8 bytes, no NUL */
-#define HVB_PAYLOAD_VERSION	1u
-#define HVB_PAYLOAD_HDR_SIZE	128u
-#define HVB_VARIANT_ENTRY_SIZE	88u
-#define HVB_REGION_ENTRY_SIZE	32u
-#define HVB_NAME_MAX		15u	/* variant name, NUL-padded to 16 */
-#define HVB_MAX_VARIANTS	64u
-#define HVB_PAYLOAD_HASH_OFF	24u	/* hash covers [32, payload_size) */
-#define HVB_PAYLOAD_HASHED_FROM	32u
-
-/* region encodings */
-#define HVB_ENC_LITERAL		0u	/* data = the new bytes */
-#define HVB_ENC_OPS		1u	/* data = op stream against the old bytes */
-/* region compressions */
-#define HVB_COMP_NONE		0u
-#define HVB_COMP_ZSTD		1u	/* zstd frame of the encoded data */
-#define HVB_COMP_ZSTD_PREFIX	2u	/* zstd frame of the new bytes, old bytes
-					   as reference prefix (literal only) */
-
-/* op stream (HVB_ENC_OPS): uvarint v = (n << 2) | kind */
-#define HVB_OP_COPY		0u	/* n old bytes unchanged */
-#define HVB_OP_ADD		1u	/* n bytes: new = old + data (mod 256) */
-#define HVB_OP_LIT		2u	/* n bytes: new = data, old not advanced */
-#define HVB_OP_SEEK		3u	/* old position += zigzag(n) */
+#include "hvb_format.h"
 
 /* Scratch bytes a region needs: the old bytes when the decoder reads
  * them, plus the decompressed op stream when it is compressed.  The
@@ -82,7 +59,7 @@ struct hvb_payload_info {
 
 /* One variant's table entry. */
 struct hvb_variant_info {
-	char name[16];
+	char name[HVB_NAME_SIZE];
 	uint64_t image_hash;
 	uint64_t vaddr, filesz, memsz;	/* loaded extent */
 	uint64_t pvh_entry;	/* physical PVH entry, 0 if none */

@@ -3,7 +3,7 @@
  * outside (and the header-only hash).  No 64-bit division, so it builds
  * for -m32 without libgcc.  Built with HVB_APPLY_ZSTD (host only) it also
  * decodes zstd-compressed regions; without, those give HVB_E_COMPRESSION.
- * Format: bundler/FORMAT.md. */
+ * Format: FORMAT.md; every offset is named in hvb_format.h. */
 #include <string.h>
 #include "apply.h"
 #include "hvb_hash.h"
@@ -36,14 +36,14 @@ struct region {
 
 static void rd_region(const uint8_t *p, struct region *r)
 {
-	r->target = ld32(p);
-	r->old_len = ld32(p + 4);
-	r->new_len = ld32(p + 8);
-	r->enc = p[12];
-	r->comp = p[13];
-	r->raw_len = ld32(p + 16);
-	r->data_off = ld32(p + 20);
-	r->data_len = ld32(p + 24);
+	r->target = ld32(p + HVB_RE_TARGET);
+	r->old_len = ld32(p + HVB_RE_OLD_LEN);
+	r->new_len = ld32(p + HVB_RE_NEW_LEN);
+	r->enc = p[HVB_RE_ENCODING];
+	r->comp = p[HVB_RE_COMPRESSION];
+	r->raw_len = ld32(p + HVB_RE_RAW_LEN);
+	r->data_off = ld32(p + HVB_RE_DATA_OFF);
+	r->data_len = ld32(p + HVB_RE_DATA_LEN);
 }
 
 static uint64_t region_scratch(const struct region *r)
@@ -53,17 +53,17 @@ static uint64_t region_scratch(const struct region *r)
 
 static void rd_variant(const uint8_t *p, struct hvb_variant_info *vi)
 {
-	memcpy(vi->name, p, 16);
-	vi->name[15] = 0;
-	vi->image_hash = ld64(p + 16);
-	vi->vaddr = ld64(p + 24);
-	vi->filesz = ld64(p + 32);
-	vi->memsz = ld64(p + 40);
-	vi->pvh_entry = ld64(p + 48);
-	vi->xen_entry = ld64(p + 56);
-	vi->elf_entry = ld64(p + 64);
-	vi->regions = ld32(p + 72);
-	vi->delta_bytes = ld32(p + 80);
+	memcpy(vi->name, p + HVB_VE_NAME, HVB_NAME_SIZE);
+	vi->name[HVB_NAME_MAX] = 0;
+	vi->image_hash = ld64(p + HVB_VE_IMAGE_HASH);
+	vi->vaddr = ld64(p + HVB_VE_VADDR);
+	vi->filesz = ld64(p + HVB_VE_FILESZ);
+	vi->memsz = ld64(p + HVB_VE_MEMSZ);
+	vi->pvh_entry = ld64(p + HVB_VE_PVH_ENTRY);
+	vi->xen_entry = ld64(p + HVB_VE_XEN_ENTRY);
+	vi->elf_entry = ld64(p + HVB_VE_ELF_ENTRY);
+	vi->regions = ld32(p + HVB_VE_REGION_COUNT);
+	vi->delta_bytes = ld32(p + HVB_VE_DELTA_BYTES);
 }
 
 static int name_ok(const uint8_t *p)
@@ -72,12 +72,12 @@ static int name_ok(const uint8_t *p)
 
 	if (p[0] == 0)
 		return 0;
-	for (i = 0; i < 16; i++)
+	for (i = 0; i < HVB_NAME_SIZE; i++)
 		if (p[i] == 0)
 			break;
 	if (i > HVB_NAME_MAX)
 		return 0;
-	for (; i < 16; i++)		/* NUL padded */
+	for (; i < HVB_NAME_SIZE; i++)		/* NUL padded */
 		if (p[i] != 0)
 			return 0;
 	return 1;
@@ -94,24 +94,25 @@ static int check_variant(const uint8_t *pl, uint64_t psize,
 	if (!name_ok(ve))
 		return HVB_E_FORMAT;
 	rd_variant(ve, &vi);
-	roff = ld32(ve + 76);
-	if (ld32(ve + 84))		/* flags, none defined */
+	roff = ld32(ve + HVB_VE_REGION_OFF);
+	if (ld32(ve + HVB_VE_FLAGS))	/* none defined */
 		return HVB_E_FORMAT;
 	if (vi.vaddr < wvaddr || vi.filesz > vi.memsz)
 		return HVB_E_FORMAT;
 	off = vi.vaddr - wvaddr;
 	if (!inside(off, vi.memsz, wsize) || vi.filesz == 0)
 		return HVB_E_FORMAT;
-	if (vi.regions > (psize >> 5) ||
+	if (vi.regions > psize / HVB_REGION_ENTRY_SIZE ||
 	    !inside(roff, (uint64_t)vi.regions * HVB_REGION_ENTRY_SIZE, psize))
 		return HVB_E_FORMAT;
 	for (i = 0; i < vi.regions; i++) {
+		const uint8_t *re = pl + roff + (uint64_t)i * HVB_REGION_ENTRY_SIZE;
 		struct region r;
 		uint64_t ext;
 
-		rd_region(pl + roff + (uint64_t)i * HVB_REGION_ENTRY_SIZE, &r);
-		if (ld32(pl + roff + (uint64_t)i * HVB_REGION_ENTRY_SIZE + 12) >> 16 ||
-		    ld32(pl + roff + (uint64_t)i * HVB_REGION_ENTRY_SIZE + 28))
+		rd_region(re, &r);
+		if (re[HVB_RE_RESERVED0] || re[HVB_RE_RESERVED0 + 1] ||
+		    ld32(re + HVB_RE_RESERVED1))
 			return HVB_E_FORMAT;	/* reserved, must be 0 */
 		ext = r.old_len > r.new_len ? r.old_len : r.new_len;
 		if (r.target < end || !inside(r.target, ext, wsize) || ext == 0)
@@ -134,88 +135,122 @@ static int check_variant(const uint8_t *pl, uint64_t psize,
 	return HVB_OK;
 }
 
-int hvb_payload_open(const void *payload, size_t payload_size,
-		     struct hvb_payload_info *info)
+/* The base's entry repeats what the header says of the base. */
+static int base_agrees(const uint8_t *p, const uint8_t *be)
 {
-	const uint8_t *p = payload;
-	uint64_t psize, wvaddr, wsize, hash;
-	uint32_t hsize, nvar, voff, zcount, zoff, i, j;
+	static const uint8_t pair[][2] = {
+		{ HVB_VE_IMAGE_HASH, HVB_PH_BASE_IMAGE_HASH },
+		{ HVB_VE_VADDR, HVB_PH_BASE_VADDR },
+		{ HVB_VE_FILESZ, HVB_PH_BASE_FILESZ },
+		{ HVB_VE_MEMSZ, HVB_PH_BASE_MEMSZ },
+		{ HVB_VE_PVH_ENTRY, HVB_PH_BASE_PVH_ENTRY },
+		{ HVB_VE_XEN_ENTRY, HVB_PH_BASE_XEN_ENTRY },
+	};
+	unsigned i;
 
-	if (!p || !info)
-		return HVB_E_ARG;
-	if (payload_size < 8)
+	for (i = 0; i < sizeof(pair) / sizeof(pair[0]); i++)
+		if (ld64(be + pair[i][0]) != ld64(p + pair[i][1]))
+			return 0;
+	return ld32(be + HVB_VE_REGION_COUNT) == 0;
+}
+
+/* magic, version, lengths and hash, in that order (FORMAT.md 3.1) */
+static int check_header(const uint8_t *p, size_t payload_size, uint64_t *psize)
+{
+	uint32_t hsize;
+
+	if (payload_size < sizeof(HVB_PAYLOAD_MAGIC) - 1)
 		return HVB_E_TRUNCATED;
-	if (memcmp(p, HVB_PAYLOAD_MAGIC, 8) != 0)
+	if (memcmp(p + HVB_PH_MAGIC, HVB_PAYLOAD_MAGIC, sizeof(HVB_PAYLOAD_MAGIC) - 1))
 		return HVB_E_MAGIC;
-	if (payload_size < 16)
+	if (payload_size < HVB_PH_VERSION + 8)
 		return HVB_E_TRUNCATED;
-	if (ld32(p + 8) != HVB_PAYLOAD_VERSION)
+	if (ld32(p + HVB_PH_VERSION) != HVB_PAYLOAD_VERSION)
 		return HVB_E_VERSION;
 	if (payload_size < HVB_PAYLOAD_HDR_SIZE)
 		return HVB_E_TRUNCATED;
-	hsize = ld32(p + 12);
-	psize = ld64(p + 16);
-	if (psize > payload_size)
+	hsize = ld32(p + HVB_PH_HDR_SIZE);
+	*psize = ld64(p + HVB_PH_PAYLOAD_SIZE);
+	if (*psize > payload_size)
 		return HVB_E_TRUNCATED;
-	if (hsize != HVB_PAYLOAD_HDR_SIZE || psize < hsize)
+	if (hsize != HVB_PAYLOAD_HDR_SIZE || *psize < hsize)
 		return HVB_E_FORMAT;
-	hash = ld64(p + HVB_PAYLOAD_HASH_OFF);
-	if (hvb_hash64(p + HVB_PAYLOAD_HASHED_FROM,
-		       (unsigned long)(psize - HVB_PAYLOAD_HASHED_FROM)) != hash)
+	if (hvb_hash64(p + HVB_PH_HASHED_FROM,
+		       (unsigned long)(*psize - HVB_PH_HASHED_FROM)) !=
+	    ld64(p + HVB_PH_PAYLOAD_HASH))
 		return HVB_E_PAYLOAD_HASH;
+	return HVB_OK;
+}
 
-	nvar = ld32(p + 32);
-	voff = ld32(p + 40);
-	zcount = ld32(p + 52);
-	zoff = ld32(p + 56);
-	wvaddr = ld64(p + 64);
-	wsize = ld64(p + 72);
-	if (nvar == 0 || nvar > HVB_MAX_VARIANTS || ld32(p + 36) >= nvar)
+/* the header's tables and the work area */
+static int check_tables(const uint8_t *p, uint64_t psize)
+{
+	uint32_t nvar = ld32(p + HVB_PH_NVARIANTS);
+	uint32_t voff = ld32(p + HVB_PH_VARIANT_OFF);
+	uint32_t zcount = ld32(p + HVB_PH_ZERO_COUNT);
+	uint32_t zoff = ld32(p + HVB_PH_ZERO_OFF);
+	uint64_t wvaddr = ld64(p + HVB_PH_WORK_VADDR);
+	uint64_t wsize = ld64(p + HVB_PH_WORK_SIZE);
+	uint32_t i, j;
+
+	if (nvar == 0 || nvar > HVB_MAX_VARIANTS ||
+	    ld32(p + HVB_PH_BASE_INDEX) >= nvar)
 		return HVB_E_FORMAT;
-	if (ld32(p + 44) != HVB_VARIANT_ENTRY_SIZE ||
-	    ld32(p + 48) != HVB_REGION_ENTRY_SIZE)
+	if (ld32(p + HVB_PH_VARIANT_ENTSIZE) != HVB_VARIANT_ENTRY_SIZE ||
+	    ld32(p + HVB_PH_REGION_ENTSIZE) != HVB_REGION_ENTRY_SIZE)
 		return HVB_E_FORMAT;
 	if (!inside(voff, (uint64_t)nvar * HVB_VARIANT_ENTRY_SIZE, psize))
 		return HVB_E_FORMAT;
-	if (zcount > (psize >> 3) || !inside(zoff, (uint64_t)zcount * 8, psize))
+	if (zcount > psize / HVB_ZERO_ENTRY_SIZE ||
+	    !inside(zoff, (uint64_t)zcount * HVB_ZERO_ENTRY_SIZE, psize))
 		return HVB_E_FORMAT;
 	if (wsize == 0 || wsize > 0xffffffffu || wsize > (size_t)-1 ||
 	    wvaddr + wsize < wvaddr)
 		return HVB_E_FORMAT;
-	for (i = 0; i < zcount; i++)
-		if (!inside(ld32(p + zoff + 8 * i), ld32(p + zoff + 8 * i + 4),
-			    wsize))
+	for (i = 0; i < zcount; i++) {
+		const uint8_t *ze = p + zoff + HVB_ZERO_ENTRY_SIZE * i;
+
+		if (!inside(ld32(ze + HVB_ZE_OFFSET), ld32(ze + HVB_ZE_LENGTH), wsize))
 			return HVB_E_FORMAT;
+	}
 	for (i = 0; i < nvar; i++) {
 		const uint8_t *ve = p + voff + (uint64_t)i * HVB_VARIANT_ENTRY_SIZE;
-		int e = check_variant(p, psize, ve, wvaddr, wsize, ld32(p + 60));
+		int e = check_variant(p, psize, ve, wvaddr, wsize,
+				      ld32(p + HVB_PH_MAX_SCRATCH));
 
 		if (e)
 			return e;
 		for (j = 0; j < i; j++)
-			if (memcmp(ve, p + voff + (uint64_t)j *
-				   HVB_VARIANT_ENTRY_SIZE, 16) == 0)
+			if (memcmp(ve + HVB_VE_NAME, p + voff + (uint64_t)j *
+				   HVB_VARIANT_ENTRY_SIZE + HVB_VE_NAME, HVB_NAME_SIZE) == 0)
 				return HVB_E_FORMAT;
 	}
-	/* the base entry agrees with the header's copy */
-	{
-		const uint8_t *be = p + voff +
-		    (uint64_t)ld32(p + 36) * HVB_VARIANT_ENTRY_SIZE;
+	if (!base_agrees(p, p + voff + (uint64_t)ld32(p + HVB_PH_BASE_INDEX) *
+			 HVB_VARIANT_ENTRY_SIZE))
+		return HVB_E_FORMAT;
+	return HVB_OK;
+}
 
-		if (ld64(be + 16) != ld64(p + 96) || ld64(be + 24) != ld64(p + 104) ||
-		    ld64(be + 32) != ld64(p + 112) || ld64(be + 40) != ld64(p + 120) ||
-		    ld64(be + 48) != ld64(p + 80) || ld64(be + 56) != ld64(p + 88) ||
-		    ld32(be + 72) != 0)
-			return HVB_E_FORMAT;
-	}
+int hvb_payload_open(const void *payload, size_t payload_size,
+		     struct hvb_payload_info *info)
+{
+	const uint8_t *p = payload;
+	uint64_t psize;
+	int e;
+
+	if (!p || !info)
+		return HVB_E_ARG;
+	if ((e = check_header(p, payload_size, &psize)) ||
+	    (e = check_tables(p, psize)))
+		return e;
 	info->version = HVB_PAYLOAD_VERSION;
-	info->nvariants = nvar;
-	info->base_index = ld32(p + 36);
-	info->max_scratch = ld32(p + 60);
+	info->nvariants = ld32(p + HVB_PH_NVARIANTS);
+	info->base_index = ld32(p + HVB_PH_BASE_INDEX);
+	info->max_scratch = ld32(p + HVB_PH_MAX_SCRATCH);
 	info->payload_size = psize;
-	info->payload_hash = hash;
-	info->work_vaddr = wvaddr;
-	info->work_size = wsize;
+	info->payload_hash = ld64(p + HVB_PH_PAYLOAD_HASH);
+	info->work_vaddr = ld64(p + HVB_PH_WORK_VADDR);
+	info->work_size = ld64(p + HVB_PH_WORK_SIZE);
 	return HVB_OK;
 }
 
@@ -226,10 +261,10 @@ int hvb_payload_variant(const void *payload, size_t payload_size,
 
 	if (!p || !vi || payload_size < HVB_PAYLOAD_HDR_SIZE)
 		return HVB_E_ARG;
-	if (index >= ld32(p + 32))
+	if (index >= ld32(p + HVB_PH_NVARIANTS))
 		return HVB_E_NO_VARIANT;
-	rd_variant(p + ld32(p + 40) + (uint64_t)index * HVB_VARIANT_ENTRY_SIZE,
-		   vi);
+	rd_variant(p + ld32(p + HVB_PH_VARIANT_OFF) +
+		   (uint64_t)index * HVB_VARIANT_ENTRY_SIZE, vi);
 	return HVB_OK;
 }
 
@@ -241,12 +276,12 @@ int hvb_payload_find(const void *payload, size_t payload_size,
 
 	if (!p || !name || !index || payload_size < HVB_PAYLOAD_HDR_SIZE)
 		return HVB_E_ARG;
-	n = ld32(p + 32);
+	n = ld32(p + HVB_PH_NVARIANTS);
 	for (i = 0; i < n; i++) {
-		const uint8_t *ve = p + ld32(p + 40) +
-		    (uint64_t)i * HVB_VARIANT_ENTRY_SIZE;
+		const uint8_t *ve = p + ld32(p + HVB_PH_VARIANT_OFF) +
+		    (uint64_t)i * HVB_VARIANT_ENTRY_SIZE + HVB_VE_NAME;
 
-		for (k = 0; k < 16; k++) {
+		for (k = 0; k < HVB_NAME_SIZE; k++) {
 			if ((uint8_t)name[k] != ve[k])
 				break;
 			if (name[k] == 0) {
@@ -291,10 +326,10 @@ static int apply_ops(const uint8_t *d, size_t dlen, const uint8_t *old,
 	while (pos < dlen) {
 		if (rdvar(d, dlen, &pos, &v))
 			return HVB_E_DELTA_CORRUPT;
-		n = v >> 2;
+		n = v >> HVB_OP_SHIFT;
 		if (n == 0)
 			return HVB_E_DELTA_CORRUPT;
-		switch ((unsigned)(v & 3)) {
+		switch ((unsigned)(v & ((1u << HVB_OP_SHIFT) - 1))) {
 		case HVB_OP_COPY:
 			if (n > olen - op || n > nlen - np)
 				return HVB_E_DELTA_BOUNDS;
@@ -467,11 +502,12 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 	 * gaps, bss, room for bigger variants; make them zero.  Past the
 	 * variant's file-backed extent the last step zeroes anyway. */
 	voff = vi.vaddr - info.work_vaddr;
-	zcount = ld32(p + 52);
-	zoff = ld32(p + 56);
+	zcount = ld32(p + HVB_PH_ZERO_COUNT);
+	zoff = ld32(p + HVB_PH_ZERO_OFF);
 	for (i = 0; i < zcount; i++) {
-		uint64_t zs = ld32(p + zoff + 8 * i);
-		uint64_t ze = zs + ld32(p + zoff + 8 * i + 4);
+		const uint8_t *z = p + zoff + HVB_ZERO_ENTRY_SIZE * i;
+		uint64_t zs = ld32(z + HVB_ZE_OFFSET);
+		uint64_t ze = zs + ld32(z + HVB_ZE_LENGTH);
 
 		if (ze > voff + vi.filesz)
 			ze = voff + vi.filesz;
@@ -479,7 +515,8 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 			memset(img + zs, 0, (size_t)(ze - zs));
 	}
 
-	roff = ld32(p + ld32(p + 40) + (uint64_t)idx * HVB_VARIANT_ENTRY_SIZE + 76);
+	roff = ld32(p + ld32(p + HVB_PH_VARIANT_OFF) +
+		    (uint64_t)idx * HVB_VARIANT_ENTRY_SIZE + HVB_VE_REGION_OFF);
 	for (i = 0; i < vi.regions; i++) {
 		struct region r;
 

@@ -1,0 +1,245 @@
+/* encode.c: pack's deltas.  For every variant: the regions where it
+ * differs from the base (diff.c), every way of storing each one (literal,
+ * bsdiff ops, and the zstd forms measured beside them), then the choice. */
+#include <stdlib.h>
+#include <string.h>
+#include "bundler.h"
+
+/* every way of storing one region; the choice is made once the totals
+ * are known */
+struct cands {
+	struct buf lit, ops, zlit, zops, zpref;
+};
+
+static int allzero(const uint8_t *p, uint64_t n)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+static uint64_t min2(uint64_t a, uint64_t b)
+{
+	return a && a < b ? a : b;
+}
+
+static uint64_t sz_raw(const struct cands *c)
+{
+	return c->ops.len && c->ops.len < c->lit.len ? c->ops.len : c->lit.len;
+}
+
+static uint64_t sz_zstd(const struct cands *c)
+{
+	return min2(c->zops.len, min2(c->zlit.len, sz_raw(c)));
+}
+
+static uint64_t sz_pref(const struct cands *c)
+{
+	return min2(c->zpref.len, sz_raw(c));
+}
+
+static void cands_free(struct cands *c)
+{
+	free(c->lit.p);
+	free(c->ops.p);
+	free(c->zlit.p);
+	free(c->zops.p);
+	free(c->zpref.p);
+	memset(c, 0, sizeof(*c));
+}
+
+/* bsdiff has run (c->ops); add the literal and the zstd measurements */
+static void encode(const uint8_t *old, const uint8_t *new_, uint64_t len,
+		   struct cands *c)
+{
+	buf_put(&c->lit, new_, len);
+	zs_compress(c->lit.p, c->lit.len, &c->zlit, NULL, 0);
+	if (c->ops.len)
+		zs_compress(c->ops.p, c->ops.len, &c->zops, NULL, 0);
+	if (!allzero(old, len))
+		zs_compress(new_, len, &c->zpref, old, len);
+}
+
+/* regions under 16 bytes, or over zeros, are stored literal */
+static int wants_bsdiff(const uint8_t *old, uint64_t len)
+{
+	return len >= 16 && !allzero(old, len);
+}
+
+static void take(struct rdelta *r, struct buf *b, unsigned enc, unsigned comp,
+		 uint64_t raw_len)
+{
+	r->data = *b;
+	memset(b, 0, sizeof(*b));
+	r->enc = enc;
+	r->comp = comp;
+	r->raw_len = raw_len;
+}
+
+static void choose(struct rdelta *r, struct cands *c, int zstd)
+{
+	if (zstd && c->zpref.len && c->zpref.len < sz_raw(c) &&
+	    c->zpref.len <= sz_zstd(c))
+		take(r, &c->zpref, HVB_ENC_LITERAL, HVB_COMP_ZSTD_PREFIX, r->new_len);
+	else if (zstd && c->zops.len && c->zops.len < sz_raw(c) &&
+		 c->zops.len <= c->zlit.len)
+		take(r, &c->zops, HVB_ENC_OPS, HVB_COMP_ZSTD, c->ops.len);
+	else if (zstd && c->zlit.len && c->zlit.len < sz_raw(c))
+		take(r, &c->zlit, HVB_ENC_LITERAL, HVB_COMP_ZSTD, c->lit.len);
+	else if (c->ops.len && c->ops.len < c->lit.len)
+		take(r, &c->ops, HVB_ENC_OPS, HVB_COMP_NONE, c->ops.len);
+	else
+		take(r, &c->lit, HVB_ENC_LITERAL, HVB_COMP_NONE, c->lit.len);
+	cands_free(c);
+}
+
+/* regions no longer than the stub's scratch (which holds a region's old
+ * bytes while it is rebuilt), cut where they are longer */
+static size_t cut_regions(struct range **rg, size_t n)
+{
+	struct range *out = NULL;
+	size_t k, m = 0;
+
+	for (k = 0; k < n; k++) {
+		uint64_t a = (*rg)[k].start, e = (*rg)[k].end;
+
+		do {
+			uint64_t z = e - a > HVB_STUB_SCRATCH ? a + HVB_STUB_SCRATCH : e;
+
+			out = xrealloc(out, (m + 1) * sizeof(*out));
+			out[m++] = (struct range){ a, z };
+			a = z;
+		} while (a < e);
+	}
+	free(*rg);
+	*rg = out;
+	return m;
+}
+
+/* variant i's regions against the base; bsdiff jobs queued for them */
+static void find_regions(struct packctx *pc, struct deltas *d, size_t i,
+			 struct bsjob **jobs, size_t *njobs)
+{
+	struct pvar *v = &pc->v[i];
+	const struct image *b = &pc->v[0].im;
+	struct range *rg = NULL;
+	uint64_t dend = (v->im.hi > b->hi ? v->im.hi : b->hi) - pc->w0, j;
+	size_t k;
+
+	d->vw[i] = xmalloc(pc->wsize);
+	img_fill(&v->im, d->vw[i], pc->w0, pc->wsize);
+	for (j = 0; j < dend; j++)
+		v->bytes_differ += d->bw[j] != d->vw[i][j];
+	v->nr = cut_regions(&rg, diff_regions(b, &v->im, d->bw, d->vw[i],
+						 pc->w0, v->im.hi - pc->w0, &rg));
+	v->r = xcalloc(v->nr ? v->nr : 1, sizeof(struct rdelta));
+	d->cand[i] = xcalloc(v->nr ? v->nr : 1, sizeof(struct cands));
+	for (k = 0; k < v->nr; k++) {
+		struct rdelta *r = &v->r[k];
+
+		r->start = rg[k].start;
+		r->old_len = r->new_len = rg[k].end - rg[k].start;
+		if (!wants_bsdiff(d->bw + r->start, r->old_len))
+			continue;
+		*jobs = xrealloc(*jobs, (*njobs + 1) * sizeof(**jobs));
+		(*jobs)[(*njobs)++] = (struct bsjob){ d->bw + r->start,
+			d->vw[i] + r->start, r->old_len, &d->cand[i][k].ops, 0 };
+	}
+	free(rg);
+}
+
+/* the literal and zstd forms of variant i's regions, and their sizes */
+static void measure(struct packctx *pc, struct deltas *d, size_t i)
+{
+	struct pvar *v = &pc->v[i];
+	size_t k;
+
+	for (k = 0; k < v->nr; k++) {
+		struct rdelta *r = &v->r[k];
+		struct cands *c = &d->cand[i][k];
+
+		encode(d->bw + r->start, d->vw[i] + r->start, r->old_len, c);
+		v->delta_raw += sz_raw(c);
+		v->delta_zstd += sz_zstd(c);
+		v->delta_prefix += sz_pref(c);
+		if (verbose > 1)
+			warnx_("%s: region 0x%llx+%llu: literal %zu, ops %zu, "
+			       "zstd %zu/%zu, zstd-prefix %zu", v->name,
+			       (unsigned long long)(pc->w0 + r->start),
+			       (unsigned long long)r->old_len, c->lit.len,
+			       c->ops.len, c->zlit.len, c->zops.len, c->zpref.len);
+	}
+	d->tot_raw += v->delta_raw;
+	d->tot_zstd += v->delta_zstd;
+	d->tot_pref += v->delta_prefix;
+}
+
+int deltas_find(struct packctx *pc, struct deltas *d)
+{
+	struct bsjob *jobs = NULL;
+	size_t njobs = 0, i;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->bw = xmalloc(pc->wsize);
+	d->vw = xcalloc(pc->nv, sizeof(*d->vw));
+	d->cand = xcalloc(pc->nv, sizeof(*d->cand));
+	img_fill(&pc->v[0].im, d->bw, pc->w0, pc->wsize);
+	for (i = 0; i < pc->nv; i++) {
+		progress("diff", i + 1, pc->nv);
+		diff_symbols(&pc->v[0].im, &pc->v[i].im, &pc->v[i].st);
+		if (i)
+			find_regions(pc, d, i, &jobs, &njobs);
+	}
+	rc = bsdelta_batch(jobs, njobs);
+	free(jobs);
+	if (rc)
+		return -1;
+	for (i = 1; i < pc->nv; i++) {
+		progress("measure", i, pc->nv - 1);
+		measure(pc, d, i);
+	}
+	return 0;
+}
+
+void deltas_choose(struct packctx *pc, struct deltas *d, int zstd)
+{
+	size_t i, k;
+
+	for (i = 1; i < pc->nv; i++) {
+		struct pvar *v = &pc->v[i];
+
+		for (k = 0; k < v->nr; k++) {
+			uint64_t need;
+
+			choose(&v->r[k], &d->cand[i][k], zstd);
+			v->delta_bytes += v->r[k].data.len;
+			need = hvb_region_scratch(v->r[k].enc, v->r[k].comp,
+						  v->r[k].old_len, v->r[k].raw_len);
+			if (need > pc->max_scratch)
+				pc->max_scratch = (uint32_t)need;
+		}
+	}
+}
+
+void deltas_free(struct packctx *pc, struct deltas *d)
+{
+	size_t i, k;
+
+	for (i = 0; i < pc->nv; i++) {
+		if (d->cand && d->cand[i])
+			for (k = 0; k < pc->v[i].nr; k++)
+				cands_free(&d->cand[i][k]);
+		if (d->cand)
+			free(d->cand[i]);
+		if (d->vw)
+			free(d->vw[i]);
+	}
+	free(d->cand);
+	free(d->vw);
+	free(d->bw);
+	memset(d, 0, sizeof(*d));
+}

@@ -1,0 +1,254 @@
+/* xblob.c: the extract data (FORMAT.md section 4): what `extract` needs
+ * beyond the loaded images to rebuild every input file byte for byte.
+ * Written by pack, parsed by extract, verify and list. */
+#include <stdlib.h>
+#include <string.h>
+#include "bundler.h"
+#include "hvb_hash.h"
+
+static int seg_cmp(const void *x, const void *y)
+{
+	const struct seg *a = x, *b = y;
+
+	return a->offset < b->offset ? -1 : a->offset > b->offset;
+}
+
+/* the file bytes no PT_LOAD carries, in file order; the segment table */
+static void residual(struct pvar *v, uint64_t w0, struct buf *raw)
+{
+	const struct image *im = &v->im;
+	struct seg *s = xmalloc(im->nloads * sizeof(*s));
+	uint64_t pos = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < im->nloads; i++)
+		if (im->loads[i].filesz)
+			s[n++] = im->loads[i];
+	qsort(s, n, sizeof(*s), seg_cmp);
+	v->segs.len = 0;
+	for (i = 0; i < n; i++) {
+		uint8_t *e;
+
+		if (s[i].offset > pos)
+			buf_put(raw, im->file + pos, s[i].offset - pos);
+		if (s[i].offset + s[i].filesz > pos)
+			pos = s[i].offset + s[i].filesz;
+		buf_zero(&v->segs, HVB_XSEG_ENTRY_SIZE);
+		e = v->segs.p + v->segs.len - HVB_XSEG_ENTRY_SIZE;
+		st64(e + HVB_XS_FILE_OFF, s[i].offset);
+		st64(e + HVB_XS_WORK_OFF, s[i].load - w0);
+		st64(e + HVB_XS_LEN, s[i].filesz);
+	}
+	if (im->filesize > pos)
+		buf_put(raw, im->file + pos, im->filesize - pos);
+	v->nsegs = (uint32_t)n;
+	free(s);
+}
+
+/* store the residual raw, zstd, or zstd against the base's residual,
+ * whichever is smallest */
+static void store_residual(struct pvar *v, const struct buf *raw,
+			   const struct buf *braw, int zstd)
+{
+	struct buf z1 = { 0 }, z2 = { 0 };
+	size_t s1 = 0, s2 = 0;
+
+	if (zstd && raw->len) {
+		s1 = zs_compress_big(raw->p, raw->len, &z1, NULL, 0);
+		if (braw && braw->len)
+			s2 = zs_compress_big(raw->p, raw->len, &z2, braw->p, braw->len);
+	}
+	v->res_len = raw->len;
+	v->res.len = 0;
+	if (s2 && s2 < raw->len && (!s1 || s2 <= s1)) {
+		v->rcomp = HVB_XCOMP_ZSTD_BASE;
+		buf_put(&v->res, z2.p, z2.len);
+	} else if (s1 && s1 < raw->len) {
+		v->rcomp = HVB_XCOMP_ZSTD;
+		buf_put(&v->res, z1.p, z1.len);
+	} else {
+		v->rcomp = HVB_XCOMP_NONE;
+		buf_put(&v->res, raw->p, raw->len);
+	}
+	free(z1.p);
+	free(z2.p);
+}
+
+static void put_xentry(uint8_t *e, const struct pvar *v, size_t soff,
+		       size_t doff)
+{
+	int k;
+
+	strncpy((char *)e + HVB_XE_NAME, v->name, HVB_NAME_SIZE);
+	st64(e + HVB_XE_FILE_SIZE, v->im.filesize);
+	st64(e + HVB_XE_FILE_HASH, hvb_hash64(v->im.file, v->im.filesize));
+	st64(e + HVB_XE_SEGS_OFF, soff);
+	st32(e + HVB_XE_NSEGS, v->nsegs);
+	st32(e + HVB_XE_RES_COMP, v->rcomp);
+	st64(e + HVB_XE_RES_LEN, v->res_len);
+	st64(e + HVB_XE_DATA_OFF, doff);
+	st64(e + HVB_XE_DATA_LEN, v->res.len);
+	for (k = 0; k < K_NKINDS; k++) {
+		st32(e + HVB_XE_TOTALS + 4 * k, v->st.total[k]);
+		st32(e + HVB_XE_DIFFER + 4 * k, v->st.differ[k]);
+	}
+	st64(e + HVB_XE_BYTES_DIFFER, v->bytes_differ);
+	st64(e + HVB_XE_REGIONS, v->nr);
+	st64(e + HVB_XE_DELTA_RAW, v->delta_raw);
+	st64(e + HVB_XE_DELTA_ZSTD, v->delta_zstd);
+	st64(e + HVB_XE_DELTA_PREFIX, v->delta_prefix);
+}
+
+static void put_xheader(uint8_t *h, size_t size, size_t n, uint64_t payload_hash)
+{
+	memcpy(h + HVB_XH_MAGIC, HVB_XBLOB_MAGIC, sizeof(HVB_XBLOB_MAGIC) - 1);
+	st32(h + HVB_XH_VERSION, HVB_XBLOB_VERSION);
+	st32(h + HVB_XH_HDR_SIZE, HVB_XBLOB_HDR_SIZE);
+	st64(h + HVB_XH_SIZE, size);
+	st32(h + HVB_XH_NENTRIES, (uint32_t)n);
+	st32(h + HVB_XH_ENTSIZE, HVB_XBLOB_ENTRY_SIZE);
+	st64(h + HVB_XH_TABLE_OFF, HVB_XBLOB_HDR_SIZE);
+	st64(h + HVB_XH_PAYLOAD_HASH, payload_hash);
+	st64(h + HVB_XH_HASH, hvb_hash64(h + HVB_XH_HASHED_FROM,
+					 size - HVB_XH_HASHED_FROM));
+}
+
+void xblob_build(struct packctx *pc, uint64_t payload_hash, struct buf *out)
+{
+	struct buf braw = { 0 };
+	size_t i;
+
+	for (i = 0; i < pc->nv; i++) {
+		struct buf raw = { 0 };
+
+		residual(&pc->v[i], pc->w0, &raw);
+		store_residual(&pc->v[i], &raw, i ? &braw : NULL, pc->xcompress);
+		if (i == 0)
+			braw = raw;
+		else
+			free(raw.p);
+	}
+	free(braw.p);
+	out->len = 0;
+	buf_zero(out, HVB_XBLOB_HDR_SIZE + pc->nv * HVB_XBLOB_ENTRY_SIZE);
+	for (i = 0; i < pc->nv; i++) {
+		struct pvar *v = &pc->v[i];
+		size_t soff = out->len, doff;
+
+		buf_put(out, v->segs.p, v->segs.len);
+		doff = out->len;
+		buf_put(out, v->res.p, v->res.len);
+		put_xentry(out->p + HVB_XBLOB_HDR_SIZE + i * HVB_XBLOB_ENTRY_SIZE,
+			   v, soff, doff);
+	}
+	put_xheader(out->p, out->len, pc->nv, payload_hash);
+}
+
+/* ---- reading ---- */
+
+static int xheader_ok(struct bundle *b, uint64_t *size)
+{
+	const uint8_t *x = b->xblob;
+	uint64_t tab;
+	uint32_t n;
+
+	if (!x) {
+		ferr(b->path, "no extract data (%s section missing)", HVB_SEC_EXTRACT);
+		return 0;
+	}
+	if (b->xblob_size < HVB_XBLOB_HDR_SIZE ||
+	    memcmp(x + HVB_XH_MAGIC, HVB_XBLOB_MAGIC, sizeof(HVB_XBLOB_MAGIC) - 1)) {
+		ferr(b->path, "extract data: bad magic");
+		return 0;
+	}
+	if (ld32(x + HVB_XH_VERSION) != HVB_XBLOB_VERSION) {
+		ferr(b->path, "extract data: unsupported version %u",
+		     ld32(x + HVB_XH_VERSION));
+		return 0;
+	}
+	*size = ld64(x + HVB_XH_SIZE);
+	if (*size > b->xblob_size || *size < HVB_XBLOB_HDR_SIZE) {
+		ferr(b->path, "extract data: truncated");
+		return 0;
+	}
+	if (hvb_hash64(x + HVB_XH_HASHED_FROM, *size - HVB_XH_HASHED_FROM) !=
+	    ld64(x + HVB_XH_HASH)) {
+		ferr(b->path, "extract data: hash mismatch (corrupt)");
+		return 0;
+	}
+	n = ld32(x + HVB_XH_NENTRIES);
+	tab = ld64(x + HVB_XH_TABLE_OFF);
+	if (n == 0 || n > HVB_MAX_VARIANTS ||
+	    ld32(x + HVB_XH_ENTSIZE) != HVB_XBLOB_ENTRY_SIZE || tab > *size ||
+	    (uint64_t)n * HVB_XBLOB_ENTRY_SIZE > *size - tab) {
+		ferr(b->path, "extract data: bad table");
+		return 0;
+	}
+	return 1;
+}
+
+static void rd_xentry(const uint8_t *e, struct xvariant *v)
+{
+	int k;
+
+	memcpy(v->name, e + HVB_XE_NAME, HVB_NAME_SIZE);
+	v->name[HVB_NAME_MAX] = 0;
+	v->file_size = ld64(e + HVB_XE_FILE_SIZE);
+	v->file_hash = ld64(e + HVB_XE_FILE_HASH);
+	v->segs_off = ld64(e + HVB_XE_SEGS_OFF);
+	v->nsegs = ld32(e + HVB_XE_NSEGS);
+	v->comp = ld32(e + HVB_XE_RES_COMP);
+	v->res_len = ld64(e + HVB_XE_RES_LEN);
+	v->data_off = ld64(e + HVB_XE_DATA_OFF);
+	v->data_len = ld64(e + HVB_XE_DATA_LEN);
+	for (k = 0; k < K_NKINDS; k++) {
+		v->total[k] = ld32(e + HVB_XE_TOTALS + 4 * k);
+		v->differ[k] = ld32(e + HVB_XE_DIFFER + 4 * k);
+	}
+	v->bytes_differ = ld64(e + HVB_XE_BYTES_DIFFER);
+	v->regions = ld64(e + HVB_XE_REGIONS);
+	v->delta_raw = ld64(e + HVB_XE_DELTA_RAW);
+	v->delta_zstd = ld64(e + HVB_XE_DELTA_ZSTD);
+	v->delta_prefix = ld64(e + HVB_XE_DELTA_PREFIX);
+}
+
+static int xentry_ok(const struct xvariant *v, uint64_t size)
+{
+	return v->segs_off <= size && v->nsegs <= size / HVB_XSEG_ENTRY_SIZE &&
+	    (uint64_t)v->nsegs * HVB_XSEG_ENTRY_SIZE <= size - v->segs_off &&
+	    v->data_off <= size && v->data_len <= size - v->data_off &&
+	    v->comp <= HVB_XCOMP_ZSTD_BASE && v->file_size <= (1ull << 32) &&
+	    v->res_len <= v->file_size &&
+	    (v->comp != HVB_XCOMP_NONE || v->data_len == v->res_len);
+}
+
+int xblob_parse(struct bundle *b)
+{
+	uint64_t size, tab;
+	uint32_t n, i;
+
+	if (b->xv)
+		return 0;
+	if (!xheader_ok(b, &size))
+		return -1;
+	n = ld32(b->xblob + HVB_XH_NENTRIES);
+	tab = ld64(b->xblob + HVB_XH_TABLE_OFF);
+	b->xv = xcalloc(n, sizeof(struct xvariant));
+	b->nx = n;
+	for (i = 0; i < n; i++) {
+		rd_xentry(b->xblob + tab + (uint64_t)i * HVB_XBLOB_ENTRY_SIZE, &b->xv[i]);
+		if (!xentry_ok(&b->xv[i], size)) {
+			ferr(b->path, "extract data: bad entry %u", i);
+			free(b->xv);
+			b->xv = NULL;
+			b->nx = 0;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+uint64_t xblob_payload_hash(const struct bundle *b)
+{
+	return ld64(b->xblob + HVB_XH_PAYLOAD_HASH);
+}
