@@ -29,7 +29,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --gc-sections
 
 .DEFAULT_GOAL := all
 .PHONY: all kernel layout-link allvariants bundle check test demo report clean help menuconfig \
-	olddefconfig savedefconfig syncconfig hostbench hostbench-build FORCE
+	olddefconfig savedefconfig syncconfig hostbench hostbench-build linux check-linux FORCE
 
 # Configuration (kconfig-frontends) --------------------------------------
 KCONF_ENV := srctree=$(SRC) KCONFIG_CONFIG=.config
@@ -169,6 +169,10 @@ hostbench-build:
 hostbench: hostbench-build
 	@$(abspath $(HOSTBENCH_O))/hostbench $(HOSTBENCH_ARGS)
 
+# Real Linux 6.1, once per hypervisor (configs/linux/): build/linux/<v>/vmlinux.
+linux:
+	@tools/linux-build
+
 # Tests, demo, report ------------------------------------------------------
 check test:
 	@tools/check
@@ -178,6 +182,7 @@ demo:
 
 report:
 	@tools/report
+	@if [ -f build/linux/pvops/vmlinux ]; then tools/report-linux; fi
 
 clean:
 	rm -rf build
@@ -194,6 +199,7 @@ help:
 	@echo "  check             install what is missing, build, run every test"
 	@echo "  demo              install, build, boot on each platform, print the table"
 	@echo "  report            build/report/report.md and sizes.json: the size table"
+	@echo "  linux             build real Linux 6.1 per hypervisor: build/linux/<variant>/vmlinux"
 	@echo "  hostbench         build build/host/hostbench and run it: host CPU cycles per op and dispatch"
 	@echo "  clean             remove build/"
 	@echo "Variables: O=<dir> (default build); INLINE=all|hot|none, the direct variants'"

@@ -91,7 +91,7 @@ void pv_native_lock_kick(volatile u32 *p);
 extern volatile u64 hb_sink;
 extern unsigned long hb_saved_flags;
 extern volatile u32 hb_lock_word;
-#define hb_vcpu (*xen_vcpu0)			/* vcpu 0 in shim.c's shared info page */
+#define hb_vcpu (*(struct vcpu_info *)percpu_area[0].hv)	/* the process's %gs record (shim.c) */
 extern volatile u64 hb_hypercalls;		/* calls into the stub hypercall page */
 extern int hb_pvops_bad;			/* bad_sites in pv_report()'s @hvb line */
 

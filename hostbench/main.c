@@ -420,18 +420,18 @@ static bool site_expected(enum be be, const struct pv_site *s, char *why, size_t
 	int ilen = 0;
 	static const u8 cli[] = { 0xfa }, sti[] = { 0xfb }, save[] = { 0x9c, 0x58 },
 			restore[] = { 0x57, 0x9d };
-	/* Xen's inline forms: movb $1, mask(%rip); cmpb $1, mask(%rip); sbb
-	 * %eax, %eax; and $0x200, %eax.  The disp32 at byte 2 reaches the
-	 * upcall mask from the end of the 7-byte instruction. */
-	static u8 xdis[7] = { 0xc6, 0x05, 0, 0, 0, 0, 0x01 };
-	static u8 xsave[14] = { 0x80, 0x3d, 0, 0, 0, 0, 0x01, 0x19, 0xc0, 0x25, 0x00, 0x02, 0, 0 };
-	i32 mask_rel = (i32)((i64)(u64)&hb_vcpu.evtchn_upcall_mask - (i64)(s->addr + 7));
+	/* Xen's inline forms: movb $1, %gs:mask; cmpb $1, %gs:mask; sbb %eax,
+	 * %eax; and $0x200, %eax.  The mask is this CPU's vcpu_info field in
+	 * its per-CPU record, an absolute %gs displacement. */
+	static const u8 xdis[9] = { 0x65, 0xc6, 0x04, 0x25, XEN_GS_MASK, 0, 0, 0, 0x01 };
+	static const u8 xsave[16] = { 0x65, 0x80, 0x3c, 0x25, XEN_GS_MASK, 0, 0, 0, 0x01,
+				      0x19, 0xc0, 0x25, 0x00, 0x02, 0, 0 };
 
 	if (be == BE_XEN) {
 		switch (s->op) {
-		case PV_irq_disable: ins = xdis; ilen = 7; memcpy(xdis + 2, &mask_rel, 4); break;
+		case PV_irq_disable: ins = xdis; ilen = 9; break;
 		case PV_irq_enable: call = (const void *)pv_xen_irq_enable_cs; break;
-		case PV_irq_save: ins = xsave; ilen = 14; memcpy(xsave + 2, &mask_rel, 4); break;
+		case PV_irq_save: ins = xsave; ilen = 16; break;
 		case PV_irq_restore: call = (const void *)pv_xen_irq_restore_cs; break;
 		case PV_clock_ns: call = (const void *)pv_xen_clock_ns; break;
 		case PV_lock_kick: call = (const void *)pv_xen_lock_kick; break;

@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <asm/prctl.h>
 #include "defs.h"
 #include "hostbench.h"
 #include "hv_detect.h"
@@ -25,12 +28,25 @@ unsigned long hb_saved_flags;
 volatile u32 hb_lock_word;
 volatile u64 hb_hypercalls;
 
+/* Per-CPU records: the process's GS base points at the first (as the
+ * kernel's entry sets it), so the Xen bodies find their vcpu_info there. */
+struct percpu percpu_area[NR_CPUS] __aligned(PAGE_SIZE);
+volatile u32 smp_ncpus = 1;
+
+__attribute__((constructor)) static void hb_set_gs(void)
+{
+	percpu_area[0].self = &percpu_area[0];
+	if (syscall(SYS_arch_prctl, ARCH_SET_GS, (unsigned long)&percpu_area[0])) {
+		perror("hostbench: arch_prctl(ARCH_SET_GS)");
+		exit(2);
+	}
+}
+
 /* Xen */
 u8 xen_shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
-struct vcpu_info *xen_vcpu = (struct vcpu_info *)xen_shared_info_page;
 struct shared_info *xen_shared;
 unsigned long *xen_p2m;
-evtchn_port_t xen_lock_port;
+struct xen_cpu xen_cpus[NR_CPUS];
 bool xen_pv_started = true;
 
 __asm__(".pushsection .text.hb_hypercall_page, \"ax\"\n"
@@ -74,6 +90,14 @@ GLUE(void, lapic_timer_program, u64 deadline, u64 now)
 GLUE(const char *, kvm_setup, struct boot_info *bi)
 GLUE(void, kvm_setup_irq, void)
 GLUE(void, kvm_handle_irq, unsigned int v)
+GLUE(u32, xen_smp_probe, struct boot_info *bi, u32 *ids, u32 max)
+GLUE(const char *, xen_cpu_start, struct percpu *pc)
+GLUE(void, xen_cpu_init, void)
+GLUE(void, xen_send_ipi, u32 cpu)
+GLUE(u32, native_smp_probe, struct boot_info *bi, u32 *ids, u32 max)
+GLUE(const char *, native_cpu_start, struct percpu *pc)
+GLUE(void, native_cpu_init, void)
+GLUE(void, native_send_ipi, u32 cpu)
 
 /* The command line: space-separated key=value words. */
 static char cmdline[BOOT_CMDLINE_MAX];

@@ -6,23 +6,25 @@ src-y := \
 	src/kernel/main.c src/kernel/console.c src/kernel/hvbline.c \
 	src/kernel/cmdline.c src/kernel/image.c src/kernel/platform.c \
 	src/kernel/trap.c src/kernel/traps.S \
-	src/kernel/timer.c src/kernel/thread.c src/kernel/switch.S \
+	src/kernel/timer.c src/kernel/thread.c src/kernel/switch.S src/kernel/smp.c \
+	src/kernel/spinlock.c \
 	src/mm/pmm.c src/mm/vm.c \
 	src/lib/string.c src/lib/printf.c src/lib/hv_detect.c
 
-src-$(CONFIG_SELFTEST) += src/kernel/selftest.c
-src-$(CONFIG_BENCH) += src/kernel/bench.c src/kernel/work.c
+src-$(CONFIG_SELFTEST) += src/kernel/selftest.c src/kernel/smptest.c
+src-$(CONFIG_BENCH) += src/kernel/bench.c src/kernel/work.c src/kernel/lockbench.c
 
 # The direct strategy: the out-of-line bodies of the ops its inlining
 # policy leaves out of line (empty when every op is inlined).
 src-$(CONFIG_STRATEGY_DIRECT) += src/hv/hv_ops.c
 
 # The KVM backend is native plus kvmclock and PV EOI, so it links native's.
-native-y := src/hv/native/setup.c src/hv/native/lapic.c src/hv/native/traps.c
+native-y := src/hv/native/setup.c src/hv/native/lapic.c src/hv/native/traps.c \
+	src/hv/native/acpi.c src/hv/native/smp.c src/hv/native/trampoline.S
 kvm-y := src/hv/kvm/setup.c
 # Xen PV: its own entry and glue; only images with Xen in them carry Xen's
 # notes, so Xen refuses the others.
-xen-y := src/hv/xen/entry.S src/hv/xen/entry.c src/hv/xen/setup.c
+xen-y := src/hv/xen/entry.S src/hv/xen/entry.c src/hv/xen/setup.c src/hv/xen/smp.c
 src-$(CONFIG_HV_NATIVE) += $(native-y)
 src-$(CONFIG_HV_KVM) += $(native-y) $(kvm-y)
 src-$(CONFIG_HV_XEN) += $(xen-y)

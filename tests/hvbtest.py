@@ -41,8 +41,10 @@ def image(name):
     return p
 
 
-def boot(img, on, args=(), icount=False, timeout=120, expect_rc=None):
-    cmd = [sys.executable, BOOT, img, "--on", on, "--timeout", str(timeout)]
+def boot(img, on, args=(), icount=False, timeout=120, expect_rc=None, smp=1, dom0_vcpus=None):
+    cmd = [sys.executable, BOOT, img, "--on", on, "--timeout", str(timeout), "--smp", str(smp)]
+    if dom0_vcpus:
+        cmd += ["--dom0-vcpus", str(dom0_vcpus)]
     if icount:
         cmd.append("--icount")
     cmd += ["--"] + list(args)
@@ -151,3 +153,45 @@ def pvops_sites(img):
             return [(struct.unpack_from("<Q", table, j)[0], table[j + 8])
                     for j in range(0, len(table), 16)]
     fail("no PT_LOAD holds .pv_sites")
+
+
+SMPTESTS = ["smp_cpus", "smp_percpu", "smp_ipi", "smp_lock_count", "smp_lock_wake"]
+
+
+def check_smp(b, cpus, variant=None):
+    """A boot with `cpus` CPUs and the SMP self-test (kernel argument smp):
+    the boot line counts them, every one came up, every SMP test passed."""
+    ev = b.one("boot")
+    check(ev["cpus"] == cpus, f"boot line says {ev['cpus']} CPUs, expected {cpus}")
+    if variant:
+        check(ev["variant"] == variant, f"variant {ev['variant']}, expected {variant}")
+    s = b.one("smp")
+    check(s["cpus"] == cpus and s["up"] == cpus and "error" not in s, f"smp line {s}")
+    check(len(set(s["ids"].split(","))) == cpus, f"CPU ids not distinct: {s}")
+    names = {e["name"]: e for e in b.all("selftest")}
+    for n in SMPTESTS:
+        check(n in names, f"SMP self-test '{n}' did not run")
+        check(names[n]["result"] == "pass", f"SMP self-test '{n}' failed: {names[n].get('detail')}")
+    d = b.one("smptest_done")
+    check(d["cpus"] == cpus and d["failed"] == 0 and d["passed"] == len(SMPTESTS),
+          f"smptest_done says {d}")
+
+
+def smp_boots(runs, timeout=180):
+    """Boot each (image, platform, cpus, args, variant) two at a time and
+    check each with check_smp; print one line per boot."""
+    import concurrent.futures
+
+    def one(r):
+        img, on, cpus, args, variant = r
+        b = boot(image(img), on, ["smp"] + list(args), smp=cpus, timeout=timeout, expect_rc=0)
+        check_smp(b, cpus, variant)
+        if "selftest" in args:
+            check_selftest(b)
+        check_done(b, 0)
+        w = {e["name"]: e for e in b.all("selftest")}["smp_lock_wake"]["detail"]
+        return f"{img} on {on} with {cpus} CPUs: ok ({w})"
+
+    with concurrent.futures.ThreadPoolExecutor(2) as ex:
+        for line in ex.map(one, runs):
+            print(line)

@@ -2,6 +2,8 @@
 #include "defs.h"
 #include "paging.h"
 #include "hv.h"
+#include "percpu.h"
+#include "x86.h"
 #include <xen/arch-x86/hvm/start_info.h>
 
 static struct boot_info pvh_boot;
@@ -43,6 +45,9 @@ __noreturn void pvh_main(u32 start_info_pa)
 			}
 		}
 	}
+	/* This CPU's record through %gs (ring 0: the MSR), before any op. */
+	percpu_setup(0, 0);
+	wrmsr(MSR_GS_BASE, (u64)&percpu_area[0]);
 	hv_early_init(bi);
 	kmain(bi);
 }

@@ -131,6 +131,15 @@ HV_OP(HOT, void, hv_handle_irq, (unsigned int vector), { HV(handle_irq)(vector);
 HV_OP(COLD, void, hv_setup_traps, (const u64 *vectors), { HV(setup_traps)(vectors); })
 HV_OP(HOT, u64, hv_fault_addr, (void), { return HV(fault_addr)(); })
 
+/* SMP glue (not hot): the platform's CPUs (their ids, the boot CPU's
+ * first), one started at smp_secondary_main() with its GS base at pc, a
+ * started CPU's own set-up, an IPI. */
+struct percpu;
+HV_OP(COLD, u32, hv_smp_probe, (struct boot_info *bi, u32 *ids, u32 max), { return HV(smp_probe)(bi, ids, max); })
+HV_OP(COLD, const char *, hv_cpu_start, (struct percpu *pc), { return HV(cpu_start)(pc); })
+HV_OP(COLD, void, hv_cpu_init, (void), { HV(cpu_init)(); })
+HV_OP(COLD, void, hv_send_ipi, (u32 cpu), { HV(send_ipi)(cpu); })
+
 /* Nothing to choose or patch at boot in the direct strategy. */
 static inline void hv_early_init(struct boot_info *bi) { (void)bi; }
 static inline void hv_boot_report(void) { }

@@ -76,9 +76,22 @@ void timer_interrupt(void);
 u64 timer_irq_count(void);
 u64 timer_last_irq_ns(void);
 
+/* spinlock.c */
+void spinlock_init(void);
+
+/* smp.c */
+u32 smp_probe(struct boot_info *bi);
+void smp_boot(void);
+__noreturn void smp_secondary_main(void);
+void smp_ipi_interrupt(void);
+int smp_selftest(void);		/* smptest.c */
+
 /* thread.c */
 void thread_init(void);
+void thread_cpu_init(void);
+bool thread_runnable_here(void);
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
+struct thread *thread_create_on(u32 cpu, const char *name, void (*fn)(void *), void *arg);
 void thread_yield(void);
 __noreturn void thread_exit(void);
 bool thread_alive(struct thread *t);
@@ -90,6 +103,7 @@ int selftest_run(void);
 /* bench.c */
 void bench_run(const char *platform);
 void work_run(const char *platform);	/* work.c: the whole-workload cost */
+void lockbench_run(void);		/* lockbench.c: a contended lock */
 
 /* lib/string.c: see libc/string.h */
 #include <string.h>

@@ -1,7 +1,19 @@
-/* spinlock.h: ticket locks.  After SPIN_THRESHOLD turns of spinning a
- * waiter calls the backend's lock slow path (hv_lock_wait), and an unlock
- * that sees waiters kicks them (hv_lock_kick): the PV spinlock scheme,
- * where a preempted lock holder must not be spun on forever. */
+/* spinlock.h: fair ticket locks with the paravirt slow path.  A waiter
+ * spins spin_slow_after turns, then counts itself among the lock's
+ * sleepers and calls the backend's lock_wait, which may sleep in the
+ * hypervisor until the lock word moves (Xen: SCHEDOP_poll on this CPU's
+ * kick channel).  The unlocker calls lock_kick only when a waiter sleeps
+ * (or is about to): an uncontended or merely spun-on unlock costs one
+ * load more.  So a waiter whose lock holder's vCPU was preempted stops
+ * burning its own time slice.
+ *
+ * No lost wake-up: the waiter counts itself, then (in lock_wait) says
+ * what it waits on and reads the lock word once more; the unlocker stores
+ * the word, then reads the count, then (in lock_kick) who waits.  All
+ * sequentially consistent, so either the waiter sees the new word and
+ * does not sleep, or the unlocker sees it waiting and kicks it.  Only the
+ * waiter takes itself off the count, after it woke: a flag the unlocker
+ * cleared could clear a second waiter's claim with it. */
 #ifndef HVB_SPINLOCK_H
 #define HVB_SPINLOCK_H
 
@@ -12,31 +24,31 @@
 struct spinlock {
 	volatile u32 next;	/* ticket handed to the next arrival */
 	volatile u32 owner;	/* ticket now holding the lock */
+	volatile u32 sleepers;	/* waiters in (or going into) lock_wait */
 };
 
-#define SPINLOCK_INIT { 0, 0 }
+#define SPINLOCK_INIT { 0, 0, 0 }
+
+/* Turns spun before the slow path (kernel argument lock.spin=N; 0: spin
+ * only, never wait in the hypervisor).  Read only on the contended path. */
+extern u32 spin_slow_after;
+
+/* The contended path, out of line (spinlock.c), as Linux's slow path:
+ * the uncontended acquire is the ticket, one load and one compare. */
+void spin_lock_contended(struct spinlock *l, u32 me);
 
 static inline void spin_lock(struct spinlock *l)
 {
 	u32 me = __atomic_fetch_add(&l->next, 1, __ATOMIC_ACQUIRE);
-	u32 spins = 0;
 
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me) {
-		if (++spins < SPIN_THRESHOLD) {
-			cpu_relax();
-			continue;
-		}
-		hv_lock_wait(&l->owner, l->owner);
-		spins = 0;
-	}
+	if (unlikely(__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me))
+		spin_lock_contended(l, me);
 }
 
 static inline void spin_unlock(struct spinlock *l)
 {
-	u32 next_owner = l->owner + 1;
-
-	__atomic_store_n(&l->owner, next_owner, __ATOMIC_RELEASE);
-	if (unlikely(__atomic_load_n(&l->next, __ATOMIC_RELAXED) != next_owner))
+	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_SEQ_CST);
+	if (unlikely(__atomic_load_n(&l->sleepers, __ATOMIC_SEQ_CST)))
 		hv_lock_kick(&l->owner);
 }
 

@@ -9,6 +9,7 @@
 #define VEC_GP		13
 #define VEC_PF		14
 #define VEC_TIMER	0x40
+#define VEC_IPI		0x41
 #define VEC_XEN_UPCALL	0xf0
 #define VEC_SPURIOUS	0xff
 

@@ -28,7 +28,7 @@ static inline void not_built(const char *arg, const char *option)
 		kprintf("hvbundle: \"%s\" ignored: this kernel is built without %s\n", arg, option);
 }
 
-static void boot_line(struct boot_info *bi, const struct hv_detect *d)
+static void boot_line(struct boot_info *bi, const struct hv_detect *d, u32 cpus)
 {
 	struct hvbline l;
 
@@ -39,6 +39,7 @@ static void boot_line(struct boot_info *bi, const struct hv_detect *d)
 	hvb_str(&l, "strategy", strategy);
 	hvb_str(&l, "entry", bi->entry);
 	hvb_str(&l, "clock", hv_clock_name);
+	hvb_u64(&l, "cpus", cpus);
 	hvb_hex(&l, "image_hash", bi->image_hash);
 	hvb_end(&l);
 }
@@ -65,7 +66,7 @@ __noreturn void kmain(struct boot_info *bi)
 	kprintf("hvbundle: %s variant, %s ops, entered through %s, args \"%s\"\n",
 		variant, strategy, bi->entry, bi->cmdline);
 	platform_detect(bi, &plat);
-	boot_line(bi, &plat);
+	boot_line(bi, &plat, why ? 1 : smp_probe(bi));
 	hv_boot_report();
 	if (!strcmp(plat.platform_reason, "unknown-signature"))
 		kprintf("hvbundle: unknown hypervisor signature \"%s\": taking the native variant\n",
@@ -81,7 +82,9 @@ __noreturn void kmain(struct boot_info *bi)
 	pmm_init(bi);
 	vm_init(bi);
 	hv_setup_irq();
+	spinlock_init();
 	thread_init();
+	smp_boot();
 
 #ifdef CONFIG_FAULT_INJECT
 	char fault[16];
@@ -94,17 +97,23 @@ __noreturn void kmain(struct boot_info *bi)
 #ifdef CONFIG_SELFTEST
 	if (cmdline_has("selftest"))
 		status |= selftest_run();
+	if (cmdline_has("smp"))
+		status |= smp_selftest();
 #else
 	not_built("selftest", "CONFIG_SELFTEST");
+	not_built("smp", "CONFIG_SELFTEST");
 #endif /* CONFIG_SELFTEST */
 #ifdef CONFIG_BENCH
 	if (cmdline_has("bench"))
 		bench_run(hv_platform_names[plat.platform]);
 	if (cmdline_has("work"))
 		work_run(hv_platform_names[plat.platform]);
+	if (cmdline_has("lockbench"))
+		lockbench_run();
 #else
 	not_built("bench", "CONFIG_BENCH");
 	not_built("work", "CONFIG_BENCH");
+	not_built("lockbench", "CONFIG_BENCH");
 #endif /* CONFIG_BENCH */
 	kernel_done(status);
 }

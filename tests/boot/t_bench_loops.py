@@ -18,7 +18,7 @@ CALLS = {"map_touch_unmap": ["vm_map", "vm_unmap"], "ctx_switch_pingpong": ["thr
 
 HC = {"mmu_update": 1, "set_timer_op": 15, "console_io": 18, "mmuext_op": 26, "sched_op": 29,
       "event_channel_op": 32}
-MASK = r"<xen_shared_info_page\+0x1>"
+MASK = r"%gs:0x41"	# this vCPU's vcpu_info, in its per-CPU record (percpu.h)
 NATIVE = {"irq_disable": r"\tcli", "irq_enable": r"\tsti", "irq_save": r"\tpushf",
           "irq_restore": r"\tpopf", "cpuid": r"\tcpuid", "load_root": r"mov\s+%\w+,%cr3",
           "set_pte": r"mov\s+%\w+,\(%\w+\)", "flush_one": r"\tinvlpg", "flush_all": r"mov\s+%cr3,",

@@ -27,7 +27,9 @@ dis = subprocess.run(["objdump", "-d", "--no-show-raw-insn", img], stdout=subpro
                      check=True).stdout.decode()
 funcs = re.split(r"\n(?=[0-9a-f]+ <)", dis)
 checked = 0
-for op in ops:
+# lock_kick_wait's wait sees a moved word and skips its pause: a loop with
+# a branch taken around part of it, so its static length is not its count.
+for op in [o for o in ops if o != "lock_kick_wait"]:
     body = [f for f in funcs if f"<loop_{op}>:" in f.split("\n")[0]]
     if not body:
         continue

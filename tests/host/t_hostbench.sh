@@ -123,14 +123,14 @@ for m in irq + ["pv_patched_call"]:
         fail.append("irq_enable/xen/%s: mask not 0 or pending branch taken: %r" % (m, d))
 
 # The sites' bytes, as built and as patched.  A site is padded to the
-# longest replacement for its op (7 bytes for irq_disable: Xen's movb; 14
+# longest replacement for its op (9 bytes for irq_disable: Xen's movb; 16
 # for irq_save: Xen's cmpb, sbb, and), the rest of it one long nop or a
 # short jump over int3s.
 by = {}
 for s in sites:
     by.setdefault((s["backend"], s["phase"]), []).append(s)
 for s in by.get(("none", "as_built"), []):
-    pad = {"irq_disable": 7, "irq_save": 14}.get(s["op"], 6)
+    pad = {"irq_disable": 9, "irq_save": 16}.get(s["op"], 6)
     if not s["bytes"].startswith("ff15") or s["len"] != pad:
         fail.append("site as built is not ff 15 rel32 in %d bytes: %r" % (pad, s))
 if not by.get(("none", "as_built")):
@@ -139,8 +139,10 @@ for be in ("xen", "native", "kvm"):
     for s in by.get((be, "unpatched"), []):
         if not s["bytes"].startswith("ff15"):
             fail.append("unpatched %s site changed: %r" % (be, s))
-# movb $1, disp(%rip); cmpb $1, disp(%rip); sbb %eax, %eax; and $0x200, %eax
-xen_inline = {"irq_disable": ("c605", "01"), "irq_save": ("803d", "0119c02500020000")}
+# movb $1, %gs:0x41; cmpb $1, %gs:0x41; sbb %eax, %eax; and $0x200, %eax
+# (this CPU's upcall mask: its vcpu_info in its per-CPU record)
+xen_inline = {"irq_disable": ("65c6042541000000", "01"),
+              "irq_save": ("65803c2541000000", "0119c02500020000")}
 for s in by.get(("xen", "patched"), []):
     if s["op"] in xen_inline:
         head, tail = xen_inline[s["op"]]
@@ -151,8 +153,8 @@ for s in by.get(("xen", "patched"), []):
         fail.append("xen patched site is not cs call rel32: %r" % s)
     if s["op"].startswith("irq_") and s.get("target") != "pv_xen_%s_cs" % s["op"]:
         fail.append("xen irq site does not call the callee-save entry: %r" % s)
-native_bytes = {"irq_disable": "fa660f1f440000", "irq_enable": "fb0f1f440000",
-                "irq_save": "9c58eb0a" + "cc" * 10, "irq_restore": "579d0f1f4000",
+native_bytes = {"irq_disable": "fa0f1f840000000000", "irq_enable": "fb0f1f440000",
+                "irq_save": "9c58eb0c" + "cc" * 12, "irq_restore": "579d0f1f4000",
                 "lock_kick": "660f1f440000"}
 for be in ("native", "kvm"):
     got = by.get((be, "patched"), [])

@@ -38,6 +38,10 @@ extern struct pvclock_time_info kvm_pvclock;
 #define kvm_lock_kick		native_lock_kick
 #define kvm_setup_traps		native_setup_traps
 #define kvm_fault_addr		native_fault_addr
+#define kvm_smp_probe		native_smp_probe
+#define kvm_cpu_start		native_cpu_start
+#define kvm_cpu_init		native_cpu_init
+#define kvm_send_ipi		native_send_ipi
 
 static inline u64 kvm_clock_ns(void)
 {

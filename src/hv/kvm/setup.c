@@ -56,6 +56,8 @@ void kvm_handle_irq(unsigned int vector)
 		lapic_eoi();
 	if (vector == VEC_TIMER)
 		timer_interrupt();
+	else if (vector == VEC_IPI)
+		smp_ipi_interrupt();
 	else
 		kprintf("hvbundle: unexpected interrupt vector %u\n", vector);
 }

@@ -20,6 +20,11 @@ const char *native_setup(struct boot_info *bi);
 void native_setup_irq(void);
 void native_handle_irq(unsigned int vector);
 void native_setup_traps(const u64 *vectors);
+struct percpu;
+u32 native_smp_probe(struct boot_info *bi, u32 *ids, u32 max);
+const char *native_cpu_start(struct percpu *pc);
+void native_cpu_init(void);
+void native_send_ipi(u32 cpu);
 
 static inline u64 native_fault_addr(void)
 {
@@ -29,6 +34,11 @@ static inline u64 native_fault_addr(void)
 /* Pieces the KVM backend shares (it is native plus kvmclock and PV EOI). */
 void lapic_init(u64 (*clock_ns)(void));
 void lapic_eoi(void);
+void lapic_cpu_init(void);
+void lapic_start_cpu(u32 apic_id, u32 page);
+void lapic_send_ipi(u32 apic_id, u32 vector);
+void native_cpu_traps(void);
+u32 acpi_cpu_ids(const struct boot_info *bi, u32 boot_id, u32 *ids, u32 max);
 
 #endif /* __ASSEMBLER__ */
 #endif /* HV_NATIVE_H */

@@ -23,18 +23,12 @@ struct __packed desc_ptr {
 	u64 base;
 };
 
-static void gdt_init(void)
+/* Load the GDT and the segments; the boot CPU also the TSS (one TSS: the
+ * others run without, so without a double-fault stack of their own). */
+static void gdt_load(bool with_tss)
 {
-	u64 base = (u64)&tss, limit = sizeof(tss) - 1;
 	struct desc_ptr p = { sizeof(gdt) - 1, (u64)gdt };
 
-	tss.ist[0] = (u64)(df_stack + sizeof(df_stack));
-	tss.iomap = sizeof(tss);
-	gdt[1] = 0x00af9a000000ffffULL;			/* 0x08 kernel code */
-	gdt[2] = 0x00cf92000000ffffULL;			/* 0x10 kernel data */
-	gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
-		 (0x89ULL << 40) | ((limit >> 16) << 48) | (((base >> 24) & 0xff) << 56);
-	gdt[4] = base >> 32;				/* 0x18 TSS, 16 bytes */
 	__asm__ __volatile__("lgdt %0\n\t"
 			     "pushq $0x08\n\t"
 			     "leaq 1f(%%rip), %%rax\n\t"
@@ -43,10 +37,24 @@ static void gdt_init(void)
 			     "1:\tmovl $0x10, %%eax\n\t"
 			     "movl %%eax, %%ds\n\t"
 			     "movl %%eax, %%es\n\t"
-			     "movl %%eax, %%ss\n\t"
-			     "movw $0x18, %%ax\n\t"
-			     "ltr %%ax"
+			     "movl %%eax, %%ss"
 			     : : "m"(p) : "rax", "memory");
+	if (with_tss)
+		__asm__ __volatile__("ltr %w0" : : "r"(0x18) : "memory");
+}
+
+static void gdt_init(void)
+{
+	u64 base = (u64)&tss, limit = sizeof(tss) - 1;
+
+	tss.ist[0] = (u64)(df_stack + sizeof(df_stack));
+	tss.iomap = sizeof(tss);
+	gdt[1] = 0x00af9a000000ffffULL;			/* 0x08 kernel code */
+	gdt[2] = 0x00cf92000000ffffULL;			/* 0x10 kernel data */
+	gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+		 (0x89ULL << 40) | ((limit >> 16) << 48) | (((base >> 24) & 0xff) << 56);
+	gdt[4] = base >> 32;				/* 0x18 TSS, 16 bytes */
+	gdt_load(true);
 }
 
 struct idt_gate {
@@ -58,9 +66,22 @@ struct idt_gate {
 
 static struct idt_gate idt[256] __aligned(16);
 
-void native_setup_traps(const u64 *vectors)
+static void idt_load(void)
 {
 	struct desc_ptr p = { sizeof(idt) - 1, (u64)idt };
+
+	__asm__ __volatile__("lidt %0" : : "m"(p));
+}
+
+/* A secondary CPU: the boot CPU's descriptor tables. */
+void native_cpu_traps(void)
+{
+	gdt_load(false);
+	idt_load();
+}
+
+void native_setup_traps(const u64 *vectors)
+{
 
 	gdt_init();
 	for (int v = 0; v < 256; v++) {
@@ -72,5 +93,5 @@ void native_setup_traps(const u64 *vectors)
 		idt[v].off1 = (u16)(a >> 16);
 		idt[v].off2 = (u32)(a >> 32);
 	}
-	__asm__ __volatile__("lidt %0" : : "m"(p));
+	idt_load();
 }

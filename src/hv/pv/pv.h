@@ -16,8 +16,8 @@
  *
  * A site is as long as the longest replacement any backend has for its op
  * (Linux pads a site to its longest alternative): 6 bytes hold a direct
- * call; Xen's irq_disable is one 7-byte RIP-relative movb to vcpu_info and
- * its irq_save three instructions in 14 bytes.  What a replacement leaves
+ * call; Xen's irq_disable is one 9-byte %gs-relative movb to vcpu_info and
+ * its irq_save three instructions in 16 bytes.  What a replacement leaves
  * unused is filled with one instruction (a long nop, or a short jump over
  * the rest), so padding costs at most one instruction. */
 #ifndef HV_PV_H
@@ -34,9 +34,9 @@ struct boot_info;
  * it.  The op numbers follow this order. */
 /* Callee-save: the callee may change rax and the flags, nothing else. */
 #define PV_IRQ_OPS(X)								\
-	X(irq_disable, 7, void, (void), ())					\
+	X(irq_disable, 9, void, (void), ())					\
 	X(irq_enable, 6, void, (void), ())					\
-	X(irq_save, 14, unsigned long, (void), ())				\
+	X(irq_save, 16, unsigned long, (void), ())				\
 	X(irq_restore, 6, void, (unsigned long f), (f))
 /* C ABI: the callee may change every caller-saved register. */
 #define PV_ABI_OPS(X)								\
@@ -197,6 +197,11 @@ const char *pv_setup(struct boot_info *bi);
 void pv_setup_irq(void);
 void pv_handle_irq(unsigned int vector);
 void pv_setup_traps(const u64 *vectors);
+struct percpu;
+u32 pv_smp_probe(struct boot_info *bi, u32 *ids, u32 max);
+const char *pv_cpu_start(struct percpu *pc);
+void pv_cpu_init(void);
+void pv_send_ipi(u32 cpu);
 void pv_early_init(struct boot_info *bi);
 void pv_report(void);
 
@@ -212,6 +217,10 @@ static inline const char *hv_setup(struct boot_info *bi) { return pv_setup(bi); 
 static inline void hv_setup_irq(void) { pv_setup_irq(); }
 static inline void hv_handle_irq(unsigned int vector) { pv_handle_irq(vector); }
 static inline void hv_setup_traps(const u64 *vectors) { pv_setup_traps(vectors); }
+static inline u32 hv_smp_probe(struct boot_info *bi, u32 *ids, u32 max) { return pv_smp_probe(bi, ids, max); }
+static inline const char *hv_cpu_start(struct percpu *pc) { return pv_cpu_start(pc); }
+static inline void hv_cpu_init(void) { pv_cpu_init(); }
+static inline void hv_send_ipi(u32 cpu) { pv_send_ipi(cpu); }
 static inline void hv_early_init(struct boot_info *bi) { pv_early_init(bi); }
 static inline void hv_boot_report(void) { pv_report(); }
 

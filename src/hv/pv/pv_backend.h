@@ -8,21 +8,18 @@
 #include "pv/pv.h"
 #include "hv_detect.h"
 
+struct percpu;
+
 enum pv_kind { PV_KIND_CALL, PV_KIND_INLINE, PV_KIND_NOP };
 
-#define PV_INSN_MAX 14
+#define PV_INSN_MAX 16
 
 struct pv_impl {
 	void *fn;		/* the body, with the site's calling convention */
 	u8 kind;
 	u8 len;			/* inline bytes */
 	u8 clobbers;		/* PV_CLOBBER_RAX if the inline bytes write rax */
-	u8 insn[PV_INSN_MAX];
-	/* A RIP-relative operand in the inline bytes: its disp32 at rip_at,
-	 * relative to the end of its instruction (rip_end), reaches rip_to.
-	 * The patcher fills it in for each site (rip_end 0: none). */
-	u8 rip_at, rip_end;
-	const void *rip_to;
+	u8 insn[PV_INSN_MAX];	/* position-independent: the same at every site */
 };
 
 struct pv_backend {
@@ -32,6 +29,10 @@ struct pv_backend {
 	void (*setup_irq)(void);
 	void (*handle_irq)(unsigned int vector);
 	void (*setup_traps)(const u64 *vectors);
+	u32 (*smp_probe)(struct boot_info *bi, u32 *ids, u32 max);
+	const char *(*cpu_start)(struct percpu *pc);
+	void (*cpu_init)(void);
+	void (*send_ipi)(u32 cpu);
 };
 
 #define PV_CALL(f) { .fn = (void *)(f), .kind = PV_KIND_CALL }
@@ -39,10 +40,6 @@ struct pv_backend {
 #define PV_INLINE(f, clob, ...)						\
 	{ .fn = (void *)(f), .kind = PV_KIND_INLINE, .clobbers = (clob),	\
 	  .len = sizeof((u8[]){ __VA_ARGS__ }), .insn = { __VA_ARGS__ } }
-#define PV_INLINE_RIP(f, clob, to, at, end, ...)			\
-	{ .fn = (void *)(f), .kind = PV_KIND_INLINE, .clobbers = (clob),	\
-	  .len = sizeof((u8[]){ __VA_ARGS__ }), .insn = { __VA_ARGS__ },	\
-	  .rip_at = (at), .rip_end = (end), .rip_to = (to) }
 
 /* The callee-save entry of an op: the same body, compiled to preserve
  * every register it touches (GCC's no_caller_saved_registers).  Right for

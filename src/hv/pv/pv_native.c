@@ -54,6 +54,10 @@ const struct pv_backend pv_native = {
 	.setup_irq = native_setup_irq,
 	.handle_irq = native_handle_irq,
 	.setup_traps = native_setup_traps,
+	.smp_probe = native_smp_probe,
+	.cpu_start = native_cpu_start,
+	.cpu_init = native_cpu_init,
+	.send_ipi = native_send_ipi,
 };
 
 const struct pv_backend *pv_native_backend(void)

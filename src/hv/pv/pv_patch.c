@@ -66,14 +66,6 @@ static void expected(const struct pv_site *s, const struct pv_impl *im, int kind
 		used = PV_CALL_LEN;
 	} else if (kind == PV_KIND_INLINE) {
 		memcpy(out, im->insn, im->len);
-		if (im->rip_end) {
-			i64 rel = (i64)((u64)im->rip_to - (s->addr + im->rip_end));
-			if (rel != (i32)rel)
-				panic("pvops site %016lx: %p out of RIP-relative reach", s->addr,
-				      im->rip_to);
-			i32 r32 = (i32)rel;
-			memcpy(out + im->rip_at, &r32, 4);
-		}
 		used = im->len;
 	} else if (kind == PV_KIND_CALL) {
 		/* "cs call rel32": 6 bytes, one instruction (the prefix is ignored
@@ -246,3 +238,7 @@ const char *pv_setup(struct boot_info *bi) { return pv_backend->setup(bi); }
 void pv_setup_irq(void) { pv_backend->setup_irq(); }
 void pv_handle_irq(unsigned int vector) { pv_backend->handle_irq(vector); }
 void pv_setup_traps(const u64 *vectors) { pv_backend->setup_traps(vectors); }
+u32 pv_smp_probe(struct boot_info *bi, u32 *ids, u32 max) { return pv_backend->smp_probe(bi, ids, max); }
+const char *pv_cpu_start(struct percpu *pc) { return pv_backend->cpu_start(pc); }
+void pv_cpu_init(void) { pv_backend->cpu_init(); }
+void pv_send_ipi(u32 cpu) { pv_backend->send_ipi(cpu); }

@@ -1,14 +1,14 @@
 /* pv_xen.c: the Xen PV op bodies out of line, for the runtime table.  The
  * irq ops are pv_xen_irq.S's stubs; irq_disable and irq_save are patched
- * inline (one RIP-relative movb; cmpb, sbb, and), every other site becomes
+ * inline (one %gs-relative movb; cmpb, sbb, and), every other site becomes
  * a direct call. */
 #include "defs.h"
 #include "xen/xen.h"
 #include "pv/pv_backend.h"
 #include "pv/pv_xen_irq.h"
 
-_Static_assert(offsetof(struct vcpu_info, evtchn_upcall_pending) == PV_XEN_PENDING, "pending");
-_Static_assert(offsetof(struct vcpu_info, evtchn_upcall_mask) == PV_XEN_MASK, "mask");
+_Static_assert(XEN_GS_PENDING == PV_XEN_PENDING, "pending");
+_Static_assert(XEN_GS_MASK == PV_XEN_MASK, "mask");
 _Static_assert(__HYPERVISOR_xen_version * 32 == PV_XEN_HC_VERSION, "xen_version");
 _Static_assert(X86_EFLAGS_IF == PV_XEN_IF, "IF");
 
@@ -20,18 +20,21 @@ void pv_xen_irq_restore_cs(void);
 #define XEN_ABI(op, len, ...) PV_BODY(xen, op, __VA_ARGS__)
 PV_ABI_OPS(XEN_ABI)
 
-#define MASK (xen_shared_info_page + PV_XEN_MASK)
+/* %gs:disp32, absolute (ModRM 04, SIB 25): this vCPU's upcall mask. */
+#define GS_MASK 0x65
+#define MASK_DISP PV_XEN_MASK, 0, 0, 0
+_Static_assert(PV_XEN_MASK < 256, "the mask's displacement is one byte of four");
 
 const struct pv_backend pv_xen = {
 	.name = xen_name,
 	.clock_name = xen_clock_name,
 	.impl = {
-		[PV_irq_disable] = PV_INLINE_RIP(pv_xen_irq_disable_cs, 0, MASK, 2, 7,
-						 0xc6, 0x05, 0, 0, 0, 0, 0x01),
-						/* movb $1, mask(%rip) */
+		[PV_irq_disable] = PV_INLINE(pv_xen_irq_disable_cs, 0,
+					     GS_MASK, 0xc6, 0x04, 0x25, MASK_DISP, 0x01),
+						/* movb $1, %gs:mask */
 		[PV_irq_enable] = PV_CALL(pv_xen_irq_enable_cs),
-		[PV_irq_save] = PV_INLINE_RIP(pv_xen_irq_save_cs, PV_CLOBBER_RAX, MASK, 2, 7,
-					      0x80, 0x3d, 0, 0, 0, 0, 0x01,	/* cmpb $1, mask(%rip) */
+		[PV_irq_save] = PV_INLINE(pv_xen_irq_save_cs, PV_CLOBBER_RAX,
+					  GS_MASK, 0x80, 0x3c, 0x25, MASK_DISP, 0x01, /* cmpb $1, %gs:mask */
 					      0x19, 0xc0,			/* sbb %eax, %eax */
 					      0x25, 0x00, 0x02, 0x00, 0x00),	/* and $0x200, %eax */
 		[PV_irq_restore] = PV_CALL(pv_xen_irq_restore_cs),
@@ -56,6 +59,10 @@ const struct pv_backend pv_xen = {
 	.setup_irq = xen_setup_irq,
 	.handle_irq = xen_handle_irq,
 	.setup_traps = xen_setup_traps,
+	.smp_probe = xen_smp_probe,
+	.cpu_start = xen_cpu_start,
+	.cpu_init = xen_cpu_init,
+	.send_ipi = xen_send_ipi,
 };
 
 const struct pv_backend *pv_xen_backend(void)

@@ -1,6 +1,6 @@
 /* pv_xen_irq.S: Xen's irq ops for pvops call sites, written as Linux's
- * xen-asm.S writes its direct forms: vcpu 0's vcpu_info at a link-time
- * address (xen_shared_info_page), a few instructions that touch only what
+ * xen-asm.S writes its direct forms: this vCPU's vcpu_info reached through
+ * %gs (its per-CPU record), a few instructions that touch only what
  * the site allows, and registers saved only on the slow path, when
  * unmasking finds an event pending and a hypercall must deliver it.
  *
@@ -8,12 +8,12 @@
  * each clobbers at most rax and the arithmetic flags, as noted. */
 #include "pv/pv_xen_irq.h"
 
-#define MASK	xen_shared_info_page + PV_XEN_MASK(%rip)
-#define PENDING	xen_shared_info_page + PV_XEN_PENDING(%rip)
+#define MASK	%gs:PV_XEN_MASK
+#define PENDING	%gs:PV_XEN_PENDING
 
 	.section .text.pv_xen_irq, "ax"
 
-/* irq_disable: clobbers nothing.  Sites take the movb inline (7 bytes). */
+/* irq_disable: clobbers nothing.  Sites take the movb inline (9 bytes). */
 	.globl pv_xen_irq_disable_cs
 pv_xen_irq_disable_cs:
 	movb $1, MASK
@@ -28,7 +28,7 @@ pv_xen_irq_enable_cs:
 	ret
 
 /* irq_save: rax = IF if unmasked, else 0; clobbers rax and the flags.
- * Sites take the three instructions inline (14 bytes). */
+ * Sites take the three instructions inline (16 bytes). */
 	.globl pv_xen_irq_save_cs
 pv_xen_irq_save_cs:
 	cmpb $1, MASK

@@ -52,6 +52,15 @@ xen_start:
 	call xen_pv_main
 1:	jmp 1b
 
+/* A secondary vCPU starts here (xen/smp.c): events masked, its GS base
+ * and first stack (16-byte aligned) set by its start-up context. */
+	.section .text.xen_secondary, "ax"
+	.globl xen_secondary_start
+xen_secondary_start:
+	xorl %ebp, %ebp
+	call smp_secondary_main
+1:	jmp 1b
+
 	.section .text.xen_traps, "ax"
 .macro xen_trap n
 	.p2align 3

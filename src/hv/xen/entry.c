@@ -7,6 +7,7 @@
 #include "hv.h"
 #include "xen/xen.h"
 #include "paging.h"
+#include "percpu.h"
 
 static struct boot_info xen_boot;
 bool xen_pv_started;
@@ -76,6 +77,10 @@ __noreturn void xen_pv_main(start_info_t *si)
 	xen_start_info = si;
 	xen_p2m = (unsigned long *)si->mfn_list;
 	xen_pv_started = true;
+	/* This CPU's record through %gs, before any op can use it. */
+	percpu_setup(0, 0);
+	if (HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, (unsigned long)&percpu_area[0]))
+		die("hvbundle: xen: set_segment_base(GS_KERNEL) refused\n");
 	for (size_t i = 0; i < BOOT_CMDLINE_MAX - 1 && si->cmd_line[i]; i++)
 		bi->cmdline[i] = (char)si->cmd_line[i];
 	hv_early_init(bi);

@@ -95,6 +95,11 @@ static inline long HYPERVISOR_physdev_op(int cmd, void *arg)
 	return _hypercall(__HYPERVISOR_physdev_op, cmd, arg, 0, 0, 0);
 }
 
+static inline long HYPERVISOR_set_segment_base(int which, unsigned long base)
+{
+	return _hypercall(__HYPERVISOR_set_segment_base, which, base, 0, 0, 0);
+}
+
 static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpu, void *arg)
 {
 	return _hypercall(__HYPERVISOR_vcpu_op, cmd, vcpu, arg, 0, 0);

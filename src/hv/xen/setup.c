@@ -8,11 +8,10 @@
 #include "native/cpu.h"
 #include "trap.h"
 
-struct vcpu_info *xen_vcpu;
 struct shared_info *xen_shared;
 unsigned long *xen_p2m;
-evtchn_port_t xen_lock_port;
-static evtchn_port_t timer_port;
+static evtchn_port_t timer_port;	/* VIRQ_TIMER, bound to vCPU 0 */
+struct trap_info xen_trap_table[33];
 u8 xen_shared_info_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 
 extern bool xen_pv_started;
@@ -34,7 +33,7 @@ const char *xen_setup(struct boot_info *bi)
 					 UVMF_INVLPG))
 		return "cannot map Xen's shared info page";
 	xen_shared = (struct shared_info *)xen_shared_info_page;
-	xen_vcpu = &xen_shared->vcpu_info[0];
+	xen_register_vcpu_info(0, &percpu_area[0]);
 	long v = HYPERVISOR_xen_version(XENVER_version, NULL);
 	kprintf("hvbundle: Xen %ld.%ld, PV dom0, %lu pages\n", v >> 16, v & 0xffff,
 		xen_start_info->nr_pages);
@@ -45,7 +44,7 @@ const char *xen_setup(struct boot_info *bi)
  * int3/into at any privilege (3). */
 void xen_setup_traps(const u64 *vectors)
 {
-	static struct trap_info table[33];
+	struct trap_info *table = xen_trap_table;
 	static const u8 vecs[] = { 0, 1, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 16, 17, 18, 19 };
 	int n = 0;
 
@@ -74,36 +73,53 @@ void xen_setup_traps(const u64 *vectors)
 void xen_setup_irq(void)
 {
 	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
-	struct evtchn_bind_ipi bi = { .vcpu = 0 };
 
 	xen_check(HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL),
 		  "vcpu_op(stop_periodic_timer)");
 	xen_check(HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv),
 		  "event_channel_op(bind_virq VIRQ_TIMER)");
 	timer_port = bv.port;
-	xen_check(HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &bi),
-		  "event_channel_op(bind_ipi, lock kicks)");
-	xen_lock_port = bi.port;
-	/* The kick channel stays masked: it is only ever polled. */
-	__atomic_or_fetch(&xen_shared->evtchn_mask[xen_lock_port / 64],
-			  1UL << (xen_lock_port % 64), __ATOMIC_SEQ_CST);
+	xen_bind_cpu_ports(0, 0);
 	struct evtchn_unmask um = { .port = timer_port };
 	xen_check(HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &um), "event_channel_op(unmask)");
-	kprintf("hvbundle: xen timer on event channel %u, lock kicks on %u\n", timer_port,
-		xen_lock_port);
+	kprintf("hvbundle: xen timer on event channel %u, IPIs on %u, lock kicks on %u\n",
+		timer_port, xen_cpus[0].ipi, xen_cpus[0].kick);
 }
 
-/* Two-level event channels: selector word, then pending & ~mask bits. */
+/* Whose is this port: this vCPU's to handle (true), or another's, whose
+ * upcall will handle it (its selector bit was set too). */
+static bool port_is_mine(evtchn_port_t port, u32 me)
+{
+	if (port == timer_port)
+		return me == 0;
+	for (u32 i = 0; i < NR_CPUS; i++)
+		if (xen_cpus[i].ipi == port && port)
+			return i == me;
+	return true;
+}
+
+static void handle_port(evtchn_port_t port, u32 me)
+{
+	if (port == timer_port)
+		timer_interrupt();
+	else if (port == xen_cpus[me].ipi)
+		smp_ipi_interrupt();
+}
+
+/* Two-level event channels: selector word, then pending & ~mask bits;
+ * only the ports bound to this vCPU are taken. */
 void xen_handle_irq(unsigned int vector)
 {
+	struct vcpu_info *v = xen_vcpu;
+	u32 me = smp_cpu_id();
+
 	if (vector != VEC_XEN_UPCALL) {
 		kprintf("hvbundle: unexpected vector %u under Xen\n", vector);
 		return;
 	}
-	while (xen_vcpu->evtchn_upcall_pending) {
-		xen_vcpu->evtchn_upcall_pending = 0;
-		unsigned long sel = __atomic_exchange_n(&xen_vcpu->evtchn_pending_sel, 0,
-							__ATOMIC_SEQ_CST);
+	while (v->evtchn_upcall_pending) {
+		v->evtchn_upcall_pending = 0;
+		unsigned long sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
 		while (sel) {
 			unsigned int w = (unsigned int)__builtin_ctzl(sel);
 			sel &= sel - 1;
@@ -111,10 +127,11 @@ void xen_handle_irq(unsigned int vector)
 			while (bits) {
 				unsigned int b = (unsigned int)__builtin_ctzl(bits);
 				bits &= bits - 1;
+				if (!port_is_mine(w * 64 + b, me))
+					continue;
 				__atomic_and_fetch(&xen_shared->evtchn_pending[w], ~(1UL << b),
 						   __ATOMIC_SEQ_CST);
-				if (w * 64 + b == timer_port)
-					timer_interrupt();
+				handle_port(w * 64 + b, me);
 			}
 		}
 	}

@@ -13,13 +13,26 @@
 #include "xen/hypercall.h"
 #include "pvclock.h"
 #include "paging.h"
+#include "percpu.h"
 
 struct boot_info;
 
-extern struct vcpu_info *xen_vcpu;
+/* Each vCPU's event channels and what it waits on in lock_wait. */
+struct xen_cpu {
+	evtchn_port_t ipi;		/* IPIs: unmasked, handled by the upcall */
+	evtchn_port_t kick;		/* lock kicks: kept masked, only polled */
+	volatile u32 *volatile waiting;	/* the lock word this vCPU polls for */
+};
+extern struct xen_cpu xen_cpus[NR_CPUS];
+
+/* This vCPU's vcpu_info: registered inside its per-CPU record, so the
+ * irq ops reach it as %gs:XEN_GS_MASK (Linux's xen_vcpu_info the same
+ * way); xen_vcpu is its address, for code that needs a pointer. */
+#define XEN_GS_PENDING	(PERCPU_HV + 0)	/* vcpu_info.evtchn_upcall_pending */
+#define XEN_GS_MASK	(PERCPU_HV + 1)	/* vcpu_info.evtchn_upcall_mask */
+#define xen_vcpu ((struct vcpu_info *)this_cpu()->hv)
 extern struct shared_info *xen_shared;
 extern unsigned long *xen_p2m;		/* pseudo-physical frame -> machine frame */
-extern evtchn_port_t xen_lock_port;	/* lock kicks: an IPI channel, kept masked */
 extern bool xen_pv_started;		/* false: entered through PVH, not on Xen */
 void xen_console_write_early(const char *s, size_t n);
 
@@ -49,27 +62,32 @@ static inline void xen_force_callback(void)
 	(void)HYPERVISOR_xen_version(0, NULL);
 }
 
-/* vcpu 0's vcpu_info opens the shared info page, which xen_setup maps
- * over a page of the kernel: a link-time address, so each irq op is
- * RIP-relative instructions with no pointer to load (Linux reaches its
- * per-cpu xen_vcpu_info the same way). */
+/* The shared info page, mapped by xen_setup over this page of the kernel. */
 extern u8 xen_shared_info_page[PAGE_SIZE];
-#define xen_vcpu0 ((struct vcpu_info *)xen_shared_info_page)
+
+/* Is an event pending for this vCPU?  One compare; the caller branches
+ * on its flags. */
+static inline bool xen_upcall_pending(void)
+{
+	bool p;
+
+	__asm__ __volatile__("cmpb $0, %%gs:%c1" : "=@ccnz"(p) : "i"(XEN_GS_PENDING) : "memory");
+	return p;
+}
 
 /* irq: flags are an RFLAGS image, as on hardware: IF set means events are
  * unmasked, so one test of the flags serves every backend.  The pvops
  * entries are pv/pv_xen_irq.S: the same instructions. */
 static inline void xen_irq_disable(void)
 {
-	xen_vcpu0->evtchn_upcall_mask = 1;
-	barrier();
+	__asm__ __volatile__("movb $1, %%gs:%c0" : : "i"(XEN_GS_MASK) : "memory");
 }
 
 static inline void xen_irq_enable(void)
 {
-	xen_vcpu0->evtchn_upcall_mask = 0;
-	barrier();		/* unmask, then look: an event set between is seen */
-	if (unlikely(xen_vcpu0->evtchn_upcall_pending))
+	/* Unmask, then look: an event set between is seen. */
+	__asm__ __volatile__("movb $0, %%gs:%c0" : : "i"(XEN_GS_MASK) : "memory");
+	if (unlikely(xen_upcall_pending()))
 		xen_force_callback();
 }
 
@@ -78,20 +96,24 @@ static inline unsigned long xen_irq_save(void)
 {
 	unsigned long f;
 
-	__asm__ __volatile__("cmpb $1, %1\n\tsbb %k0, %k0\n\tand %2, %k0"
+	__asm__ __volatile__("cmpb $1, %%gs:%c1\n\tsbb %k0, %k0\n\tand %2, %k0"
 			     : "=r"(f)
-			     : "m"(xen_vcpu0->evtchn_upcall_mask), "i"(X86_EFLAGS_IF)
-			     : "cc");
+			     : "i"(XEN_GS_MASK), "i"(X86_EFLAGS_IF)
+			     : "cc", "memory");
 	return f;
 }
 
+/* mask = !(f & IF), set straight from the test's flags (as the pvops
+ * stub does); the same flags then say whether to look for events. */
 static inline void xen_irq_restore(unsigned long f)
 {
-	bool masked = !(f & X86_EFLAGS_IF);
+	bool unmasked;
 
-	xen_vcpu0->evtchn_upcall_mask = masked;
-	barrier();
-	if (!masked && unlikely(xen_vcpu0->evtchn_upcall_pending))
+	__asm__ __volatile__("testl %2, %k1\n\tsetz %%gs:%c3"
+			     : "=@ccnz"(unmasked)
+			     : "r"(f), "i"(X86_EFLAGS_IF), "i"(XEN_GS_MASK)
+			     : "memory");
+	if (unmasked && unlikely(xen_upcall_pending()))
 		xen_force_callback();
 }
 
@@ -187,29 +209,46 @@ static inline void xen_console_write(const char *s, size_t n)
 		xen_console_write_early(s, n);
 }
 
-/* lock slow path: poll the (masked) kick channel while the lock word still
- * reads val.  The pending bit is cleared after the poll, not before, so a
- * kick that lands between the check and the poll is not lost. */
+/* lock slow path: say what this vCPU waits on, then poll its (masked)
+ * kick channel while the lock word still reads val.  The pending bit is
+ * cleared after the poll, not before, so a kick that lands between the
+ * check and the poll is not lost.
+ *
+ * The poll has a deadline, XEN_LOCK_POLL_NS.  With three vCPUs on two
+ * multi-threaded TCG CPUs, polls were seen to outlast a kick that had set
+ * their port pending by 150 ms and more (and a test with no deadline to
+ * hang); with one CPU, or as many vCPUs as CPUs, never.  So a kick that
+ * does not wake its vCPU costs at most the deadline (README, "Several
+ * CPUs": what is left open). */
+#define XEN_LOCK_POLL_NS 20000000ull
 static inline void xen_lock_wait(volatile u32 *ptr, u32 val)
 {
-	evtchn_port_t port = xen_lock_port;
+	struct xen_cpu *c = &xen_cpus[smp_cpu_id()];
+	evtchn_port_t port = c->kick;
 	struct sched_poll poll = { .nr_ports = 1 };
 
-	if (*ptr != val)
-		return;
-	poll.timeout = xen_clock_ns() + 100000;	/* a lost kick costs 100 us, not a hang */
-	set_xen_guest_handle(poll.ports, &port);
-	xen_check(HYPERVISOR_sched_op(SCHEDOP_poll, &poll), "sched_op(poll)");
+	__atomic_store_n(&c->waiting, ptr, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(ptr, __ATOMIC_SEQ_CST) == val) {
+		set_xen_guest_handle(poll.ports, &port);
+		poll.timeout = xen_clock_ns() + XEN_LOCK_POLL_NS;
+		xen_check(HYPERVISOR_sched_op(SCHEDOP_poll, &poll), "sched_op(poll)");
+	}
+	__atomic_store_n(&c->waiting, NULL, __ATOMIC_RELAXED);
 	__atomic_and_fetch(&xen_shared->evtchn_pending[port / 64], ~(1UL << (port % 64)),
 			   __ATOMIC_SEQ_CST);
 }
 
+/* Kick every vCPU polling for this lock word. */
 static inline void xen_lock_kick(volatile u32 *ptr)
 {
-	struct evtchn_send send = { .port = xen_lock_port };
+	u32 n = __atomic_load_n(&smp_ncpus, __ATOMIC_RELAXED);
 
-	(void)ptr;
-	xen_check(HYPERVISOR_event_channel_op(EVTCHNOP_send, &send), "event_channel_op(send)");
+	for (u32 i = 0; i < n; i++) {
+		if (__atomic_load_n(&xen_cpus[i].waiting, __ATOMIC_SEQ_CST) != ptr)
+			continue;
+		struct evtchn_send send = { .port = xen_cpus[i].kick };
+		xen_check(HYPERVISOR_event_channel_op(EVTCHNOP_send, &send), "event_channel_op(send)");
+	}
 }
 
 static inline u64 xen_fault_addr(void)
@@ -223,6 +262,13 @@ const char *xen_setup(struct boot_info *bi);
 void xen_setup_irq(void);
 void xen_handle_irq(unsigned int vector);
 void xen_setup_traps(const u64 *vectors);
+u32 xen_smp_probe(struct boot_info *bi, u32 *ids, u32 max);
+const char *xen_cpu_start(struct percpu *pc);
+void xen_cpu_init(void);
+void xen_send_ipi(u32 cpu);
+void xen_register_vcpu_info(u32 vcpu, struct percpu *pc);
+void xen_bind_cpu_ports(u32 cpu, u32 vcpu);
+extern struct trap_info xen_trap_table[33];
 
 #endif /* __ASSEMBLER__ */
 #endif /* HV_XEN_H */

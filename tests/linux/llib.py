@@ -1,0 +1,58 @@
+"""llib: what the Linux tests share: the variants' paths, and booting one
+through tools/boot (hvbtest.boot), checking the init's @hvb lines."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from hvbtest import boot, check, check_done, fail  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LINUX = os.path.join(os.environ.get("BUILD", os.path.join(ROOT, "build")), "linux")
+VARIANTS = ["native", "kvm", "xen", "pvops"]
+# The init's workload ops (linux/init/workload.c).
+OPS = ["syscall", "fault", "munmap", "pipe", "clock_syscall", "clock_vdso"]
+# What Linux says it runs on ("Hypervisor detected: ..."), per platform:
+# nothing on TCG (QEMU's "TCGTCGTCGTCG" signature is no hypervisor it knows).
+DETECTED = {"native": "", "kvm": "KVM", "xen": "Xen PV"}
+
+
+def vmlinux(variant):
+    p = os.path.join(LINUX, variant, "vmlinux")
+    if not os.path.exists(p):
+        fail(f"{p} is missing: run 'make linux' first")
+    return p
+
+
+def config(variant):
+    """The variant's .config as {option: value}, unset options left out."""
+    p = os.path.join(LINUX, variant, ".config")
+    if not os.path.exists(p):
+        fail(f"{p} is missing: run 'make linux' first")
+    opts = {}
+    with open(p) as f:
+        for line in f:
+            if line.startswith("CONFIG_"):
+                k, v = line.rstrip("\n").split("=", 1)
+                opts[k[len("CONFIG_"):]] = v
+    return opts
+
+
+def boot_linux(variant, on, icount=False, timeout=240):
+    """Boot VARIANT's vmlinux on ON; check the init saw that kernel, ran the
+    whole workload and ended with status 0.  Returns the boot."""
+    b = boot(vmlinux(variant), on, icount=icount, timeout=timeout)
+    if b.rc != 0:
+        print(b.out)
+        fail(f"{variant} on {on}: tools/boot exited {b.rc}")
+    hello = b.one("linux")
+    check(hello["variant"] == variant,
+          f"uname -r says {hello['release']!r}, expected the {variant} variant")
+    check(hello["detected"] == DETECTED[on],
+          f"{variant} on {on}: Linux detected {hello['detected']!r}, expected {DETECTED[on]!r}")
+    ops = {e["op"]: e for e in b.all("workload")}
+    for op in OPS:
+        check(op in ops, f"workload op {op!r} did not report")
+        check(ops[op]["per_op"] > 0 and ops[op]["n"] > 0, f"workload {op}: {ops[op]}")
+    check(not b.all("error"), f"workload errors: {b.all('error')}")
+    check_done(b, 0)
+    return b

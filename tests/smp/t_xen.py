@@ -1,0 +1,9 @@
+# Two vCPUs under Xen (the dom0's, QEMU -smp 2): started with
+# VCPUOP_initialise/up, a vcpu_info registered per vCPU and reached
+# through %gs, IPIs and lock kicks on event channels.  (Four vCPUs on four
+# multi-threaded TCG CPUs work too, but on a 2-core host shared with other
+# boots a ticket lock whose next waiter's host thread is descheduled
+# crawls: t_xen_overcommit runs more vCPUs than CPUs instead.)
+from hvbtest import *
+
+smp_boots([("xen.elf", "xen", 2, ["selftest"], "xen")])
