@@ -6,11 +6,7 @@
 #include "hv.h"
 #include "paging.h"
 #include "spinlock.h"
-#include "native/time.h"
-/* Images that link the native backend's glue (sources.mk: native-y) have
- * the PIT to check clocks against; in the others the weak reference is
- * NULL, so no image needs to be named here. */
-#pragma weak native_pit_wait
+#include "native/time.h"		/* PIT_HZ */
 
 static int passed, failed;
 
@@ -126,7 +122,8 @@ static void sample(u64 *ns, u64 *tsc)
 }
 
 /* The clock's rate against an independent clock, the PIT, where there is
- * one (not under Xen PV, which has no port I/O): the TSC comparison below
+ * one (platform_pit_wait; not under Xen PV, which has no port I/O): the
+ * TSC comparison below
  * cannot see a clock that is wrongly scaled (kvmclock read at twice its
  * rate still ticks steadily against the TSC).  Over 10 ms of PIT counts,
  * the best of three tries (a preempted try only reads long), in parts per
@@ -136,11 +133,11 @@ static u64 clock_vs_pit(void)
 	const u64 ticks = PIT_HZ / 100;
 	u64 best = 0;
 
-	if (!native_pit_wait || !strcmp(hv_backend_name, "xen"))
+	if (!platform_pit_wait)
 		return 0;
 	for (int i = 0; i < 3; i++) {
 		u64 t0 = hv_clock_ns();
-		u64 n = native_pit_wait(ticks);
+		u64 n = platform_pit_wait(ticks);
 		u64 t1 = hv_clock_ns();
 		if (!n)
 			return 1;	/* a PIT that does not count: fails */

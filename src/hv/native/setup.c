@@ -55,6 +55,7 @@ const char *native_setup(struct boot_info *bi)
 {
 	(void)bi;
 	native_uart_init();
+	platform_pit_wait = native_pit_wait;
 	const char *err = tsc_calibrate();
 	if (!err)
 		kprintf("hvbundle: TSC %lu kHz, calibrated against the PIT\n", native_tsc.khz);
