@@ -86,12 +86,15 @@ int bundle_open(struct bundle *b, const char *path)
 	if (read_file(path, &b->file, &b->filesize))
 		return -1;
 	if (!elf_ok(b, &shstrndx) || read_sections(b, shstrndx))
-		return -1;
+		goto fail;
 	if ((e = hvb_payload_open(b->payload, b->payload_size, &b->pi))) {
 		ferr(path, "%s", hvb_apply_strerror(e));
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	bundle_close(b);	/* nothing of a bundle that did not open is kept */
+	return -1;
 }
 
 void bundle_close(struct bundle *b)

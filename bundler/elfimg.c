@@ -37,10 +37,14 @@ static int sym_cmp_addr(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* s is NULL for an image without symbols (stripped): qsort may not be
+ * given NULL even for no elements. */
 static void number_syms(struct sym *s, size_t n)
 {
 	size_t i;
 
+	if (n == 0)
+		return;
 	qsort(s, n, sizeof(*s), sym_cmp_name);
 	for (i = 0; i < n; i++)
 		s[i].occ = (i && s[i - 1].kind == s[i].kind &&
@@ -316,8 +320,10 @@ int img_open(struct image *im, const char *path)
 	memset(im, 0, sizeof(*im));
 	im->path = path;
 	if (read_file(path, &im->file, &im->filesize) || check_ehdr(im) ||
-	    read_phdrs(im) || extent(im) || read_sections(im))
+	    read_phdrs(im) || extent(im) || read_sections(im)) {
+		img_close(im);	/* nothing of an image that did not open is kept */
 		return -1;
+	}
 	im->mem = xmalloc(im->memend - im->lo);
 	img_fill(im, im->mem, im->lo, im->memend - im->lo);
 	return 0;

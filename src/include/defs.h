@@ -48,6 +48,10 @@ void hvb_end(struct hvbline *l);
 /* platform.c: the kernel's call of hv_detect() (hv_detect.h) */
 struct hv_detect;
 void platform_detect(struct boot_info *bi, struct hv_detect *d);
+/* The PIT, where the backend's glue has one (native and KVM set it at
+ * setup): the self-test's reference clock.  A pointer, not a weak symbol,
+ * so common code is the same bytes in every variant. */
+extern u64 (*platform_pit_wait)(u64 ticks);
 
 /* trap.c */
 void trap_init(void);

@@ -5,6 +5,8 @@
 #include "hv.h"
 #include "hv_detect.h"
 
+u64 (*platform_pit_wait)(u64 ticks);
+
 static void platform_cpuid(u32 leaf, u32 sub, struct cpuid_regs *r)
 {
 	hv_cpuid(leaf, sub, r);

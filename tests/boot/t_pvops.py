@@ -5,31 +5,10 @@ from hvbtest import *
 
 img = image("pvops.elf")
 import os
-import struct
-import subprocess
 import sys
 
 
-def site_ops(img):
-    """The op of every recorded site, from the image's .pv_sites table."""
-    syms = {}
-    for line in subprocess.run(["nm", img], stdout=subprocess.PIPE, check=True).stdout.decode().splitlines():
-        f = line.split()
-        if len(f) == 3:
-            syms[f[2]] = int(f[0], 16)
-    lo, hi = syms["__pv_sites_start"], syms["__pv_sites_end"]
-    data = open(img, "rb").read()
-    phoff, = struct.unpack_from("<Q", data, 32)
-    phentsize, phnum = struct.unpack_from("<HH", data, 54)
-    for i in range(phnum):
-        t, _, off, va, _, fsz = struct.unpack_from("<IIQQQQ", data, phoff + i * phentsize)
-        if t == 1 and va <= lo and hi <= va + fsz:
-            table = data[off + lo - va:off + hi - va]
-            return [table[j + 8] for j in range(0, len(table), 16)]
-    fail("no PT_LOAD holds .pv_sites")
-
-
-ops = site_ops(img)
+ops = [op for _, op in pvops_sites(img)]
 # Xen's irq_disable (op 0) and irq_save (op 2) are patched inline.
 xen_inline = sum(1 for o in ops if o in (0, 2))
 platforms = [("native", "native", "cpuid"), ("xen", "xen", "xen-entry")]

@@ -15,7 +15,9 @@ for m in 32 64; do
 	und=$(nm -u "$W/apply$m.o" | awk '{print $2}' | grep -v '^mem\(cpy\|set\|move\|cmp\)$' || true)
 	[ -z "$und" ] || fail "apply.c -m$m needs more than mem*: $und"
 done
-gcc -std=c99 -O2 -Wall -Wextra -Werror -I "$R/format" -I "$R/src/include" \
+# SANITIZE_CFLAGS: tests/sanitize builds it with the sanitizers.
+# shellcheck disable=SC2086
+gcc -std=c99 -O2 -Wall -Wextra -Werror ${SANITIZE_CFLAGS:-} -I "$R/format" -I "$R/src/include" \
 	-o "$W/apply_test" "$HERE/apply_test.c" "$R/format/apply.c" ||
 	fail "apply_test does not build"
 "$W/apply_test" || fail "apply_test failed"

@@ -18,6 +18,7 @@ const char *kvm_setup(struct boot_info *bi)
 
 	(void)bi;
 	native_uart_init();
+	platform_pit_wait = native_pit_wait;
 	hv_detect(&d, false, NULL, 0, x86_cpuid);
 	if (d.platform != HV_PLATFORM_KVM)
 		return "this is the kvm variant on a platform that is not KVM";

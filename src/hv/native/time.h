@@ -13,6 +13,9 @@ struct tsc_scale {
 
 extern struct tsc_scale native_tsc;
 
+#define PIT_HZ		1193182
+u64 native_pit_wait(u64 ticks);
+
 static inline u64 native_clock_ns(void)
 {
 	u64 d = rdtsc() - native_tsc.tsc0;

@@ -181,12 +181,28 @@ void pv_early_init(struct boot_info *bi)
 	st.ticks = rdtsc() - t0;
 }
 
+/* pv.damage=N, a debug argument: flip the first byte of site N (counted
+ * from 0 in the image's table) just before the read-back, as a bad patch
+ * would leave it.  The read-back must find it and stop the kernel: the
+ * test of the only guard against a bad patch.  The site is never run. */
+static void damage_for_test(void)
+{
+	u64 n = cmdline_u64("pv.damage", ~0ULL);
+
+	if (n >= (u64)(__pv_sites_end - __pv_sites_start))
+		return;
+	const struct pv_site *s = &__pv_sites_start[n];
+	*(volatile u8 *)s->addr ^= 0xff;
+	kprintf("hvbundle: pv.damage=%lu: flipped the first byte of site %016lx\n", n, s->addr);
+}
+
 /* After the console is up: check every site, then say what was done. */
 void pv_report(void)
 {
 	struct hvbline l;
 	u32 bad = 0;
 
+	damage_for_test();
 	for (const struct pv_site *s = __pv_sites_start; s < __pv_sites_end; s++) {
 		const struct pv_impl *im = &pv_backend->impl[s->op];
 		const char *why = check(s, im, decide(s, im));
