@@ -176,9 +176,12 @@ static void test_clock(void)
 	u64 r1 = (k1 - k0) * 1000 / (t1 - t0 + 1), r2 = (k2 - k1) * 1000 / (t2 - t1 + 1);
 	bool steady = r1 * 100 <= r2 * 110 + 1000 && r2 * 100 <= r1 * 110 + 1000;
 	bool sane = r1 >= 10 && r1 <= 100000;
-	/* Within 20% of the PIT: a doubled or halved clock is far outside. */
+	/* Within a factor of 1.5 of the PIT: a doubled or halved clock is
+	 * outside, while a busy host running TCG with several CPUs (the PIT
+	 * and the TSC then advance with the host's time, each read when QEMU
+	 * gets to it) was seen at 798/1000. */
 	u64 pit = clock_vs_pit();
-	bool agrees = !pit || (pit >= 800 && pit <= 1200);
+	bool agrees = !pit || (pit >= 667 && pit <= 1500);
 	int n = snprintf(d, sizeof(d), "monotonic=%d advanced %lu ns, %lu.%03lu ticks/ns then "
 			 "%lu.%03lu", mono, t2 - t0, r1 / 1000, r1 % 1000, r2 / 1000, r2 % 1000);
 	if (pit)
