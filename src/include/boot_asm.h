@@ -44,10 +44,10 @@
 	loop 1b
 .endm
 
-/* PAE, EFER.LME, paging on, then a far jump to 64-bit code at target. */
-.macro enter_long_mode pml4, gdt_desc, code_sel, target
-	movl $PA(\pml4), %eax
-	movl %eax, %cr3
+/* In 32-bit code with %cr3 loaded: PAE, EFER.LME, then paging (and
+ * protection, a no-op where it is on already) on; a far jump to 64-bit
+ * code follows.  The application processors' trampoline uses it too. */
+.macro long_mode_paging_on
 	movl %cr4, %eax
 	orl $0x20, %eax			/* PAE */
 	movl %eax, %cr4
@@ -55,10 +55,18 @@
 	rdmsr
 	orl $0x100, %eax		/* LME */
 	wrmsr
-	lgdt PA(\gdt_desc)
 	movl %cr0, %eax
 	orl $0x80000001, %eax		/* PG | PE */
 	movl %eax, %cr0
+.endm
+
+/* The boot page tables and GDT loaded, long mode on, then a far jump to
+ * 64-bit code at target. */
+.macro enter_long_mode pml4, gdt_desc, code_sel, target
+	movl $PA(\pml4), %eax
+	movl %eax, %cr3
+	lgdt PA(\gdt_desc)
+	long_mode_paging_on
 	ljmp $\code_sel, $PA(\target)
 .endm
 

@@ -102,7 +102,10 @@ bool thread_alive(struct thread *t);
 int thread_count(void);
 
 /* selftest.c */
+struct selftest_tally { int passed, failed; };
 int selftest_run(void);
+void selftest_result(struct selftest_tally *t, const char *name, bool ok, const char *detail);
+int selftest_tally_end(struct hvbline *l, const struct selftest_tally *t);
 
 /* bench.c */
 void bench_run(const char *platform);

@@ -8,9 +8,11 @@
 #include "spinlock.h"
 #include "native/time.h"		/* PIT_HZ */
 
-static int passed, failed;
+static struct selftest_tally tally;
 
-static void result(const char *name, bool ok, const char *detail)
+/* One self-test result as an @hvb line, counted in T (the SMP self-test,
+ * smptest.c, keeps its own tally and reports through this too). */
+void selftest_result(struct selftest_tally *t, const char *name, bool ok, const char *detail)
 {
 	struct hvbline l;
 
@@ -21,9 +23,23 @@ static void result(const char *name, bool ok, const char *detail)
 		hvb_str(&l, "detail", detail);
 	hvb_end(&l);
 	if (ok)
-		passed++;
+		t->passed++;
 	else
-		failed++;
+		t->failed++;
+}
+
+/* End a *_done line begun by the caller with T's counts; 1 if any failed. */
+int selftest_tally_end(struct hvbline *l, const struct selftest_tally *t)
+{
+	hvb_u64(l, "passed", (u64)t->passed);
+	hvb_u64(l, "failed", (u64)t->failed);
+	hvb_end(l);
+	return t->failed ? 1 : 0;
+}
+
+static void result(const char *name, bool ok, const char *detail)
+{
+	selftest_result(&tally, name, ok, detail);
 }
 
 /* Spin (interrupts as they are) until the timer count moves or ns pass. */
@@ -350,8 +366,5 @@ int selftest_run(void)
 	test_threads();
 	test_lock();
 	hvb_begin(&l, "selftest_done");
-	hvb_u64(&l, "passed", (u64)passed);
-	hvb_u64(&l, "failed", (u64)failed);
-	hvb_end(&l);
-	return failed ? 1 : 0;
+	return selftest_tally_end(&l, &tally);
 }

@@ -16,18 +16,11 @@
 #define WAKE_SPIN	16		/* turns before the slow path, in the wake test */
 #define HOLD_TURNS	(1u << 14)	/* how long a holder waits to see a sleeper */
 
-static int passed, failed;
+static struct selftest_tally tally;
 
 static void result(const char *name, bool ok, const char *detail)
 {
-	struct hvbline l;
-
-	hvb_begin(&l, "selftest");
-	hvb_str(&l, "name", name);
-	hvb_str(&l, "result", ok ? "pass" : "fail");
-	hvb_str(&l, "detail", detail);
-	hvb_end(&l);
-	ok ? passed++ : failed++;
+	selftest_result(&tally, name, ok, detail);
 }
 
 /* Run fn(arg of CPU i) on every CPU, one thread each; wait for all to
@@ -179,8 +172,5 @@ int smp_selftest(void)
 	test_lock_wake();
 	hvb_begin(&l, "smptest_done");
 	hvb_u64(&l, "cpus", smp_ncpus);
-	hvb_u64(&l, "passed", (u64)passed);
-	hvb_u64(&l, "failed", (u64)failed);
-	hvb_end(&l);
-	return failed ? 1 : 0;
+	return selftest_tally_end(&l, &tally);
 }

@@ -5,6 +5,9 @@
  * (whose identity map of the low 1 GiB holds this page), then a call of
  * the 64-bit entry with the CPU's per-CPU record, on its own stack.  The
  * four parameters at the end are filled in before each start. */
+#include "paging.h"
+#include "boot_asm.h"
+
 #define TRAMPOLINE_PA	0x8000
 #define T(x)		((x) - native_trampoline + TRAMPOLINE_PA)
 
@@ -28,18 +31,9 @@ tr32:
 	movl %eax, %ds
 	movl %eax, %es
 	movl %eax, %ss
-	movl %cr4, %eax
-	orl $0x20, %eax			/* PAE */
-	movl %eax, %cr4
 	movl T(native_tr_cr3), %eax
 	movl %eax, %cr3
-	movl $0xc0000080, %ecx		/* EFER */
-	rdmsr
-	orl $0x100, %eax		/* LME */
-	wrmsr
-	movl %cr0, %eax
-	orl $0x80000000, %eax		/* PG */
-	movl %eax, %cr0
+	long_mode_paging_on
 	ljmp $0x08, $T(tr64)
 
 	.code64
