@@ -149,6 +149,32 @@ struct bsjob {
 };
 int bsdelta_batch(struct bsjob *jobs, size_t n);
 
+/* refs.c: the references (rel32, RIP-relative disp32) in an image's code */
+struct rsite {
+	uint32_t off;		/* work offset of the 4-byte field */
+	uint8_t tail;		/* HVB_REF_TAIL_*: instruction bytes after it */
+	uint32_t tgt;		/* what it points at, work offset */
+};
+struct refs {
+	struct rsite *s;	/* sorted by off, not overlapping */
+	size_t n, cap;
+};
+int refs_scan(const struct image *im, const uint8_t *work, uint64_t w0,
+	      uint64_t wsize, struct refs *out);
+void refs_free(struct refs *r);
+size_t refs_at(const struct refs *r, uint64_t off);
+
+/* moves.c: a variant's move table */
+struct move {
+	uint32_t start, len, delta;	/* base work offset, bytes, variant - base */
+};
+size_t moves_build(const struct image *b, const struct image *v, uint64_t w0,
+		   const struct diffstat *st, struct move **out);
+uint32_t moves_delta(const struct move *m, size_t n, uint32_t x);
+struct move *moves_inverse(const struct move *m, size_t n);
+uint32_t moves_back(const struct move *m, const struct move *inv, size_t n,
+		    uint32_t t, int *ok);
+
 /* zs.c */
 size_t zs_compress(const void *src, size_t len, struct buf *out,
 		   const void *prefix, size_t plen);
@@ -215,9 +241,12 @@ struct pvar {			/* base (index 0) or a variant */
 	uint64_t hash, pvh, xen;
 	struct rdelta *r;
 	size_t nr;
+	struct move *mv;	/* its move table */
+	size_t nmv;
 	struct diffstat st;
 	uint64_t bytes_differ, delta_bytes;
 	uint64_t delta_raw, delta_zstd, delta_prefix;	/* measured totals */
+	uint64_t frame_plain, frame_ref;	/* one zstd frame, base as prefix */
 	struct buf res;		/* extract residual, as stored */
 	uint64_t res_len;
 	uint32_t rcomp;
@@ -238,15 +267,28 @@ void payload_build(const struct packctx *pc, struct buf *out);
 void xblob_build(struct packctx *pc, uint64_t payload_hash, struct buf *out);
 
 /* encode.c: the deltas of every variant */
-struct cands;
+/* every way of storing one region; the choice is made once the totals
+ * are known */
+struct cands {
+	struct buf lit, ops, zlit, zops, zpref;
+	struct buf rtab, rops;	/* encoding 2: tables, then ops */
+	uint8_t *rold, *rnew;	/* the bytes in reference space */
+};
 struct deltas {
 	uint8_t *bw;		/* the base over the work area */
 	uint8_t **vw;		/* each variant over the work area */
 	struct cands **cand;	/* every way to store each region */
+	struct refs brefs;	/* the base's references */
 	uint64_t tot_raw, tot_zstd, tot_pref;	/* measured totals */
 };
 /* regions, bsdiff, the measurements; 0 or -1 after a message */
 int deltas_find(struct packctx *pc, struct deltas *d);
+/* one reference table of [s, s + len) into tab; buf's fields turned into
+ * reference space (v: a variant's, through its move table inv) */
+void ref_table(const struct refs *r, uint8_t *buf, uint64_t s, uint64_t len,
+	       const struct pvar *v, const struct move *inv, struct buf *tab);
+/* measure.c: what one zstd frame per variant would store (for the report) */
+void measure_frames(struct packctx *pc, struct deltas *d, size_t i);
 /* keep one form per region: zstd ones only if zstd is set */
 void deltas_choose(struct packctx *pc, struct deltas *d, int zstd);
 void deltas_free(struct packctx *pc, struct deltas *d);

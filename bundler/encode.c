@@ -1,15 +1,13 @@
 /* encode.c: pack's deltas.  For every variant: the regions where it
  * differs from the base (diff.c), every way of storing each one (literal,
- * bsdiff ops, and the zstd forms measured beside them), then the choice. */
+ * bsdiff ops, bsdiff ops in reference space with the reference tables,
+ * and the zstd forms measured beside them), then the choice. */
 #include <stdlib.h>
 #include <string.h>
 #include "bundler.h"
 
-/* every way of storing one region; the choice is made once the totals
- * are known */
-struct cands {
-	struct buf lit, ops, zlit, zops, zpref;
-};
+
+static const unsigned tail_bytes[4] = { 0, 1, 2, 4 };
 
 static int allzero(const uint8_t *p, uint64_t n)
 {
@@ -26,9 +24,14 @@ static uint64_t min2(uint64_t a, uint64_t b)
 	return a && a < b ? a : b;
 }
 
+static uint64_t sz_ref(const struct cands *c)
+{
+	return c->rops.len ? c->rtab.len + c->rops.len : 0;
+}
+
 static uint64_t sz_raw(const struct cands *c)
 {
-	return c->ops.len && c->ops.len < c->lit.len ? c->ops.len : c->lit.len;
+	return min2(sz_ref(c), c->ops.len && c->ops.len < c->lit.len ? c->ops.len : c->lit.len);
 }
 
 static uint64_t sz_zstd(const struct cands *c)
@@ -48,6 +51,10 @@ static void cands_free(struct cands *c)
 	free(c->zlit.p);
 	free(c->zops.p);
 	free(c->zpref.p);
+	free(c->rtab.p);
+	free(c->rops.p);
+	free(c->rold);
+	free(c->rnew);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -89,7 +96,10 @@ static void choose(struct rdelta *r, struct cands *c, int zstd)
 		take(r, &c->zops, HVB_ENC_OPS, HVB_COMP_ZSTD, c->ops.len);
 	else if (zstd && c->zlit.len && c->zlit.len < sz_raw(c))
 		take(r, &c->zlit, HVB_ENC_LITERAL, HVB_COMP_ZSTD, c->lit.len);
-	else if (c->ops.len && c->ops.len < c->lit.len)
+	else if (sz_ref(c) && sz_ref(c) == sz_raw(c)) {
+		buf_put(&c->rtab, c->rops.p, c->rops.len);
+		take(r, &c->rtab, HVB_ENC_REFOPS, HVB_COMP_NONE, c->rtab.len);
+	} else if (c->ops.len && c->ops.len < c->lit.len)
 		take(r, &c->ops, HVB_ENC_OPS, HVB_COMP_NONE, c->ops.len);
 	else
 		take(r, &c->lit, HVB_ENC_LITERAL, HVB_COMP_NONE, c->lit.len);
@@ -119,18 +129,69 @@ static size_t cut_regions(struct range **rg, size_t n)
 	return m;
 }
 
+/* one reference table of the region [s, s + len): the sites of r in it,
+ * their fields in buf turned into reference space (new side: through the
+ * variant's move table, and only where it resolves back) */
+void ref_table(const struct refs *r, uint8_t *buf, uint64_t s, uint64_t len,
+		      const struct pvar *v, const struct move *inv, struct buf *tab)
+{
+	struct buf e = { 0 };
+	uint64_t prev = 0, n = 0;
+	size_t k;
+
+	for (k = refs_at(r, s); k < r->n && r->s[k].off + HVB_REF_FIELD <= s + len; k++) {
+		uint64_t at = r->s[k].off - s;
+		uint32_t end = (uint32_t)(s + at + HVB_REF_FIELD + tail_bytes[r->s[k].tail]);
+		uint32_t x = ld32(buf + at) + end;
+		int ok = 1;
+
+		if (v)
+			x = moves_back(v->mv, inv, v->nmv, x, &ok);
+		if (!ok)
+			continue;
+		st32(buf + at, x);
+		buf_var(&e, (at - prev) << HVB_REF_SHIFT | r->s[k].tail);
+		prev = at + HVB_REF_FIELD;
+		n++;
+	}
+	buf_var(tab, n);
+	buf_put(tab, e.p, e.len);
+	free(e.p);
+}
+
+/* the region's bytes in reference space and its two tables; 0 when it
+ * holds no reference */
+static int ref_prep(const struct refs *br, const struct refs *vr, const struct pvar *v,
+		    const struct move *inv, const uint8_t *old, const uint8_t *new_,
+		    uint64_t s, uint64_t len, struct cands *c)
+{
+	c->rold = xmalloc(len);
+	c->rnew = xmalloc(len);
+	memcpy(c->rold, old, len);
+	memcpy(c->rnew, new_, len);
+	ref_table(br, c->rold, s, len, NULL, NULL, &c->rtab);
+	ref_table(vr, c->rnew, s, len, v, inv, &c->rtab);
+	return c->rtab.len > 2;
+}
+
 /* variant i's regions against the base; bsdiff jobs queued for them */
-static void find_regions(struct packctx *pc, struct deltas *d, size_t i,
-			 struct bsjob **jobs, size_t *njobs)
+static int find_regions(struct packctx *pc, struct deltas *d, size_t i,
+			struct bsjob **jobs, size_t *njobs)
 {
 	struct pvar *v = &pc->v[i];
 	const struct image *b = &pc->v[0].im;
 	struct range *rg = NULL;
+	struct refs vr;
+	struct move *inv;
 	uint64_t dend = (v->im.hi > b->hi ? v->im.hi : b->hi) - pc->w0, j;
 	size_t k;
 
 	d->vw[i] = xmalloc(pc->wsize);
 	img_fill(&v->im, d->vw[i], pc->w0, pc->wsize);
+	if (refs_scan(&v->im, d->vw[i], pc->w0, pc->wsize, &vr))
+		return -1;
+	v->nmv = moves_build(b, &v->im, pc->w0, &v->st, &v->mv);
+	inv = moves_inverse(v->mv, v->nmv);
 	for (j = 0; j < dend; j++)
 		v->bytes_differ += d->bw[j] != d->vw[i][j];
 	v->nr = cut_regions(&rg, diff_regions(b, &v->im, d->bw, d->vw[i],
@@ -144,11 +205,18 @@ static void find_regions(struct packctx *pc, struct deltas *d, size_t i,
 		r->old_len = r->new_len = rg[k].end - rg[k].start;
 		if (!wants_bsdiff(d->bw + r->start, r->old_len))
 			continue;
-		*jobs = xrealloc(*jobs, (*njobs + 1) * sizeof(**jobs));
+		*jobs = xrealloc(*jobs, (*njobs + 2) * sizeof(**jobs));
 		(*jobs)[(*njobs)++] = (struct bsjob){ d->bw + r->start,
 			d->vw[i] + r->start, r->old_len, &d->cand[i][k].ops, 0 };
+		if (ref_prep(&d->brefs, &vr, v, inv, d->bw + r->start, d->vw[i] + r->start,
+			     r->start, r->old_len, &d->cand[i][k]))
+			(*jobs)[(*njobs)++] = (struct bsjob){ d->cand[i][k].rold,
+				d->cand[i][k].rnew, r->old_len, &d->cand[i][k].rops, 0 };
 	}
 	free(rg);
+	free(inv);
+	refs_free(&vr);
+	return 0;
 }
 
 /* the literal and zstd forms of variant i's regions, and their sizes */
@@ -167,11 +235,13 @@ static void measure(struct packctx *pc, struct deltas *d, size_t i)
 		v->delta_prefix += sz_pref(c);
 		if (verbose > 1)
 			warnx_("%s: region 0x%llx+%llu: literal %zu, ops %zu, "
-			       "zstd %zu/%zu, zstd-prefix %zu", v->name,
+			       "refs %zu + ops %zu, zstd %zu/%zu, zstd-prefix %zu", v->name,
 			       (unsigned long long)(pc->w0 + r->start),
 			       (unsigned long long)r->old_len, c->lit.len,
-			       c->ops.len, c->zlit.len, c->zops.len, c->zpref.len);
+			       c->ops.len, c->rtab.len, c->rops.len, c->zlit.len, c->zops.len,
+			       c->zpref.len);
 	}
+	measure_frames(pc, d, i);
 	d->tot_raw += v->delta_raw;
 	d->tot_zstd += v->delta_zstd;
 	d->tot_pref += v->delta_prefix;
@@ -188,11 +258,15 @@ int deltas_find(struct packctx *pc, struct deltas *d)
 	d->vw = xcalloc(pc->nv, sizeof(*d->vw));
 	d->cand = xcalloc(pc->nv, sizeof(*d->cand));
 	img_fill(&pc->v[0].im, d->bw, pc->w0, pc->wsize);
+	if (refs_scan(&pc->v[0].im, d->bw, pc->w0, pc->wsize, &d->brefs))
+		return -1;
 	for (i = 0; i < pc->nv; i++) {
 		progress("diff", i + 1, pc->nv);
 		diff_symbols(&pc->v[0].im, &pc->v[i].im, &pc->v[i].st);
-		if (i)
-			find_regions(pc, d, i, &jobs, &njobs);
+		if (i && find_regions(pc, d, i, &jobs, &njobs)) {
+			free(jobs);
+			return -1;
+		}
 	}
 	rc = bsdelta_batch(jobs, njobs);
 	free(jobs);
@@ -241,5 +315,6 @@ void deltas_free(struct packctx *pc, struct deltas *d)
 	free(d->cand);
 	free(d->vw);
 	free(d->bw);
+	refs_free(&d->brefs);
 	memset(d, 0, sizeof(*d));
 }

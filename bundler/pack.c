@@ -182,6 +182,12 @@ static void report_variant(const struct pvar *v)
 	       v->st.differ[K_SECTION], v->st.total[K_SECTION],
 	       (unsigned long long)v->bytes_differ, v->nr,
 	       human(v->delta_bytes, hb, sizeof(hb)));
+	if (verbose)
+		warnx_("%s: delta %llu B stored; one zstd frame with the base as "
+		       "prefix would be %llu B, in reference space %llu B",
+		       v->name, (unsigned long long)v->delta_bytes,
+		       (unsigned long long)v->frame_plain,
+		       (unsigned long long)v->frame_ref);
 }
 
 static void report_bundle(const char *out, const struct packctx *pc,
@@ -213,6 +219,7 @@ static void free_pc(struct packctx *pc)
 		for (k = 0; k < pc->v[i].nr; k++)
 			free(pc->v[i].r[k].data.p);
 		free(pc->v[i].r);
+		free(pc->v[i].mv);
 		free(pc->v[i].res.p);
 		free(pc->v[i].segs.p);
 		diff_free(&pc->v[i].st);

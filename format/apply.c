@@ -17,6 +17,14 @@ static uint32_t ld32(const uint8_t *p)
 	    (uint32_t)p[3] << 24;
 }
 
+static void st32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
 static uint64_t ld64(const uint8_t *p)
 {
 	return (uint64_t)ld32(p) | (uint64_t)ld32(p + 4) << 32;
@@ -64,6 +72,7 @@ static void rd_variant(const uint8_t *p, struct hvb_variant_info *vi)
 	vi->elf_entry = ld64(p + HVB_VE_ELF_ENTRY);
 	vi->regions = ld32(p + HVB_VE_REGION_COUNT);
 	vi->delta_bytes = ld32(p + HVB_VE_DELTA_BYTES);
+	vi->moves = ld32(p + HVB_VE_MOVE_COUNT);
 }
 
 static int name_ok(const uint8_t *p)
@@ -81,6 +90,30 @@ static int name_ok(const uint8_t *p)
 		if (p[i] != 0)
 			return 0;
 	return 1;
+}
+
+/* A variant's move table (FORMAT.md 3.5): inside the payload, sorted,
+ * disjoint, each entry non-empty and inside the work area. */
+static int check_moves(const uint8_t *pl, uint64_t psize, const uint8_t *ve,
+		       uint64_t wsize)
+{
+	uint32_t moff = ld32(ve + HVB_VE_MOVE_OFF), n = ld32(ve + HVB_VE_MOVE_COUNT);
+	uint64_t end = 0;
+	uint32_t i;
+
+	if (n == 0)
+		return moff ? HVB_E_FORMAT : HVB_OK;
+	if (!inside(moff, (uint64_t)n * HVB_MOVE_ENTRY_SIZE, psize))	/* no overflow: n < 2^32 */
+		return HVB_E_FORMAT;
+	for (i = 0; i < n; i++) {
+		const uint8_t *m = pl + moff + (uint64_t)i * HVB_MOVE_ENTRY_SIZE;
+		uint64_t s = ld32(m + HVB_MV_START), len = ld32(m + HVB_MV_LEN);
+
+		if (s < end || len == 0 || !inside(s, len, wsize))
+			return HVB_E_FORMAT;
+		end = s + len;
+	}
+	return HVB_OK;
 }
 
 static int check_variant(const uint8_t *pl, uint64_t psize,
@@ -126,13 +159,16 @@ static int check_variant(const uint8_t *pl, uint64_t psize,
 			return HVB_E_FORMAT;
 		if (r.comp == HVB_COMP_ZSTD_PREFIX && r.enc != HVB_ENC_LITERAL)
 			return HVB_E_FORMAT;
+		if (r.enc == HVB_ENC_REFOPS && (r.comp != HVB_COMP_NONE ||
+						r.old_len != r.new_len))
+			return HVB_E_FORMAT;
 		if (region_scratch(&r) > max_scratch)
 			return HVB_E_FORMAT;
 		sum += r.data_len;
 	}
 	if (sum != vi.delta_bytes)
 		return HVB_E_FORMAT;
-	return HVB_OK;
+	return check_moves(pl, psize, ve, wsize);
 }
 
 /* The base's entry repeats what the header says of the base. */
@@ -151,7 +187,7 @@ static int base_agrees(const uint8_t *p, const uint8_t *be)
 	for (i = 0; i < sizeof(pair) / sizeof(pair[0]); i++)
 		if (ld64(be + pair[i][0]) != ld64(p + pair[i][1]))
 			return 0;
-	return ld32(be + HVB_VE_REGION_COUNT) == 0;
+	return ld32(be + HVB_VE_REGION_COUNT) == 0 && ld32(be + HVB_VE_MOVE_COUNT) == 0;
 }
 
 /* magic, version, lengths and hash, in that order (FORMAT.md 3.1) */
@@ -377,6 +413,88 @@ static int apply_ops(const uint8_t *d, size_t dlen, const uint8_t *old,
 	return HVB_OK;
 }
 
+/* ---- encoding 2: reference-aware regions ---- */
+
+struct moves {
+	const uint8_t *t;	/* the variant's move table */
+	uint32_t n;
+};
+
+/* instruction bytes after a site's field, by HVB_REF_TAIL_* */
+static const uint8_t ref_tail[4] = { 0, 1, 2, 4 };
+
+/* the delta of the move entry covering base offset b, 0 if none */
+static uint32_t move_delta(const struct moves *mv, uint32_t b)
+{
+	uint32_t lo = 0, hi = mv->n;
+
+	while (lo < hi) {
+		uint32_t m = lo + ((hi - lo) >> 1);
+		const uint8_t *e = mv->t + (uint64_t)m * HVB_MOVE_ENTRY_SIZE;
+		uint32_t s = ld32(e + HVB_MV_START);
+
+		if (b < s)
+			hi = m;
+		else if (b - s >= ld32(e + HVB_MV_LEN))
+			lo = m + 1;
+		else
+			return ld32(e + HVB_MV_DELTA);
+	}
+	return 0;
+}
+
+/* One reference table at d[*pos] (FORMAT.md 3.8).  Each site is a 4-byte
+ * field of buf, the region at work offset target, len bytes long.  Into
+ * reference space (back 0) the field becomes what it points at: value +
+ * end of its instruction.  Back (back 1) the target is re-resolved
+ * through the move table and made relative again.  With buf NULL the
+ * table is only checked. */
+static int ref_walk(const uint8_t *d, size_t dlen, size_t *pos, uint8_t *buf,
+		    uint32_t len, uint32_t target, const struct moves *mv, int back)
+{
+	uint64_t n, v, gap;
+	uint32_t at = 0;
+
+	if (rdvar(d, dlen, pos, &n) || n > len / HVB_REF_FIELD)
+		return HVB_E_REF_TABLE;
+	for (; n; n--) {
+		uint32_t end, x;
+
+		if (rdvar(d, dlen, pos, &v))
+			return HVB_E_REF_TABLE;
+		gap = v >> HVB_REF_SHIFT;
+		if (gap > len - at || HVB_REF_FIELD > len - at - gap)
+			return HVB_E_REF_TABLE;
+		at += (uint32_t)gap;
+		if (buf) {
+			end = target + at + HVB_REF_FIELD + ref_tail[v & 3];
+			x = ld32(buf + at);
+			x = back ? x + move_delta(mv, x) - end : x + end;
+			st32(buf + at, x);
+		}
+		at += HVB_REF_FIELD;
+	}
+	return HVB_OK;
+}
+
+/* old bytes into reference space, the op stream, the result back */
+static int apply_refops(const uint8_t *d, size_t dlen, const struct region *r,
+			uint8_t *old, uint8_t *dst, const struct moves *mv)
+{
+	size_t pos = 0, newtab, ops;
+	int e;
+
+	if ((e = ref_walk(d, dlen, &pos, old, r->old_len, r->target, mv, 0)))
+		return e;
+	newtab = pos;
+	if ((e = ref_walk(d, dlen, &pos, 0, r->new_len, r->target, mv, 1)))
+		return e;
+	ops = pos;
+	if ((e = apply_ops(d + ops, dlen - ops, old, r->old_len, dst, r->new_len)))
+		return e;
+	return ref_walk(d, dlen, &newtab, dst, r->new_len, r->target, mv, 1);
+}
+
 #ifdef HVB_APPLY_ZSTD
 static int unzstd(void *dst, size_t cap, const void *src, size_t len,
 		  const void *prefix, size_t plen)
@@ -400,14 +518,15 @@ static int unzstd(void *dst, size_t cap, const void *src, size_t len,
 #endif /* HVB_APPLY_ZSTD */
 
 static int apply_region(const uint8_t *pl, const struct region *r,
-			uint8_t *img, uint8_t *scratch, size_t scratch_size)
+			uint8_t *img, uint8_t *scratch, size_t scratch_size,
+			const struct moves *mv)
 {
 	const uint8_t *data = pl + r->data_off;
 	uint8_t *dst = img + r->target;
 	uint8_t *old = scratch;
 	int e;
 
-	if (r->enc > HVB_ENC_OPS)
+	if (r->enc > HVB_ENC_REFOPS)
 		return HVB_E_ENCODING;
 	if (r->comp > HVB_COMP_ZSTD_PREFIX)
 		return HVB_E_COMPRESSION;
@@ -417,12 +536,16 @@ static int apply_region(const uint8_t *pl, const struct region *r,
 #endif /* !HVB_APPLY_ZSTD */
 	if (region_scratch(r) > scratch_size)
 		return HVB_E_SCRATCH;
-	if (r->enc == HVB_ENC_OPS || r->comp == HVB_COMP_ZSTD_PREFIX)
+	if (r->enc != HVB_ENC_LITERAL || r->comp == HVB_COMP_ZSTD_PREFIX)
 		memcpy(old, dst, r->old_len);
 
 	if (r->comp == HVB_COMP_NONE) {
 		if (r->enc == HVB_ENC_LITERAL)
 			memcpy(dst, data, r->new_len);
+		else if (r->enc == HVB_ENC_REFOPS) {
+			if ((e = apply_refops(data, r->data_len, r, old, dst, mv)))
+				return e;
+		}
 		else if ((e = apply_ops(data, r->data_len, old, r->old_len,
 					dst, r->new_len)))
 			return e;
@@ -481,6 +604,8 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 	struct hvb_variant_info vi;
 	uint32_t i, zcount, zoff, roff;
 	uint64_t voff, hash;
+	struct moves mv;
+	const uint8_t *ve;
 	size_t payload_size;
 	int e;
 
@@ -515,13 +640,15 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 			memset(img + zs, 0, (size_t)(ze - zs));
 	}
 
-	roff = ld32(p + ld32(p + HVB_PH_VARIANT_OFF) +
-		    (uint64_t)idx * HVB_VARIANT_ENTRY_SIZE + HVB_VE_REGION_OFF);
+	ve = p + ld32(p + HVB_PH_VARIANT_OFF) + (uint64_t)idx * HVB_VARIANT_ENTRY_SIZE;
+	roff = ld32(ve + HVB_VE_REGION_OFF);
+	mv.t = p + ld32(ve + HVB_VE_MOVE_OFF);
+	mv.n = vi.moves;
 	for (i = 0; i < vi.regions; i++) {
 		struct region r;
 
 		rd_region(p + roff + (uint64_t)i * HVB_REGION_ENTRY_SIZE, &r);
-		if ((e = apply_region(p, &r, img, scratch, scratch_size)))
+		if ((e = apply_region(p, &r, img, scratch, scratch_size, &mv)))
 			return e;
 		out->regions_applied++;
 		out->bytes_written += r.new_len;
@@ -557,6 +684,7 @@ const char *hvb_apply_strerror(int err)
 	case HVB_E_COMPRESSION: return "unsupported compression";
 	case HVB_E_DECOMPRESS: return "compressed delta does not decode";
 	case HVB_E_IMAGE_HASH: return "image hash mismatch after applying delta";
+	case HVB_E_REF_TABLE: return "malformed reference table";
 	default: return "unknown error";
 	}
 }

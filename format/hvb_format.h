@@ -32,7 +32,7 @@
 
 /* ---- payload header ---- */
 #define HVB_PAYLOAD_MAGIC	"HVBPAYLD"	/* 8 bytes, no NUL */
-#define HVB_PAYLOAD_VERSION	1u
+#define HVB_PAYLOAD_VERSION	2u	/* 1: no reference-aware deltas, no move table */
 #define HVB_PAYLOAD_HDR_SIZE	128u
 #define HVB_PH_MAGIC		0	/* u8[8] */
 #define HVB_PH_VERSION		8	/* u32 */
@@ -66,7 +66,7 @@
 #define HVB_ZE_LENGTH		4	/* u32 */
 
 /* ---- variant entry ---- */
-#define HVB_VARIANT_ENTRY_SIZE	88u
+#define HVB_VARIANT_ENTRY_SIZE	96u
 #define HVB_VE_NAME		0	/* char[16] */
 #define HVB_VE_IMAGE_HASH	16	/* u64 */
 #define HVB_VE_VADDR		24	/* u64 */
@@ -79,6 +79,15 @@
 #define HVB_VE_REGION_OFF	76	/* u32 */
 #define HVB_VE_DELTA_BYTES	80	/* u32 */
 #define HVB_VE_FLAGS		84	/* u32, must be 0 */
+#define HVB_VE_MOVE_OFF		88	/* u32: its move table, in the payload */
+#define HVB_VE_MOVE_COUNT	92	/* u32: entries of HVB_MOVE_ENTRY_SIZE */
+
+/* ---- move table entry (a variant's symbols that lie elsewhere than in
+ * the base: reference-space values are re-resolved through it) ---- */
+#define HVB_MOVE_ENTRY_SIZE	12u
+#define HVB_MV_START		0	/* u32: work-area offset, base coordinates */
+#define HVB_MV_LEN		4	/* u32 */
+#define HVB_MV_DELTA		8	/* u32: variant - base, mod 2^32 */
 
 /* ---- region entry ---- */
 #define HVB_REGION_ENTRY_SIZE	32u
@@ -96,6 +105,19 @@
 /* region encodings */
 #define HVB_ENC_LITERAL		0u	/* data = the new bytes */
 #define HVB_ENC_OPS		1u	/* data = op stream against the old bytes */
+#define HVB_ENC_REFOPS		2u	/* data = old and new reference tables, then
+					   an op stream in reference space */
+
+/* reference table (HVB_ENC_REFOPS): uvarint count, then per site
+ * uvarint v = (gap << HVB_REF_SHIFT) | tail, gap = bytes since the end of
+ * the previous 4-byte field (the region's start for the first), tail =
+ * HVB_REF_TAIL_* (bytes of the instruction after the field) */
+#define HVB_REF_SHIFT		2
+#define HVB_REF_FIELD		4u	/* every site is a 4-byte field */
+#define HVB_REF_TAIL_0		0u	/* field ends the instruction */
+#define HVB_REF_TAIL_1		1u	/* an imm8 follows */
+#define HVB_REF_TAIL_2		2u	/* an imm16 follows */
+#define HVB_REF_TAIL_4		3u	/* an imm32 follows */
 /* region compressions */
 #define HVB_COMP_NONE		0u
 #define HVB_COMP_ZSTD		1u	/* zstd frame of the encoded data */
