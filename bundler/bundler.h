@@ -185,6 +185,16 @@ size_t zs_compress_level(const void *src, size_t len, struct buf *out,
 int zs_decompress(const void *src, size_t len, void *dst, size_t dlen,
 		  const void *prefix, size_t plen);
 
+/* classes.c: what every differing byte is */
+enum { CL_SAME, CL_REFSAME, CL_CHANGED, CL_ONLY, CL_N };
+extern const char *const class_name[CL_N];
+struct classes {
+	uint32_t n[2][CL_N];		/* functions, objects: how many of each */
+	uint64_t delta[CL_N + 1];	/* stored delta bytes; [CL_N]: no symbol */
+	uint64_t changed_bytes;		/* bytes of the variant's changed and own ones */
+	uint64_t floor;			/* zstd -19 of those */
+	uint64_t frame_plain, frame_ref;	/* measure.c */
+};
 /* xblob.c and bundle.c: the extract data; reading a bundle */
 struct xvariant {		/* one extract entry, decoded */
 	char name[HVB_NAME_SIZE];
@@ -195,6 +205,7 @@ struct xvariant {		/* one extract entry, decoded */
 	/* statistics, for list */
 	uint32_t total[K_NKINDS], differ[K_NKINDS];
 	uint64_t bytes_differ, regions, delta_raw, delta_zstd, delta_prefix;
+	struct classes cl;
 };
 
 struct bundle {
@@ -235,6 +246,23 @@ struct rdelta {			/* one region of one variant */
 	struct buf data;
 };
 
+struct clsin {			/* what classify reads */
+	const struct image *b;
+	const struct pvar *v;
+	uint64_t w0, wsize;
+	const uint8_t *bw, *vw;
+	const struct refs *br, *vr;
+	const struct move *inv;
+};
+void classify(const struct clsin *in, struct classes *out, uint8_t *cls);
+void classes_delta(const uint8_t *cls, uint64_t wsize, const struct rdelta *r,
+		   size_t nr, struct classes *out);
+int classes_of(const struct image *a, const struct image *b,
+	       const struct diffstat *st, struct classes *out);
+/* list.c: the classes as text lines or a JSON object */
+void classes_text(const char *name, const struct classes *c, int deltas);
+void classes_json(const struct classes *c, int deltas);
+
 struct pvar {			/* base (index 0) or a variant */
 	const char *name;
 	struct image im;
@@ -246,7 +274,7 @@ struct pvar {			/* base (index 0) or a variant */
 	struct diffstat st;
 	uint64_t bytes_differ, delta_bytes;
 	uint64_t delta_raw, delta_zstd, delta_prefix;	/* measured totals */
-	uint64_t frame_plain, frame_ref;	/* one zstd frame, base as prefix */
+	struct classes cl;	/* classes.c, with measure.c's frames */
 	struct buf res;		/* extract residual, as stored */
 	uint64_t res_len;
 	uint32_t rcomp;
@@ -279,6 +307,8 @@ struct deltas {
 	uint8_t **vw;		/* each variant over the work area */
 	struct cands **cand;	/* every way to store each region */
 	struct refs brefs;	/* the base's references */
+	struct refs *vrefs;	/* each variant's */
+	uint8_t **cls;		/* each variant's class of every work byte */
 	uint64_t tot_raw, tot_zstd, tot_pref;	/* measured totals */
 };
 /* regions, bsdiff, the measurements; 0 or -1 after a message */

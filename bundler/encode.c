@@ -181,17 +181,21 @@ static int find_regions(struct packctx *pc, struct deltas *d, size_t i,
 	struct pvar *v = &pc->v[i];
 	const struct image *b = &pc->v[0].im;
 	struct range *rg = NULL;
-	struct refs vr;
+	struct refs *vr = &d->vrefs[i];
 	struct move *inv;
+	struct clsin ci;
 	uint64_t dend = (v->im.hi > b->hi ? v->im.hi : b->hi) - pc->w0, j;
 	size_t k;
 
 	d->vw[i] = xmalloc(pc->wsize);
 	img_fill(&v->im, d->vw[i], pc->w0, pc->wsize);
-	if (refs_scan(&v->im, d->vw[i], pc->w0, pc->wsize, &vr))
+	if (refs_scan(&v->im, d->vw[i], pc->w0, pc->wsize, vr))
 		return -1;
 	v->nmv = moves_build(b, &v->im, pc->w0, &v->st, &v->mv);
 	inv = moves_inverse(v->mv, v->nmv);
+	ci = (struct clsin){ b, v, pc->w0, pc->wsize, d->bw, d->vw[i], &d->brefs, vr, inv };
+	d->cls[i] = xmalloc(pc->wsize);
+	classify(&ci, &v->cl, d->cls[i]);
 	for (j = 0; j < dend; j++)
 		v->bytes_differ += d->bw[j] != d->vw[i][j];
 	v->nr = cut_regions(&rg, diff_regions(b, &v->im, d->bw, d->vw[i],
@@ -208,14 +212,13 @@ static int find_regions(struct packctx *pc, struct deltas *d, size_t i,
 		*jobs = xrealloc(*jobs, (*njobs + 2) * sizeof(**jobs));
 		(*jobs)[(*njobs)++] = (struct bsjob){ d->bw + r->start,
 			d->vw[i] + r->start, r->old_len, &d->cand[i][k].ops, 0 };
-		if (ref_prep(&d->brefs, &vr, v, inv, d->bw + r->start, d->vw[i] + r->start,
+		if (ref_prep(&d->brefs, vr, v, inv, d->bw + r->start, d->vw[i] + r->start,
 			     r->start, r->old_len, &d->cand[i][k]))
 			(*jobs)[(*njobs)++] = (struct bsjob){ d->cand[i][k].rold,
 				d->cand[i][k].rnew, r->old_len, &d->cand[i][k].rops, 0 };
 	}
 	free(rg);
 	free(inv);
-	refs_free(&vr);
 	return 0;
 }
 
@@ -257,6 +260,8 @@ int deltas_find(struct packctx *pc, struct deltas *d)
 	d->bw = xmalloc(pc->wsize);
 	d->vw = xcalloc(pc->nv, sizeof(*d->vw));
 	d->cand = xcalloc(pc->nv, sizeof(*d->cand));
+	d->vrefs = xcalloc(pc->nv, sizeof(*d->vrefs));
+	d->cls = xcalloc(pc->nv, sizeof(*d->cls));
 	img_fill(&pc->v[0].im, d->bw, pc->w0, pc->wsize);
 	if (refs_scan(&pc->v[0].im, d->bw, pc->w0, pc->wsize, &d->brefs))
 		return -1;
@@ -296,6 +301,7 @@ void deltas_choose(struct packctx *pc, struct deltas *d, int zstd)
 			if (need > pc->max_scratch)
 				pc->max_scratch = (uint32_t)need;
 		}
+		classes_delta(d->cls[i], pc->wsize, v->r, v->nr, &v->cl);
 	}
 }
 
@@ -311,7 +317,13 @@ void deltas_free(struct packctx *pc, struct deltas *d)
 			free(d->cand[i]);
 		if (d->vw)
 			free(d->vw[i]);
+		if (d->vrefs)
+			refs_free(&d->vrefs[i]);
+		if (d->cls)
+			free(d->cls[i]);
 	}
+	free(d->vrefs);
+	free(d->cls);
 	free(d->cand);
 	free(d->vw);
 	free(d->bw);

@@ -29,9 +29,9 @@ void measure_frames(struct packctx *pc, struct deltas *d, size_t i)
 		} else
 			buf_put(&nr, nb, r->new_len);
 	}
-	v->frame_plain = np.len ? zs_compress(np.p, np.len, &z, d->bw, pc->wsize) : 0;
+	v->cl.frame_plain = np.len ? zs_compress(np.p, np.len, &z, d->bw, pc->wsize) : 0;
 	z.len = 0;
-	v->frame_ref = nr.len ? tlen + zs_compress(nr.p, nr.len, &z, rb, pc->wsize) : 0;
+	v->cl.frame_ref = nr.len ? tlen + zs_compress(nr.p, nr.len, &z, rb, pc->wsize) : 0;
 	free(np.p);
 	free(nr.p);
 	free(z.p);

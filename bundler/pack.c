@@ -186,8 +186,8 @@ static void report_variant(const struct pvar *v)
 		warnx_("%s: delta %llu B stored; one zstd frame with the base as "
 		       "prefix would be %llu B, in reference space %llu B",
 		       v->name, (unsigned long long)v->delta_bytes,
-		       (unsigned long long)v->frame_plain,
-		       (unsigned long long)v->frame_ref);
+		       (unsigned long long)v->cl.frame_plain,
+		       (unsigned long long)v->cl.frame_ref);
 }
 
 static void report_bundle(const char *out, const struct packctx *pc,

@@ -133,7 +133,7 @@
 
 /* ---- extract data (.hvb_extract): header ---- */
 #define HVB_XBLOB_MAGIC		"HVBXTRC1"	/* 8 bytes, no NUL */
-#define HVB_XBLOB_VERSION	1u
+#define HVB_XBLOB_VERSION	2u	/* 1: entries of 136 bytes, no classes */
 #define HVB_XBLOB_HDR_SIZE	64u
 #define HVB_XH_MAGIC		0	/* u8[8] */
 #define HVB_XH_VERSION		8	/* u32 */
@@ -147,7 +147,7 @@
 #define HVB_XH_PAYLOAD_HASH	48	/* u64 */
 
 /* extract entry, one per variant, base first */
-#define HVB_XBLOB_ENTRY_SIZE	136u
+#define HVB_XBLOB_ENTRY_SIZE	240u
 #define HVB_XE_NAME		0	/* char[16] */
 #define HVB_XE_FILE_SIZE	16	/* u64 */
 #define HVB_XE_FILE_HASH	24	/* u64 */
@@ -164,6 +164,16 @@
 #define HVB_XE_DELTA_RAW	112	/* u64 */
 #define HVB_XE_DELTA_ZSTD	120	/* u64 */
 #define HVB_XE_DELTA_PREFIX	128	/* u64 */
+/* classes (FORMAT.md 4): identical, identical after reference resolution,
+ * truly changed, only in one image */
+#define HVB_XE_CLASS_FUNCS	136	/* u32[4]: functions of each class */
+#define HVB_XE_CLASS_OBJS	152	/* u32[4]: objects of each class */
+#define HVB_XE_CLASS_DELTA	168	/* u64[5]: stored delta bytes of each class,
+					   then of bytes in no function or object */
+#define HVB_XE_CHANGED_BYTES	208	/* u64: the variant's changed and own bytes */
+#define HVB_XE_FLOOR		216	/* u64: zstd -19 of those */
+#define HVB_XE_FRAME_PLAIN	224	/* u64: one zstd frame, base as prefix */
+#define HVB_XE_FRAME_REF	232	/* u64: the same in reference space, + tables */
 
 /* residual compression */
 #define HVB_XCOMP_NONE		0u
