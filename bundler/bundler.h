@@ -301,6 +301,8 @@ struct cands {
 	struct buf lit, ops, zlit, zops, zpref;
 	struct buf rtab, rops;	/* encoding 2: tables, then ops */
 	uint8_t *rold, *rnew;	/* the bytes in reference space */
+	uint32_t *osite, *vsite;	/* their sites: offset | HVB_REF_TAIL_* << 30 */
+	size_t nos, nvs;
 };
 struct deltas {
 	uint8_t *bw;		/* the base over the work area */
@@ -313,10 +315,19 @@ struct deltas {
 };
 /* regions, bsdiff, the measurements; 0 or -1 after a message */
 int deltas_find(struct packctx *pc, struct deltas *d);
-/* one reference table of [s, s + len) into tab; buf's fields turned into
- * reference space (v: a variant's, through its move table inv) */
+/* refenc.c: encoding 2.  ref_table: one reference table of [s, s + len)
+ * into tab (if not NULL) and its sites into *out (if not NULL); buf's
+ * fields turned into reference space (v: a variant's, through its move
+ * table inv).  ref_prep: a region's bytes in reference space, its old
+ * table; 0 if it holds no reference.  ref_finish, after bsdiff: the new
+ * side's extra and excluded sites. */
 void ref_table(const struct refs *r, uint8_t *buf, uint64_t s, uint64_t len,
-	       const struct pvar *v, const struct move *inv, struct buf *tab);
+	       const struct pvar *v, const struct move *inv, struct buf *tab,
+	       uint32_t **out, size_t *nout);
+int ref_prep(const struct refs *br, const struct refs *vr, const struct pvar *v,
+	     const struct move *inv, const uint8_t *old, const uint8_t *new_,
+	     uint64_t s, uint64_t len, struct cands *c);
+void ref_finish(struct cands *c);
 /* measure.c: what one zstd frame per variant would store (for the report) */
 void measure_frames(struct packctx *pc, struct deltas *d, size_t i);
 /* keep one form per region: zstd ones only if zstd is set */

@@ -7,7 +7,6 @@
 #include "bundler.h"
 
 
-static const unsigned tail_bytes[4] = { 0, 1, 2, 4 };
 
 static int allzero(const uint8_t *p, uint64_t n)
 {
@@ -55,6 +54,8 @@ static void cands_free(struct cands *c)
 	free(c->rops.p);
 	free(c->rold);
 	free(c->rnew);
+	free(c->osite);
+	free(c->vsite);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -127,51 +128,6 @@ static size_t cut_regions(struct range **rg, size_t n)
 	free(*rg);
 	*rg = out;
 	return m;
-}
-
-/* one reference table of the region [s, s + len): the sites of r in it,
- * their fields in buf turned into reference space (new side: through the
- * variant's move table, and only where it resolves back) */
-void ref_table(const struct refs *r, uint8_t *buf, uint64_t s, uint64_t len,
-		      const struct pvar *v, const struct move *inv, struct buf *tab)
-{
-	struct buf e = { 0 };
-	uint64_t prev = 0, n = 0;
-	size_t k;
-
-	for (k = refs_at(r, s); k < r->n && r->s[k].off + HVB_REF_FIELD <= s + len; k++) {
-		uint64_t at = r->s[k].off - s;
-		uint32_t end = (uint32_t)(s + at + HVB_REF_FIELD + tail_bytes[r->s[k].tail]);
-		uint32_t x = ld32(buf + at) + end;
-		int ok = 1;
-
-		if (v)
-			x = moves_back(v->mv, inv, v->nmv, x, &ok);
-		if (!ok)
-			continue;
-		st32(buf + at, x);
-		buf_var(&e, (at - prev) << HVB_REF_SHIFT | r->s[k].tail);
-		prev = at + HVB_REF_FIELD;
-		n++;
-	}
-	buf_var(tab, n);
-	buf_put(tab, e.p, e.len);
-	free(e.p);
-}
-
-/* the region's bytes in reference space and its two tables; 0 when it
- * holds no reference */
-static int ref_prep(const struct refs *br, const struct refs *vr, const struct pvar *v,
-		    const struct move *inv, const uint8_t *old, const uint8_t *new_,
-		    uint64_t s, uint64_t len, struct cands *c)
-{
-	c->rold = xmalloc(len);
-	c->rnew = xmalloc(len);
-	memcpy(c->rold, old, len);
-	memcpy(c->rnew, new_, len);
-	ref_table(br, c->rold, s, len, NULL, NULL, &c->rtab);
-	ref_table(vr, c->rnew, s, len, v, inv, &c->rtab);
-	return c->rtab.len > 2;
 }
 
 /* variant i's regions against the base; bsdiff jobs queued for them */
@@ -253,7 +209,7 @@ static void measure(struct packctx *pc, struct deltas *d, size_t i)
 int deltas_find(struct packctx *pc, struct deltas *d)
 {
 	struct bsjob *jobs = NULL;
-	size_t njobs = 0, i;
+	size_t njobs = 0, i, k;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -277,6 +233,10 @@ int deltas_find(struct packctx *pc, struct deltas *d)
 	free(jobs);
 	if (rc)
 		return -1;
+	for (i = 1; i < pc->nv; i++)
+		for (k = 0; k < pc->v[i].nr; k++)
+			if (d->cand[i][k].rops.len)
+				ref_finish(&d->cand[i][k]);
 	for (i = 1; i < pc->nv; i++) {
 		progress("measure", i, pc->nv - 1);
 		measure(pc, d, i);

@@ -9,14 +9,13 @@
 void measure_frames(struct packctx *pc, struct deltas *d, size_t i)
 {
 	struct pvar *v = &pc->v[i];
-	struct buf np = { 0 }, nr = { 0 }, tabs = { 0 }, z = { 0 };
+	struct buf np = { 0 }, nr = { 0 }, z = { 0 };
 	uint64_t tlen = 0;
 	uint8_t *rb = xmalloc(pc->wsize);
 	size_t k;
 
 	memcpy(rb, d->bw, pc->wsize);
-	ref_table(&d->brefs, rb, 0, pc->wsize, NULL, NULL, &tabs);
-	free(tabs.p);		/* the regions' own tables are what is stored */
+	ref_table(&d->brefs, rb, 0, pc->wsize, NULL, NULL, NULL, NULL, NULL);
 	for (k = 0; k < v->nr; k++) {
 		const struct rdelta *r = &v->r[k];
 		const struct cands *c = &d->cand[i][k];

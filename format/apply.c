@@ -352,12 +352,153 @@ static int rdvar(const uint8_t *d, size_t len, size_t *pos, uint64_t *v)
 	return -1;
 }
 
+/* ---- encoding 2: reference-aware regions (FORMAT.md 3.8) ---- */
+
+struct moves {
+	const uint8_t *t;	/* the variant's move table */
+	uint32_t n;
+};
+
+/* instruction bytes after a site's field, by HVB_REF_TAIL_* */
+static const uint8_t ref_tail[4] = { 0, 1, 2, 4 };
+#define SITE_OFF(v)	((v) & 0x3fffffffu)	/* a listed site: offset | tail << 30 */
+
+/* the delta of the move entry covering base offset b, 0 if none */
+static uint32_t move_delta(const struct moves *mv, uint32_t b)
+{
+	uint32_t lo = 0, hi = mv->n;
+
+	while (lo < hi) {
+		uint32_t m = lo + ((hi - lo) >> 1);
+		const uint8_t *e = mv->t + (uint64_t)m * HVB_MOVE_ENTRY_SIZE;
+		uint32_t s = ld32(e + HVB_MV_START);
+
+		if (b < s)
+			hi = m;
+		else if (b - s >= ld32(e + HVB_MV_LEN))
+			lo = m + 1;
+		else
+			return ld32(e + HVB_MV_DELTA);
+	}
+	return 0;
+}
+
+/* a field in reference space made relative again: what it points at,
+ * re-resolved through the move table, minus the end of its instruction */
+static void ref_back(uint8_t *f, uint32_t end, const struct moves *mv)
+{
+	uint32_t x = ld32(f);
+
+	st32(f, x + move_delta(mv, x) - end);
+}
+
+/* One site table at d[*pos].  Each site is a 4-byte field of buf, the
+ * region at work offset target, len bytes long.  back 0: the field goes
+ * into reference space (value + end of its instruction = what it points
+ * at), and the site is listed in list (4 bytes each, *nlist of them) if
+ * list is set.  back 1: the field comes back (ref_back).  With buf NULL
+ * the table is only checked. */
+static int ref_walk(const uint8_t *d, size_t dlen, size_t *pos, uint8_t *buf,
+		    uint32_t len, uint32_t target, const struct moves *mv, int back,
+		    uint8_t *list, uint32_t *nlist)
+{
+	uint64_t n, v, gap;
+	uint32_t at = 0, end;
+
+	if (rdvar(d, dlen, pos, &n) || n > len / HVB_REF_FIELD)
+		return HVB_E_REF_TABLE;
+	if (nlist)
+		*nlist = (uint32_t)n;
+	for (; n; n--) {
+		if (rdvar(d, dlen, pos, &v))
+			return HVB_E_REF_TABLE;
+		gap = v >> HVB_REF_SHIFT;
+		if (gap > len - at || HVB_REF_FIELD > len - at - gap)
+			return HVB_E_REF_TABLE;
+		at += (uint32_t)gap;
+		end = target + at + HVB_REF_FIELD + ref_tail[v & 3];
+		if (buf && back)
+			ref_back(buf + at, end, mv);
+		else if (buf)
+			st32(buf + at, ld32(buf + at) + end);
+		if (list) {
+			st32(list, at | (uint32_t)(v & 3) << 30);
+			list += 4;
+		}
+		at += HVB_REF_FIELD;
+	}
+	return HVB_OK;
+}
+
+/* The new side's sites that COPY ops carry from the old one, less the
+ * excluded ones (a sorted list read as the copies reach them). */
+struct inherit {
+	const uint8_t *sites;	/* the old sites, listed by ref_walk */
+	uint32_t ns, target;
+	const struct moves *mv;
+	const uint8_t *x;	/* exclusions: uvarint gaps */
+	size_t xlen, xpos;
+	uint64_t xleft;		/* exclusions not yet reached */
+	uint32_t xnext, xend;	/* the next one's offset; the end of the last */
+};
+
+/* the next exclusion's offset into ih->xnext, if any is left */
+static int excl_next(struct inherit *ih, uint32_t nlen)
+{
+	uint64_t gap;
+
+	if (!ih->xleft)
+		return HVB_OK;
+	if (rdvar(ih->x, ih->xlen, &ih->xpos, &gap) || gap > nlen - ih->xend ||
+	    HVB_REF_FIELD > nlen - ih->xend - gap)
+		return HVB_E_REF_TABLE;
+	ih->xnext = ih->xend + (uint32_t)gap;
+	ih->xend = ih->xnext + HVB_REF_FIELD;
+	return HVB_OK;
+}
+
+/* COPY of old [o, o + n) to new at p: its whole old sites come back */
+static int inherit_copy(struct inherit *ih, uint8_t *dst, uint32_t nlen,
+			size_t o, size_t p, size_t n)
+{
+	uint32_t lo = 0, hi = ih->ns, k, at, q;
+	int e;
+
+	while (lo < hi) {	/* the first site at or after o */
+		uint32_t m = lo + ((hi - lo) >> 1);
+
+		if (SITE_OFF(ld32(ih->sites + 4 * (uint64_t)m)) < o)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	for (k = lo; k < ih->ns; k++) {
+		uint32_t v = ld32(ih->sites + 4 * (uint64_t)k);
+
+		at = SITE_OFF(v);
+		if (at + HVB_REF_FIELD > o + n)
+			break;
+		q = (uint32_t)(p + (at - o));
+		if (ih->xleft && ih->xnext < q)
+			return HVB_E_REF_TABLE;		/* passed, never met */
+		if (ih->xleft && ih->xnext == q) {
+			ih->xleft--;
+			if ((e = excl_next(ih, nlen)))
+				return e;
+			continue;
+		}
+		ref_back(dst + q, ih->target + q + HVB_REF_FIELD + ref_tail[v >> 30], ih->mv);
+	}
+	return HVB_OK;
+}
+
 /* Decode an op stream: dst[0, nlen) from old[0, olen) and the data. */
 static int apply_ops(const uint8_t *d, size_t dlen, const uint8_t *old,
-		     size_t olen, uint8_t *dst, size_t nlen)
+		     size_t olen, uint8_t *dst, size_t nlen, struct inherit *ih)
 {
 	size_t pos = 0, op = 0, np = 0, i;
 	uint64_t v, n;
+	int e;
 
 	while (pos < dlen) {
 		if (rdvar(d, dlen, &pos, &v))
@@ -370,6 +511,8 @@ static int apply_ops(const uint8_t *d, size_t dlen, const uint8_t *old,
 			if (n > olen - op || n > nlen - np)
 				return HVB_E_DELTA_BOUNDS;
 			memcpy(dst + np, old + op, (size_t)n);
+			if (ih && (e = inherit_copy(ih, dst, (uint32_t)nlen, op, np, (size_t)n)))
+				return e;
 			op += (size_t)n;
 			np += (size_t)n;
 			break;
@@ -413,86 +556,42 @@ static int apply_ops(const uint8_t *d, size_t dlen, const uint8_t *old,
 	return HVB_OK;
 }
 
-/* ---- encoding 2: reference-aware regions ---- */
-
-struct moves {
-	const uint8_t *t;	/* the variant's move table */
-	uint32_t n;
-};
-
-/* instruction bytes after a site's field, by HVB_REF_TAIL_* */
-static const uint8_t ref_tail[4] = { 0, 1, 2, 4 };
-
-/* the delta of the move entry covering base offset b, 0 if none */
-static uint32_t move_delta(const struct moves *mv, uint32_t b)
-{
-	uint32_t lo = 0, hi = mv->n;
-
-	while (lo < hi) {
-		uint32_t m = lo + ((hi - lo) >> 1);
-		const uint8_t *e = mv->t + (uint64_t)m * HVB_MOVE_ENTRY_SIZE;
-		uint32_t s = ld32(e + HVB_MV_START);
-
-		if (b < s)
-			hi = m;
-		else if (b - s >= ld32(e + HVB_MV_LEN))
-			lo = m + 1;
-		else
-			return ld32(e + HVB_MV_DELTA);
-	}
-	return 0;
-}
-
-/* One reference table at d[*pos] (FORMAT.md 3.8).  Each site is a 4-byte
- * field of buf, the region at work offset target, len bytes long.  Into
- * reference space (back 0) the field becomes what it points at: value +
- * end of its instruction.  Back (back 1) the target is re-resolved
- * through the move table and made relative again.  With buf NULL the
- * table is only checked. */
-static int ref_walk(const uint8_t *d, size_t dlen, size_t *pos, uint8_t *buf,
-		    uint32_t len, uint32_t target, const struct moves *mv, int back)
-{
-	uint64_t n, v, gap;
-	uint32_t at = 0;
-
-	if (rdvar(d, dlen, pos, &n) || n > len / HVB_REF_FIELD)
-		return HVB_E_REF_TABLE;
-	for (; n; n--) {
-		uint32_t end, x;
-
-		if (rdvar(d, dlen, pos, &v))
-			return HVB_E_REF_TABLE;
-		gap = v >> HVB_REF_SHIFT;
-		if (gap > len - at || HVB_REF_FIELD > len - at - gap)
-			return HVB_E_REF_TABLE;
-		at += (uint32_t)gap;
-		if (buf) {
-			end = target + at + HVB_REF_FIELD + ref_tail[v & 3];
-			x = ld32(buf + at);
-			x = back ? x + move_delta(mv, x) - end : x + end;
-			st32(buf + at, x);
-		}
-		at += HVB_REF_FIELD;
-	}
-	return HVB_OK;
-}
-
-/* old bytes into reference space, the op stream, the result back */
+/* Encoding 2: the old bytes into reference space (their sites listed in
+ * scratch after them), the op stream with the sites COPY carries brought
+ * back as it goes, then the new side's extra sites. */
 static int apply_refops(const uint8_t *d, size_t dlen, const struct region *r,
 			uint8_t *old, uint8_t *dst, const struct moves *mv)
 {
-	size_t pos = 0, newtab, ops;
+	struct inherit ih;
+	size_t pos = 0, extras, i;
+	uint64_t gap;
 	int e;
 
-	if ((e = ref_walk(d, dlen, &pos, old, r->old_len, r->target, mv, 0)))
+	ih.sites = old + r->old_len;
+	if ((e = ref_walk(d, dlen, &pos, old, r->old_len, r->target, mv, 0,
+			  old + r->old_len, &ih.ns)))
 		return e;
-	newtab = pos;
-	if ((e = ref_walk(d, dlen, &pos, 0, r->new_len, r->target, mv, 1)))
+	extras = pos;
+	if ((e = ref_walk(d, dlen, &pos, 0, r->new_len, r->target, mv, 1, 0, 0)))
 		return e;
-	ops = pos;
-	if ((e = apply_ops(d + ops, dlen - ops, old, r->old_len, dst, r->new_len)))
+	if (rdvar(d, dlen, &pos, &ih.xleft) || ih.xleft > r->new_len / HVB_REF_FIELD)
+		return HVB_E_REF_TABLE;
+	ih.x = d;
+	ih.xlen = dlen;
+	ih.xpos = pos;
+	for (i = 0; i < ih.xleft; i++)	/* step over them to the ops */
+		if (rdvar(d, dlen, &pos, &gap))
+			return HVB_E_REF_TABLE;
+	ih.target = r->target;
+	ih.mv = mv;
+	ih.xend = 0;
+	if ((e = excl_next(&ih, r->new_len)))
 		return e;
-	return ref_walk(d, dlen, &newtab, dst, r->new_len, r->target, mv, 1);
+	if ((e = apply_ops(d + pos, dlen - pos, old, r->old_len, dst, r->new_len, &ih)))
+		return e;
+	if (ih.xleft)
+		return HVB_E_REF_TABLE;		/* an exclusion no copy reached */
+	return ref_walk(d, dlen, &extras, dst, r->new_len, r->target, mv, 1, 0, 0);
 }
 
 #ifdef HVB_APPLY_ZSTD
@@ -547,7 +646,7 @@ static int apply_region(const uint8_t *pl, const struct region *r,
 				return e;
 		}
 		else if ((e = apply_ops(data, r->data_len, old, r->old_len,
-					dst, r->new_len)))
+					dst, r->new_len, 0)))
 			return e;
 	}
 #ifdef HVB_APPLY_ZSTD
@@ -564,7 +663,7 @@ static int apply_region(const uint8_t *pl, const struct region *r,
 		if ((e = unzstd(raw, r->raw_len, data, r->data_len, 0, 0)))
 			return e;
 		if ((e = apply_ops(raw, r->raw_len, old, r->old_len,
-				   dst, r->new_len)))
+				   dst, r->new_len, 0)))
 			return e;
 	}
 #endif /* HVB_APPLY_ZSTD */

@@ -11,7 +11,8 @@
 #include "hvb_format.h"
 
 /* Scratch bytes a region needs: the old bytes when the decoder reads
- * them, plus the decompressed op stream when it is compressed.  The
+ * them, plus the decompressed op stream when it is compressed, plus the
+ * list of old reference sites for encoding 2.  The
  * bundler records the largest; the applier checks against it. */
 static inline uint64_t hvb_region_scratch(uint32_t enc, uint32_t comp, uint64_t old_len,
 					  uint64_t raw_len)
@@ -22,6 +23,8 @@ static inline uint64_t hvb_region_scratch(uint32_t enc, uint32_t comp, uint64_t 
 		n += old_len;
 	if (comp == HVB_COMP_ZSTD && enc == HVB_ENC_OPS)
 		n += raw_len;
+	if (enc == HVB_ENC_REFOPS)	/* the old sites, 4 bytes each, at most */
+		n += old_len;
 	return n;
 }
 
