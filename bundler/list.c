@@ -78,7 +78,7 @@ void classes_json(const struct classes *c, int deltas)
 		printf("}");
 	}
 	if (deltas) {
-		printf(",\"delta_bytes\":{");
+		printf(",\"delta_by_class\":{");
 		for (j = 0; j < CL_N; j++)
 			printf("\"%s\":%llu,", class_name[j], (unsigned long long)c->delta[j]);
 		printf("\"no_symbol\":%llu}", (unsigned long long)c->delta[CL_N]);
