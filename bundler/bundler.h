@@ -152,12 +152,14 @@ int bsdelta_batch(struct bsjob *jobs, size_t n);
 /* refs.c: the references (rel32, RIP-relative disp32) in an image's code */
 struct rsite {
 	uint32_t off;		/* work offset of the 4-byte field */
-	uint8_t tail;		/* HVB_REF_TAIL_*: instruction bytes after it */
+	uint8_t tail;		/* HVB_REF_TAIL_* (instruction bytes after it),
+				   | HVB_REF_ABS for an absolute address */
 	uint32_t tgt;		/* what it points at, work offset */
 };
 struct refs {
 	struct rsite *s;	/* sorted by off, not overlapping */
 	size_t n, cap;
+	uint32_t wlo;		/* low 32 bits of the work area's address */
 };
 int refs_scan(const struct image *im, const uint8_t *work, uint64_t w0,
 	      uint64_t wsize, struct refs *out);
@@ -301,7 +303,7 @@ struct cands {
 	struct buf lit, ops, zlit, zops, zpref;
 	struct buf rtab, rops;	/* encoding 2: tables, then ops */
 	uint8_t *rold, *rnew;	/* the bytes in reference space */
-	uint32_t *osite, *vsite;	/* their sites: offset | HVB_REF_TAIL_* << 30 */
+	uint32_t *osite, *vsite;	/* their sites: offset | kind << 29 */
 	size_t nos, nvs;
 };
 struct deltas {
@@ -317,13 +319,13 @@ struct deltas {
 int deltas_find(struct packctx *pc, struct deltas *d);
 /* refenc.c: encoding 2.  ref_table: one reference table of [s, s + len)
  * into tab (if not NULL) and its sites into *out (if not NULL); buf's
- * fields turned into reference space (v: a variant's, through its move
- * table inv).  ref_prep: a region's bytes in reference space, its old
+ * fields turned into reference space (newside: the variant's bytes,
+ * through v's move table inv).  ref_prep: a region's bytes in reference space, its old
  * table; 0 if it holds no reference.  ref_finish, after bsdiff: the new
  * side's extra and excluded sites. */
 void ref_table(const struct refs *r, uint8_t *buf, uint64_t s, uint64_t len,
-	       const struct pvar *v, const struct move *inv, struct buf *tab,
-	       uint32_t **out, size_t *nout);
+	       const struct pvar *v, const struct move *inv, int newside,
+	       struct buf *tab, uint32_t **out, size_t *nout);
 int ref_prep(const struct refs *br, const struct refs *vr, const struct pvar *v,
 	     const struct move *inv, const uint8_t *old, const uint8_t *new_,
 	     uint64_t s, uint64_t len, struct cands *c);

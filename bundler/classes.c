@@ -20,8 +20,8 @@ static int ref_equal(const struct clsin *in, uint64_t ba, uint64_t va, uint64_t 
 
 	memcpy(x, in->bw + ba, n);
 	memcpy(y, in->vw + va, n);
-	ref_table(in->br, x, ba, n, NULL, NULL, NULL, NULL, NULL);
-	ref_table(in->vr, y, va, n, in->v, in->inv, NULL, NULL, NULL);
+	ref_table(in->br, x, ba, n, in->v, in->inv, 0, NULL, NULL, NULL);
+	ref_table(in->vr, y, va, n, in->v, in->inv, 1, NULL, NULL, NULL);
 	eq = !memcmp(x, y, n);
 	free(x);
 	free(y);

@@ -107,8 +107,10 @@ static void choose(struct rdelta *r, struct cands *c, int zstd)
 	cands_free(c);
 }
 
-/* regions no longer than the stub's scratch (which holds a region's old
- * bytes while it is rebuilt), cut where they are longer */
+/* regions no longer than half the stub's scratch (which holds a region's
+ * old bytes while it is rebuilt, and for encoding 2 the list of their
+ * reference sites, at most as long again), cut where they are longer */
+#define CUT	(HVB_STUB_SCRATCH / 2)
 static size_t cut_regions(struct range **rg, size_t n)
 {
 	struct range *out = NULL;
@@ -118,7 +120,7 @@ static size_t cut_regions(struct range **rg, size_t n)
 		uint64_t a = (*rg)[k].start, e = (*rg)[k].end;
 
 		do {
-			uint64_t z = e - a > HVB_STUB_SCRATCH ? a + HVB_STUB_SCRATCH : e;
+			uint64_t z = e - a > CUT ? a + CUT : e;
 
 			out = xrealloc(out, (m + 1) * sizeof(*out));
 			out[m++] = (struct range){ a, z };

@@ -15,7 +15,7 @@ void measure_frames(struct packctx *pc, struct deltas *d, size_t i)
 	size_t k;
 
 	memcpy(rb, d->bw, pc->wsize);
-	ref_table(&d->brefs, rb, 0, pc->wsize, NULL, NULL, NULL, NULL, NULL);
+	ref_table(&d->brefs, rb, 0, pc->wsize, v, NULL, 0, NULL, NULL, NULL);
 	for (k = 0; k < v->nr; k++) {
 		const struct rdelta *r = &v->r[k];
 		const struct cands *c = &d->cand[i][k];

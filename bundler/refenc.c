@@ -9,7 +9,7 @@
 #include <string.h>
 #include "bundler.h"
 
-#define TAIL_SHIFT	30	/* a site in a list: offset | tail << 30 */
+#define TAIL_SHIFT	29	/* a site in a list: offset | kind << 29 */
 
 static const unsigned tail_bytes[4] = { 0, 1, 2, 4 };
 
@@ -20,8 +20,8 @@ static void put_site(struct buf *e, uint64_t *prev, uint32_t at, unsigned tail)
 }
 
 void ref_table(const struct refs *r, uint8_t *buf, uint64_t s, uint64_t len,
-	       const struct pvar *v, const struct move *inv, struct buf *tab,
-	       uint32_t **out, size_t *nout)
+	       const struct pvar *v, const struct move *inv, int newside,
+	       struct buf *tab, uint32_t **out, size_t *nout)
 {
 	struct buf e = { 0 };
 	uint64_t prev = 0, n = 0;
@@ -29,13 +29,17 @@ void ref_table(const struct refs *r, uint8_t *buf, uint64_t s, uint64_t len,
 
 	for (k = refs_at(r, s); k < r->n && r->s[k].off + HVB_REF_FIELD <= s + len; k++) {
 		uint32_t at = (uint32_t)(r->s[k].off - s);
-		uint32_t end = (uint32_t)(s + at + HVB_REF_FIELD + tail_bytes[r->s[k].tail]);
-		uint32_t x = ld32(buf + at) + end;
+		uint32_t end = r->s[k].tail & HVB_REF_ABS ? 0u - r->wlo :
+		    (uint32_t)(s + at + HVB_REF_FIELD + tail_bytes[r->s[k].tail & 3]);
+		uint32_t t = ld32(buf + at) + end, x = t;
 		int ok = 1;
 
-		if (v)
-			x = moves_back(v->mv, inv, v->nmv, x, &ok);
-		if (!ok)
+		if (newside)
+			x = moves_back(v->mv, inv, v->nmv, t, &ok);
+		/* an absolute address whose target did not move is the same
+		 * value in base and variant: no site, on either side */
+		if (!ok || ((r->s[k].tail & HVB_REF_ABS) && v && x == t &&
+			    moves_delta(v->mv, v->nmv, t) == 0))
 			continue;
 		st32(buf + at, x);
 		if (tab)
@@ -65,8 +69,8 @@ int ref_prep(const struct refs *br, const struct refs *vr, const struct pvar *v,
 	c->rnew = xmalloc(len);
 	memcpy(c->rold, old, len);
 	memcpy(c->rnew, new_, len);
-	ref_table(br, c->rold, s, len, NULL, NULL, &c->rtab, &c->osite, &c->nos);
-	ref_table(vr, c->rnew, s, len, v, inv, NULL, &c->vsite, &c->nvs);
+	ref_table(br, c->rold, s, len, v, inv, 0, &c->rtab, &c->osite, &c->nos);
+	ref_table(vr, c->rnew, s, len, v, inv, 1, NULL, &c->vsite, &c->nvs);
 	return c->nos + c->nvs > 0;
 }
 

@@ -23,7 +23,8 @@ static int tail_code(unsigned tail)
 	}
 }
 
-static void add_site(struct refs *r, uint64_t field, unsigned tail, uint64_t tgt)
+static void add_site(struct refs *r, uint64_t field, unsigned tail, uint64_t tgt,
+		     unsigned abs)
 {
 	int code = tail_code(tail);
 
@@ -33,13 +34,40 @@ static void add_site(struct refs *r, uint64_t field, unsigned tail, uint64_t tgt
 		r->cap = r->cap ? 2 * r->cap : 256;
 		r->s = xrealloc(r->s, r->cap * sizeof(*r->s));
 	}
-	r->s[r->n++] = (struct rsite){ (uint32_t)field, (uint8_t)code, (uint32_t)tgt };
+	r->s[r->n++] = (struct rsite){ (uint32_t)field, (uint8_t)(code | abs), (uint32_t)tgt };
+}
+
+/* an absolute address in an imm32 or a base-less disp32, sign-extended
+ * (the kernel code model), that lies in the work area */
+static void abs_site(const cs_insn *in, uint64_t at, uint64_t w0, uint64_t wsize,
+		     struct refs *r)
+{
+	const cs_x86 *x = &in->detail->x86;
+	uint8_t i;
+
+	for (i = 0; i < x->op_count; i++) {
+		const cs_x86_op *o = &x->operands[i];
+		uint64_t v, off;
+
+		if (o->type == X86_OP_IMM && x->encoding.imm_size == 4 && x->encoding.imm_offset) {
+			v = (uint64_t)(int64_t)(int32_t)o->imm;
+			off = x->encoding.imm_offset;
+		} else if (o->type == X86_OP_MEM && o->mem.base == X86_REG_INVALID &&
+			   x->encoding.disp_size == 4 && x->encoding.disp_offset) {
+			v = (uint64_t)(int64_t)(int32_t)o->mem.disp;
+			off = x->encoding.disp_offset;
+		} else
+			continue;
+		if (v - w0 < wsize)
+			add_site(r, at + off, in->size - off - 4, v - w0, HVB_REF_ABS);
+		return;
+	}
 }
 
 /* the reference of one instruction at work offset at, if it points
  * outside [flo, fhi) (a branch inside its own function moves with it) */
-static void insn_site(const cs_insn *in, uint64_t at, uint64_t w0, uint64_t flo,
-		      uint64_t fhi, csh h, struct refs *r)
+static void insn_site(const cs_insn *in, uint64_t at, uint64_t w0, uint64_t wsize,
+		      uint64_t flo, uint64_t fhi, csh h, struct refs *r)
 {
 	const cs_x86 *x = &in->detail->x86;
 	uint64_t end = at + in->size, tgt;
@@ -52,27 +80,27 @@ static void insn_site(const cs_insn *in, uint64_t at, uint64_t w0, uint64_t flo,
 				tgt = (uint64_t)x->operands[i].imm - w0;
 				if (tgt < flo || tgt >= fhi)
 					add_site(r, at + x->encoding.imm_offset,
-						 in->size - x->encoding.imm_offset - 4, tgt);
+						 in->size - x->encoding.imm_offset - 4, tgt, 0);
 				return;
 			}
 		return;
 	}
-	if (x->encoding.disp_size != 4 || !x->encoding.disp_offset)
-		return;
 	for (i = 0; i < x->op_count; i++)
 		if (x->operands[i].type == X86_OP_MEM &&
 		    x->operands[i].mem.base == X86_REG_RIP) {
 			tgt = end + (uint64_t)x->operands[i].mem.disp;
-			if (tgt < flo || tgt >= fhi)
+			if (x->encoding.disp_size == 4 && x->encoding.disp_offset &&
+			    (tgt < flo || tgt >= fhi))
 				add_site(r, at + x->encoding.disp_offset,
-					 in->size - x->encoding.disp_offset - 4, tgt);
+					 in->size - x->encoding.disp_offset - 4, tgt, 0);
 			return;
 		}
+	abs_site(in, at, w0, wsize, r);
 }
 
 /* every instruction of one function [flo, fhi) of the work image */
 static void scan_func(csh h, cs_insn *in, const uint8_t *work, uint64_t w0,
-		      uint64_t flo, uint64_t fhi, struct refs *r)
+		      uint64_t wsize, uint64_t flo, uint64_t fhi, struct refs *r)
 {
 	uint64_t at = flo;
 
@@ -85,7 +113,7 @@ static void scan_func(csh h, cs_insn *in, const uint8_t *work, uint64_t w0,
 			at++;		/* not an instruction: step over a byte */
 			continue;
 		}
-		insn_site(in, at, w0, flo, fhi, h, r);
+		insn_site(in, at, w0, wsize, flo, fhi, h, r);
 		at += in->size;
 	}
 }
@@ -122,10 +150,11 @@ int refs_scan(const struct image *im, const uint8_t *work, uint64_t w0,
 			continue;
 		if (i % 1024 == 0)
 			progress("decode", i + 1, im->nsyms);
-		scan_func(h, in, work, w0, lo, lo + s->size, out);
+		scan_func(h, in, work, w0, wsize, lo, lo + s->size, out);
 	}
 	cs_free(in, 1);
 	cs_close(&h);
+	out->wlo = (uint32_t)w0;
 	qsort(out->s, out->n, sizeof(*out->s), site_cmp);
 	for (i = 0; i < out->n; i++)	/* aliases scan the same code twice */
 		if (!k || out->s[i].off >= out->s[k - 1].off + HVB_REF_FIELD)

@@ -357,11 +357,13 @@ static int rdvar(const uint8_t *d, size_t len, size_t *pos, uint64_t *v)
 struct moves {
 	const uint8_t *t;	/* the variant's move table */
 	uint32_t n;
+	uint32_t wlo;		/* low 32 bits of work_vaddr */
 };
 
 /* instruction bytes after a site's field, by HVB_REF_TAIL_* */
 static const uint8_t ref_tail[4] = { 0, 1, 2, 4 };
-#define SITE_OFF(v)	((v) & 0x3fffffffu)	/* a listed site: offset | tail << 30 */
+#define SITE_OFF(v)	((v) & 0x1fffffffu)	/* a listed site: offset | kind << 29 */
+#define SITE_KIND(v)	((v) >> 29)
 
 /* the delta of the move entry covering base offset b, 0 if none */
 static uint32_t move_delta(const struct moves *mv, uint32_t b)
@@ -383,13 +385,24 @@ static uint32_t move_delta(const struct moves *mv, uint32_t b)
 	return 0;
 }
 
-/* a field in reference space made relative again: what it points at,
- * re-resolved through the move table, minus the end of its instruction */
-static void ref_back(uint8_t *f, uint32_t end, const struct moves *mv)
+/* What a site's field is relative to: the end of its instruction (a work
+ * offset), or for an absolute address minus work_vaddr's low 32 bits.  In
+ * reference space the field holds value + that: the work offset of what it
+ * points at. */
+static uint32_t ref_bias(unsigned kind, uint32_t target, uint32_t at, uint32_t wlo)
+{
+	if (kind & HVB_REF_ABS)
+		return 0u - wlo;
+	return target + at + HVB_REF_FIELD + ref_tail[kind & 3];
+}
+
+/* a field in reference space made what it was again: what it points at,
+ * re-resolved through the move table, minus its bias */
+static void ref_back(uint8_t *f, uint32_t bias, const struct moves *mv)
 {
 	uint32_t x = ld32(f);
 
-	st32(f, x + move_delta(mv, x) - end);
+	st32(f, x + move_delta(mv, x) - bias);
 }
 
 /* One site table at d[*pos].  Each site is a 4-byte field of buf, the
@@ -403,7 +416,7 @@ static int ref_walk(const uint8_t *d, size_t dlen, size_t *pos, uint8_t *buf,
 		    uint8_t *list, uint32_t *nlist)
 {
 	uint64_t n, v, gap;
-	uint32_t at = 0, end;
+	uint32_t at = 0, bias;
 
 	if (rdvar(d, dlen, pos, &n) || n > len / HVB_REF_FIELD)
 		return HVB_E_REF_TABLE;
@@ -416,13 +429,13 @@ static int ref_walk(const uint8_t *d, size_t dlen, size_t *pos, uint8_t *buf,
 		if (gap > len - at || HVB_REF_FIELD > len - at - gap)
 			return HVB_E_REF_TABLE;
 		at += (uint32_t)gap;
-		end = target + at + HVB_REF_FIELD + ref_tail[v & 3];
+		bias = ref_bias((unsigned)(v & 7), target, at, mv->wlo);
 		if (buf && back)
-			ref_back(buf + at, end, mv);
+			ref_back(buf + at, bias, mv);
 		else if (buf)
-			st32(buf + at, ld32(buf + at) + end);
+			st32(buf + at, ld32(buf + at) + bias);
 		if (list) {
-			st32(list, at | (uint32_t)(v & 3) << 30);
+			st32(list, at | (uint32_t)(v & 7) << 29);
 			list += 4;
 		}
 		at += HVB_REF_FIELD;
@@ -487,7 +500,7 @@ static int inherit_copy(struct inherit *ih, uint8_t *dst, uint32_t nlen,
 				return e;
 			continue;
 		}
-		ref_back(dst + q, ih->target + q + HVB_REF_FIELD + ref_tail[v >> 30], ih->mv);
+		ref_back(dst + q, ref_bias(SITE_KIND(v), ih->target, q, ih->mv->wlo), ih->mv);
 	}
 	return HVB_OK;
 }
@@ -743,6 +756,7 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 	roff = ld32(ve + HVB_VE_REGION_OFF);
 	mv.t = p + ld32(ve + HVB_VE_MOVE_OFF);
 	mv.n = vi.moves;
+	mv.wlo = (uint32_t)info.work_vaddr;
 	for (i = 0; i < vi.regions; i++) {
 		struct region r;
 

@@ -109,15 +109,18 @@
 					   an op stream in reference space */
 
 /* reference table (HVB_ENC_REFOPS): uvarint count, then per site
- * uvarint v = (gap << HVB_REF_SHIFT) | tail, gap = bytes since the end of
- * the previous 4-byte field (the region's start for the first), tail =
- * HVB_REF_TAIL_* (bytes of the instruction after the field) */
-#define HVB_REF_SHIFT		2
+ * uvarint v = (gap << HVB_REF_SHIFT) | kind, gap = bytes since the end of
+ * the previous 4-byte field (the region's start for the first), kind =
+ * HVB_REF_TAIL_* (bytes of the instruction after the field), plus
+ * HVB_REF_ABS for an absolute address (else the field is relative to the
+ * end of its instruction) */
+#define HVB_REF_SHIFT		3
 #define HVB_REF_FIELD		4u	/* every site is a 4-byte field */
 #define HVB_REF_TAIL_0		0u	/* field ends the instruction */
 #define HVB_REF_TAIL_1		1u	/* an imm8 follows */
 #define HVB_REF_TAIL_2		2u	/* an imm16 follows */
 #define HVB_REF_TAIL_4		3u	/* an imm32 follows */
+#define HVB_REF_ABS		4u	/* low 32 bits of a virtual address */
 /* region compressions */
 #define HVB_COMP_NONE		0u
 #define HVB_COMP_ZSTD		1u	/* zstd frame of the encoded data */
