@@ -291,6 +291,7 @@ struct packctx {
 	uint32_t max_scratch;
 	int compress;		/* payload: 0 none, 1 zstd allowed */
 	int xcompress;		/* extract data: 0 none, 1 zstd */
+	int norefs;		/* no encoding 2 (pack --refs off) */
 };
 
 void payload_build(const struct packctx *pc, struct buf *out);

@@ -170,7 +170,7 @@ static int find_regions(struct packctx *pc, struct deltas *d, size_t i,
 		*jobs = xrealloc(*jobs, (*njobs + 2) * sizeof(**jobs));
 		(*jobs)[(*njobs)++] = (struct bsjob){ d->bw + r->start,
 			d->vw[i] + r->start, r->old_len, &d->cand[i][k].ops, 0 };
-		if (ref_prep(&d->brefs, vr, v, inv, d->bw + r->start, d->vw[i] + r->start,
+		if (!pc->norefs && ref_prep(&d->brefs, vr, v, inv, d->bw + r->start, d->vw[i] + r->start,
 			     r->start, r->old_len, &d->cand[i][k]))
 			(*jobs)[(*njobs)++] = (struct bsjob){ d->cand[i][k].rold,
 				d->cand[i][k].rnew, r->old_len, &d->cand[i][k].rops, 0 };

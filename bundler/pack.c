@@ -18,6 +18,7 @@ struct packargs {
 	const char *names[HVB_MAX_VARIANTS], *paths[HVB_MAX_VARIANTS];
 	size_t nv;
 	int mode;
+	int norefs;		/* --refs off: no encoding 2 */
 };
 
 static int name_ok(const char *s)
@@ -99,6 +100,8 @@ static int parse_args(int argc, char **argv, struct packargs *a)
 			a->stub = val;
 		else if (!strcmp(o, "--compress"))
 			rc = compress_mode(val, &a->mode);
+		else if (!strcmp(o, "--refs") && (!strcmp(val, "on") || !strcmp(val, "off")))
+			a->norefs = !strcmp(val, "off");
 		else if (!strcmp(o, "--base") || !strcmp(o, "--variant"))
 			rc = add_input(a, o[2] == 'b', val);
 		else
@@ -306,6 +309,7 @@ int cmd_pack(int argc, char **argv)
 	memset(&pc, 0, sizeof(pc));
 	memset(&st, 0, sizeof(st));
 	memset(&d, 0, sizeof(d));
+	pc.norefs = a.norefs;
 	rc = 1;
 	if (open_inputs(&pc, &a) || stub_open(&st, a.stub) ||
 	    deltas_find(&pc, &d))
