@@ -160,6 +160,9 @@ struct refs {
 	struct rsite *s;	/* sorted by off, not overlapping */
 	size_t n, cap;
 	uint32_t wlo;		/* low 32 bits of the work area's address */
+	const uint8_t *moved;	/* bitmap of base offsets some variant moved: an
+				   absolute site elsewhere is left out; NULL:
+				   every one is kept */
 };
 int refs_scan(const struct image *im, const uint8_t *work, uint64_t w0,
 	      uint64_t wsize, struct refs *out);
@@ -292,6 +295,7 @@ struct packctx {
 	int compress;		/* payload: 0 none, 1 zstd allowed */
 	int xcompress;		/* extract data: 0 none, 1 zstd */
 	int norefs;		/* no encoding 2 (pack --refs off) */
+	struct buf btab;	/* the base's site table (encoding 2) */
 };
 
 void payload_build(const struct packctx *pc, struct buf *out);
@@ -314,6 +318,7 @@ struct deltas {
 	struct refs brefs;	/* the base's references */
 	struct refs *vrefs;	/* each variant's */
 	uint8_t **cls;		/* each variant's class of every work byte */
+	uint8_t *moved;		/* moved_map */
 	uint64_t tot_raw, tot_zstd, tot_pref;	/* measured totals */
 };
 /* regions, bsdiff, the measurements; 0 or -1 after a message */
@@ -331,6 +336,10 @@ int ref_prep(const struct refs *br, const struct refs *vr, const struct pvar *v,
 	     const struct move *inv, const uint8_t *old, const uint8_t *new_,
 	     uint64_t s, uint64_t len, struct cands *c);
 void ref_finish(struct cands *c);
+struct deltas;
+/* the base's site table for the payload: its sites in regions stored
+ * with encoding 2 (pc->btab) */
+void base_table(struct packctx *pc, const struct deltas *d);
 /* measure.c: what one zstd frame per variant would store (for the report) */
 void measure_frames(struct packctx *pc, struct deltas *d, size_t i);
 /* keep one form per region: zstd ones only if zstd is set */

@@ -132,9 +132,9 @@ static size_t cut_regions(struct range **rg, size_t n)
 	return m;
 }
 
-/* variant i's regions against the base; bsdiff jobs queued for them */
-static int find_regions(struct packctx *pc, struct deltas *d, size_t i,
-			struct bsjob **jobs, size_t *njobs)
+/* variant i's regions against the base, its references, move table and
+ * classes */
+static int find_regions(struct packctx *pc, struct deltas *d, size_t i)
 {
 	struct pvar *v = &pc->v[i];
 	const struct image *b = &pc->v[0].im;
@@ -154,6 +154,7 @@ static int find_regions(struct packctx *pc, struct deltas *d, size_t i,
 	ci = (struct clsin){ b, v, pc->w0, pc->wsize, d->bw, d->vw[i], &d->brefs, vr, inv };
 	d->cls[i] = xmalloc(pc->wsize);
 	classify(&ci, &v->cl, d->cls[i]);
+	free(inv);
 	for (j = 0; j < dend; j++)
 		v->bytes_differ += d->bw[j] != d->vw[i][j];
 	v->nr = cut_regions(&rg, diff_regions(b, &v->im, d->bw, d->vw[i],
@@ -161,23 +162,57 @@ static int find_regions(struct packctx *pc, struct deltas *d, size_t i,
 	v->r = xcalloc(v->nr ? v->nr : 1, sizeof(struct rdelta));
 	d->cand[i] = xcalloc(v->nr ? v->nr : 1, sizeof(struct cands));
 	for (k = 0; k < v->nr; k++) {
-		struct rdelta *r = &v->r[k];
+		v->r[k].start = rg[k].start;
+		v->r[k].old_len = v->r[k].new_len = rg[k].end - rg[k].start;
+	}
+	free(rg);
+	return 0;
+}
 
-		r->start = rg[k].start;
-		r->old_len = r->new_len = rg[k].end - rg[k].start;
+/* An absolute address is a site only where its target moved in some
+ * variant: elsewhere base and variants hold the same value. */
+static void moved_map(struct packctx *pc, struct deltas *d)
+{
+	size_t i, k;
+	uint64_t a;
+
+	d->moved = xcalloc(pc->wsize / 8 + 1, 1);
+	for (i = 1; i < pc->nv; i++)
+		for (k = 0; k < pc->v[i].nmv; k++) {
+			const struct move *m = &pc->v[i].mv[k];
+
+			for (a = m->start; m->delta && a < (uint64_t)m->start + m->len &&
+			     a < pc->wsize; a++)
+				d->moved[a / 8] |= (uint8_t)(1u << (a % 8));
+		}
+	d->brefs.moved = d->moved;
+	for (i = 1; i < pc->nv; i++)
+		d->vrefs[i].moved = d->moved;
+}
+
+/* bsdiff jobs for variant i's regions: plain, and in reference space */
+static void queue_jobs(struct packctx *pc, struct deltas *d, size_t i,
+		       struct bsjob **jobs, size_t *njobs)
+{
+	struct pvar *v = &pc->v[i];
+	struct move *inv = moves_inverse(v->mv, v->nmv);
+	size_t k;
+
+	for (k = 0; k < v->nr; k++) {
+		struct rdelta *r = &v->r[k];
+		struct cands *c = &d->cand[i][k];
+
 		if (!wants_bsdiff(d->bw + r->start, r->old_len))
 			continue;
 		*jobs = xrealloc(*jobs, (*njobs + 2) * sizeof(**jobs));
 		(*jobs)[(*njobs)++] = (struct bsjob){ d->bw + r->start,
-			d->vw[i] + r->start, r->old_len, &d->cand[i][k].ops, 0 };
-		if (!pc->norefs && ref_prep(&d->brefs, vr, v, inv, d->bw + r->start, d->vw[i] + r->start,
-			     r->start, r->old_len, &d->cand[i][k]))
-			(*jobs)[(*njobs)++] = (struct bsjob){ d->cand[i][k].rold,
-				d->cand[i][k].rnew, r->old_len, &d->cand[i][k].rops, 0 };
+			d->vw[i] + r->start, r->old_len, &c->ops, 0 };
+		if (!pc->norefs && ref_prep(&d->brefs, &d->vrefs[i], v, inv, d->bw + r->start,
+					    d->vw[i] + r->start, r->start, r->old_len, c))
+			(*jobs)[(*njobs)++] = (struct bsjob){ c->rold, c->rnew,
+				r->old_len, &c->rops, 0 };
 	}
-	free(rg);
 	free(inv);
-	return 0;
 }
 
 /* the literal and zstd forms of variant i's regions, and their sizes */
@@ -226,11 +261,12 @@ int deltas_find(struct packctx *pc, struct deltas *d)
 	for (i = 0; i < pc->nv; i++) {
 		progress("diff", i + 1, pc->nv);
 		diff_symbols(&pc->v[0].im, &pc->v[i].im, &pc->v[i].st);
-		if (i && find_regions(pc, d, i, &jobs, &njobs)) {
-			free(jobs);
+		if (i && find_regions(pc, d, i))
 			return -1;
-		}
 	}
+	moved_map(pc, d);
+	for (i = 1; i < pc->nv; i++)
+		queue_jobs(pc, d, i, &jobs, &njobs);
 	rc = bsdelta_batch(jobs, njobs);
 	free(jobs);
 	if (rc)
@@ -265,6 +301,7 @@ void deltas_choose(struct packctx *pc, struct deltas *d, int zstd)
 		}
 		classes_delta(d->cls[i], pc->wsize, v->r, v->nr, &v->cl);
 	}
+	base_table(pc, d);
 }
 
 void deltas_free(struct packctx *pc, struct deltas *d)
@@ -289,6 +326,7 @@ void deltas_free(struct packctx *pc, struct deltas *d)
 	free(d->cand);
 	free(d->vw);
 	free(d->bw);
+	free(d->moved);
 	refs_free(&d->brefs);
 	memset(d, 0, sizeof(*d));
 }

@@ -12,23 +12,24 @@ static void head_json(const struct bundle *b)
 	       "\"payload_vaddr\":\"0x%llx\",\"note_bytes\":%llu,"
 	       "\"extract_bytes\":%zu,\"payload_hash\":\"%016llx\","
 	       "\"work_vaddr\":\"0x%llx\",\"work_size\":%llu,"
-	       "\"max_scratch\":%u,\"variants\":[",
+	       "\"max_scratch\":%u,\"base_site_table_bytes\":%u,\"variants\":[",
 	       b->path, b->filesize, (unsigned long long)b->stub_bytes,
 	       (unsigned long long)b->base_bytes, b->payload_size,
 	       (unsigned long long)b->payload_vaddr,
 	       (unsigned long long)b->note_bytes, b->xblob_size,
 	       (unsigned long long)b->pi.payload_hash,
 	       (unsigned long long)b->pi.work_vaddr,
-	       (unsigned long long)b->pi.work_size, b->pi.max_scratch);
+	       (unsigned long long)b->pi.work_size, b->pi.max_scratch,
+	       ld32(b->payload + HVB_PH_REFS_LEN));
 }
 
 static void head_text(const struct bundle *b)
 {
 	printf("%s: %zu bytes: stub %llu, base %llu, payload %zu at "
-	       "0x%llx, notes %llu; extract data %zu (not loaded)\n",
+	       "0x%llx (base site table %u), notes %llu; extract data %zu (not loaded)\n",
 	       b->path, b->filesize, (unsigned long long)b->stub_bytes,
 	       (unsigned long long)b->base_bytes, b->payload_size,
-	       (unsigned long long)b->payload_vaddr,
+	       (unsigned long long)b->payload_vaddr, ld32(b->payload + HVB_PH_REFS_LEN),
 	       (unsigned long long)b->note_bytes, b->xblob_size);
 	printf("%-15s %11s %11s %9s %10s %7s %8s %8s %8s %8s  %s\n",
 	       "variant", "functions", "objects", "sections", "bytes-diff",

@@ -197,7 +197,7 @@ static void report_bundle(const char *out, const struct packctx *pc,
 			  const struct stubinfo *st, size_t payload,
 			  size_t xblob)
 {
-	char h1[32], h2[32], h3[32], h4[32], h5[32];
+	char h1[32], h2[32], h3[32], h4[32], h5[32], h6[32];
 	uint64_t sb = 0, deltas = 0;
 	size_t i;
 
@@ -207,11 +207,11 @@ static void report_bundle(const char *out, const struct packctx *pc,
 		sb += st->im.loads[i].filesz;
 	for (i = 1; i < pc->nv; i++)
 		deltas += pc->v[i].delta_bytes + pc->v[i].nr * HVB_REGION_ENTRY_SIZE;
-	warnx_("%s: stub %s, base %s, payload %s (deltas and tables %s), "
-	       "extract data %s", out, human(sb, h1, sizeof(h1)),
+	warnx_("%s: stub %s, base %s, payload %s (deltas and tables %s, base "
+	       "site table %s), extract data %s", out, human(sb, h1, sizeof(h1)),
 	       human(pc->v[0].im.hi - pc->v[0].im.lo, h2, sizeof(h2)),
 	       human(payload, h3, sizeof(h3)), human(deltas, h4, sizeof(h4)),
-	       human(xblob, h5, sizeof(h5)));
+	       human(pc->btab.len, h6, sizeof(h6)), human(xblob, h5, sizeof(h5)));
 }
 
 static void free_pc(struct packctx *pc)
@@ -229,6 +229,7 @@ static void free_pc(struct packctx *pc)
 		img_close(&pc->v[i].im);
 	}
 	free(pc->v);
+	free(pc->btab.p);
 }
 
 /* reopen what we wrote and rebuild every input file from it */

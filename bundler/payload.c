@@ -134,6 +134,11 @@ void payload_build(const struct packctx *pc, struct buf *out)
 		put_variant(out, voff + i * HVB_VARIANT_ENTRY_SIZE, roff, &pc->v[i]);
 		roff += pc->v[i].nr * HVB_REGION_ENTRY_SIZE;
 	}
+	if (pc->btab.len) {	/* the base's site table, for encoding 2 */
+		st32(out->p + HVB_PH_REFS_OFF, (uint32_t)out->len);
+		st32(out->p + HVB_PH_REFS_LEN, (uint32_t)pc->btab.len);
+		buf_put(out, pc->btab.p, pc->btab.len);
+	}
 	st64(out->p + HVB_PH_PAYLOAD_SIZE, out->len);
 	st64(out->p + HVB_PH_PAYLOAD_HASH,
 	     hvb_hash64(out->p + HVB_PH_HASHED_FROM, out->len - HVB_PH_HASHED_FROM));

@@ -36,10 +36,10 @@ void ref_table(const struct refs *r, uint8_t *buf, uint64_t s, uint64_t len,
 
 		if (newside)
 			x = moves_back(v->mv, inv, v->nmv, t, &ok);
-		/* an absolute address whose target did not move is the same
-		 * value in base and variant: no site, on either side */
-		if (!ok || ((r->s[k].tail & HVB_REF_ABS) && v && x == t &&
-			    moves_delta(v->mv, v->nmv, t) == 0))
+		/* an absolute address whose target no variant moved is the
+		 * same value in base and variants: no site, on either side */
+		if (!ok || ((r->s[k].tail & HVB_REF_ABS) && r->moved &&
+			    !(r->moved[x / 8] >> (x % 8) & 1)))
 			continue;
 		st32(buf + at, x);
 		if (tab)
@@ -69,7 +69,7 @@ int ref_prep(const struct refs *br, const struct refs *vr, const struct pvar *v,
 	c->rnew = xmalloc(len);
 	memcpy(c->rold, old, len);
 	memcpy(c->rnew, new_, len);
-	ref_table(br, c->rold, s, len, v, inv, 0, &c->rtab, &c->osite, &c->nos);
+	ref_table(br, c->rold, s, len, NULL, NULL, 0, NULL, &c->osite, &c->nos);
 	ref_table(vr, c->rnew, s, len, v, inv, 1, NULL, &c->vsite, &c->nvs);
 	return c->nos + c->nvs > 0;
 }
@@ -177,4 +177,40 @@ void ref_finish(struct cands *c)
 	free(in);
 	free(ex.p);
 	free(xc.p);
+}
+
+void base_table(struct packctx *pc, const struct deltas *d)
+{
+	uint8_t *in = xcalloc(pc->wsize / 8 + 1, 1);
+	struct buf e = { 0 };
+	uint64_t prev = 0, n = 0, a;
+	size_t i, k;
+
+	for (i = 1; i < pc->nv; i++)
+		for (k = 0; k < pc->v[i].nr; k++) {
+			const struct rdelta *r = &pc->v[i].r[k];
+
+			for (a = r->start; r->enc == HVB_ENC_REFOPS && a < r->start + r->old_len; a++)
+				in[a / 8] |= (uint8_t)(1u << (a % 8));
+		}
+	for (k = 0; k < d->brefs.n; k++) {
+		const struct rsite *st = &d->brefs.s[k];
+		uint32_t t = ld32(d->bw + st->off) + (st->tail & HVB_REF_ABS ? 0u - d->brefs.wlo :
+		    st->off + HVB_REF_FIELD + tail_bytes[st->tail & 3]);
+
+		if (!(in[st->off / 8] >> (st->off % 8) & 1) ||
+		    !(in[(st->off + 3) / 8] >> ((st->off + 3) % 8) & 1))
+			continue;
+		if ((st->tail & HVB_REF_ABS) && !(d->moved[t / 8] >> (t % 8) & 1))
+			continue;
+		put_site(&e, &prev, st->off, st->tail);
+		n++;
+	}
+	pc->btab.len = 0;
+	if (n) {
+		buf_var(&pc->btab, n);
+		buf_put(&pc->btab, e.p, e.len);
+	}
+	free(e.p);
+	free(in);
 }

@@ -237,6 +237,8 @@ static int check_tables(const uint8_t *p, uint64_t psize)
 		return HVB_E_FORMAT;
 	if (!inside(voff, (uint64_t)nvar * HVB_VARIANT_ENTRY_SIZE, psize))
 		return HVB_E_FORMAT;
+	if (!inside(ld32(p + HVB_PH_REFS_OFF), ld32(p + HVB_PH_REFS_LEN), psize))
+		return HVB_E_FORMAT;
 	if (zcount > psize / HVB_ZERO_ENTRY_SIZE ||
 	    !inside(zoff, (uint64_t)zcount * HVB_ZERO_ENTRY_SIZE, psize))
 		return HVB_E_FORMAT;
@@ -358,6 +360,8 @@ struct moves {
 	const uint8_t *t;	/* the variant's move table */
 	uint32_t n;
 	uint32_t wlo;		/* low 32 bits of work_vaddr */
+	const uint8_t *bt;	/* the base's site table */
+	uint32_t btlen;
 };
 
 /* instruction bytes after a site's field, by HVB_REF_TAIL_* */
@@ -406,22 +410,16 @@ static void ref_back(uint8_t *f, uint32_t bias, const struct moves *mv)
 }
 
 /* One site table at d[*pos].  Each site is a 4-byte field of buf, the
- * region at work offset target, len bytes long.  back 0: the field goes
- * into reference space (value + end of its instruction = what it points
- * at), and the site is listed in list (4 bytes each, *nlist of them) if
- * list is set.  back 1: the field comes back (ref_back).  With buf NULL
- * the table is only checked. */
+ * region at work offset target, len bytes long, in reference space: it
+ * comes back (ref_back).  With buf NULL the table is only checked. */
 static int ref_walk(const uint8_t *d, size_t dlen, size_t *pos, uint8_t *buf,
-		    uint32_t len, uint32_t target, const struct moves *mv, int back,
-		    uint8_t *list, uint32_t *nlist)
+		    uint32_t len, uint32_t target, const struct moves *mv)
 {
 	uint64_t n, v, gap;
-	uint32_t at = 0, bias;
+	uint32_t at = 0;
 
 	if (rdvar(d, dlen, pos, &n) || n > len / HVB_REF_FIELD)
 		return HVB_E_REF_TABLE;
-	if (nlist)
-		*nlist = (uint32_t)n;
 	for (; n; n--) {
 		if (rdvar(d, dlen, pos, &v))
 			return HVB_E_REF_TABLE;
@@ -429,17 +427,43 @@ static int ref_walk(const uint8_t *d, size_t dlen, size_t *pos, uint8_t *buf,
 		if (gap > len - at || HVB_REF_FIELD > len - at - gap)
 			return HVB_E_REF_TABLE;
 		at += (uint32_t)gap;
-		bias = ref_bias((unsigned)(v & 7), target, at, mv->wlo);
-		if (buf && back)
-			ref_back(buf + at, bias, mv);
-		else if (buf)
-			st32(buf + at, ld32(buf + at) + bias);
-		if (list) {
-			st32(list, at | (uint32_t)(v & 7) << 29);
-			list += 4;
+		if (buf)
+			ref_back(buf + at, ref_bias((unsigned)(v & 7), target, at, mv->wlo), mv);
+		at += HVB_REF_FIELD;
+	}
+	return HVB_OK;
+}
+
+/* The base's site table (header HVB_PH_REFS_*), whose offsets are work
+ * offsets: the sites that lie whole in the region [target, + len) go into
+ * reference space in old (the region's old bytes) and are listed. */
+static int ref_walk_base(const struct moves *mv, uint8_t *old, uint32_t target,
+			 uint32_t len, uint8_t *list, uint32_t *nlist)
+{
+	size_t pos = 0;
+	uint64_t n, v, at = 0;
+	uint32_t k = 0;
+
+	*nlist = 0;
+	if (!mv->btlen)
+		return HVB_OK;
+	if (rdvar(mv->bt, mv->btlen, &pos, &n))
+		return HVB_E_REF_TABLE;
+	for (; n; n--) {
+		if (rdvar(mv->bt, mv->btlen, &pos, &v) || (v >> HVB_REF_SHIFT) > 0xffffffffu)
+			return HVB_E_REF_TABLE;
+		at += v >> HVB_REF_SHIFT;
+		if (at + HVB_REF_FIELD > (uint64_t)target + len)
+			break;
+		if (at >= target) {
+			uint32_t o = (uint32_t)(at - target);
+
+			st32(old + o, ld32(old + o) + ref_bias((unsigned)(v & 7), target, o, mv->wlo));
+			st32(list + 4 * (uint64_t)k++, o | (uint32_t)(v & 7) << 29);
 		}
 		at += HVB_REF_FIELD;
 	}
+	*nlist = k;
 	return HVB_OK;
 }
 
@@ -569,8 +593,8 @@ static int apply_ops(const uint8_t *d, size_t dlen, const uint8_t *old,
 	return HVB_OK;
 }
 
-/* Encoding 2: the old bytes into reference space (their sites listed in
- * scratch after them), the op stream with the sites COPY carries brought
+/* Encoding 2: the old bytes into reference space by the base's site
+ * table (their sites listed in scratch after them), the op stream with the sites COPY carries brought
  * back as it goes, then the new side's extra sites. */
 static int apply_refops(const uint8_t *d, size_t dlen, const struct region *r,
 			uint8_t *old, uint8_t *dst, const struct moves *mv)
@@ -581,11 +605,10 @@ static int apply_refops(const uint8_t *d, size_t dlen, const struct region *r,
 	int e;
 
 	ih.sites = old + r->old_len;
-	if ((e = ref_walk(d, dlen, &pos, old, r->old_len, r->target, mv, 0,
-			  old + r->old_len, &ih.ns)))
+	if ((e = ref_walk_base(mv, old, r->target, r->old_len, old + r->old_len, &ih.ns)))
 		return e;
 	extras = pos;
-	if ((e = ref_walk(d, dlen, &pos, 0, r->new_len, r->target, mv, 1, 0, 0)))
+	if ((e = ref_walk(d, dlen, &pos, 0, r->new_len, r->target, mv)))
 		return e;
 	if (rdvar(d, dlen, &pos, &ih.xleft) || ih.xleft > r->new_len / HVB_REF_FIELD)
 		return HVB_E_REF_TABLE;
@@ -604,7 +627,7 @@ static int apply_refops(const uint8_t *d, size_t dlen, const struct region *r,
 		return e;
 	if (ih.xleft)
 		return HVB_E_REF_TABLE;		/* an exclusion no copy reached */
-	return ref_walk(d, dlen, &extras, dst, r->new_len, r->target, mv, 1, 0, 0);
+	return ref_walk(d, dlen, &extras, dst, r->new_len, r->target, mv);
 }
 
 #ifdef HVB_APPLY_ZSTD
@@ -757,6 +780,8 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 	mv.t = p + ld32(ve + HVB_VE_MOVE_OFF);
 	mv.n = vi.moves;
 	mv.wlo = (uint32_t)info.work_vaddr;
+	mv.bt = p + ld32(p + HVB_PH_REFS_OFF);
+	mv.btlen = ld32(p + HVB_PH_REFS_LEN);
 	for (i = 0; i < vi.regions; i++) {
 		struct region r;
 

@@ -33,7 +33,7 @@
 /* ---- payload header ---- */
 #define HVB_PAYLOAD_MAGIC	"HVBPAYLD"	/* 8 bytes, no NUL */
 #define HVB_PAYLOAD_VERSION	2u	/* 1: no reference-aware deltas, no move table */
-#define HVB_PAYLOAD_HDR_SIZE	128u
+#define HVB_PAYLOAD_HDR_SIZE	136u
 #define HVB_PH_MAGIC		0	/* u8[8] */
 #define HVB_PH_VERSION		8	/* u32 */
 #define HVB_PH_HDR_SIZE		12	/* u32 */
@@ -56,6 +56,8 @@
 #define HVB_PH_BASE_VADDR	104	/* u64 */
 #define HVB_PH_BASE_FILESZ	112	/* u64 */
 #define HVB_PH_BASE_MEMSZ	120	/* u64 */
+#define HVB_PH_REFS_OFF		128	/* u32: the base's site table (encoding 2) */
+#define HVB_PH_REFS_LEN		132	/* u32: its bytes, 0 if none */
 #define HVB_MAX_VARIANTS	64u
 #define HVB_NAME_SIZE		16u	/* variant name field, NUL-padded */
 #define HVB_NAME_MAX		15u	/* longest variant name */

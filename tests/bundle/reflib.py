@@ -17,7 +17,8 @@ def uvar(data, i):
 
 def ref_regions(data, pl, variant):
     """The variant's encoding-2 regions, each with the file offsets of its
-    two tables: [start, end) of the old-site table and of the new one."""
+    two tables: [start, end) of the extra sites and of the exclusions (a
+    count, then as many varints, like a site table)."""
     out = []
     for r in pl["variants"][variant]["regions"]:
         if r["enc"] != F["HVB_ENC_REFOPS"]:
