@@ -1,4 +1,5 @@
-# The reference tables of the real bundle (make allvariants), damaged one
+# The reference tables of the real bundle (make allvariants): the regions'
+# site tables and the base's site table, damaged one
 # byte at a time with the payload hash fixed up, so only the applier's own
 # checks stand between the damage and a wrong image: `bundler verify` must
 # either stop with a clear message (exit 1) or, where the byte changed
@@ -7,6 +8,7 @@
 # checks themselves must catch some.  Also: xen's delta uses encoding 2 at
 # all, and extract rebuilds xen.elf byte for byte.
 import os
+import struct
 import subprocess
 import sys
 
@@ -28,12 +30,17 @@ p = subprocess.run([BUNDLER, "extract", bundle(), "xen", "-o", x], stderr=subpro
 check(p.returncode == 0 and open(x, "rb").read() == open(image("xen.elf"), "rb").read(),
       "extract did not rebuild xen.elf byte for byte")
 
-# every byte of the first regions' tables, up to 64 flips
+# every byte of the first regions' tables, up to 64 flips, and the first
+# 32 bytes of the base's site table
 spots = []
 for r in regs:
     for a, b in r["tables"]:
         spots += range(a, b)
 spots = spots[:64]
+ro, rl = (struct.unpack_from("<I", data, pl["off"] + F[k])[0]
+          for k in ("HVB_PH_REFS_OFF", "HVB_PH_REFS_LEN"))
+check(rl > 0, "the payload has no base site table")
+spots += range(pl["off"] + ro, pl["off"] + ro + min(rl, 32))
 caught = kept = 0
 for off in spots:
     d = bytearray(data)
