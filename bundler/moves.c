@@ -32,7 +32,8 @@ static void mv_norm(struct mvs *v)
 {
 	size_t i, k = 0;
 
-	qsort(v->m, v->n, sizeof(*v->m), mv_cmp);
+	if (v->n)
+		qsort(v->m, v->n, sizeof(*v->m), mv_cmp);
 	for (i = 0; i < v->n; i++) {
 		struct move *p = k ? &v->m[k - 1] : NULL;
 
@@ -72,7 +73,7 @@ static void mv_fill(const struct mvs *v, struct mvs *out, uint64_t s, uint64_t e
 size_t moves_build(const struct image *b, const struct image *v, uint64_t w0,
 		   const struct diffstat *st, struct move **out)
 {
-	struct mvs sy = { 0 }, se = { 0 };
+	struct mvs sy = { 0 }, se = { 0 }, fill = { 0 };
 	size_t i;
 
 	for (i = 0; i < st->nd; i++) {
@@ -90,9 +91,12 @@ size_t moves_build(const struct image *b, const struct image *v, uint64_t w0,
 	}
 	mv_norm(&sy);
 	for (i = 0; i < se.n; i++)
-		mv_fill(&sy, &sy, se.m[i].start, (uint64_t)se.m[i].start + se.m[i].len,
+		mv_fill(&sy, &fill, se.m[i].start, (uint64_t)se.m[i].start + se.m[i].len,
 			se.m[i].delta);
+	for (i = 0; i < fill.n; i++)
+		mv_add(&sy, fill.m[i].start, fill.m[i].len, fill.m[i].delta);
 	free(se.m);
+	free(fill.m);
 	mv_norm(&sy);
 	*out = sy.m;
 	return sy.n;
@@ -130,8 +134,10 @@ struct move *moves_inverse(const struct move *m, size_t n)
 {
 	struct move *inv = xmalloc((n ? n : 1) * sizeof(*inv));
 
-	memcpy(inv, m, n * sizeof(*inv));
-	qsort(inv, n, sizeof(*inv), inv_cmp);
+	if (n) {
+		memcpy(inv, m, n * sizeof(*inv));
+		qsort(inv, n, sizeof(*inv), inv_cmp);
+	}
 	return inv;
 }
 

@@ -152,7 +152,8 @@ void ref_finish(struct cands *c)
 	struct buf ex = { 0 }, xc = { 0 };
 	uint64_t pe = 0, px = 0;
 
-	qsort(c->vsite, c->nvs, sizeof(*c->vsite), site_cmp);	/* by offset */
+	if (c->nvs)
+		qsort(c->vsite, c->nvs, sizeof(*c->vsite), site_cmp);	/* by offset */
 	while (i < nin || j < c->nvs) {	/* both sorted by offset */
 		uint32_t a = i < nin ? in[i] & ((1u << TAIL_SHIFT) - 1) : UINT32_MAX;
 		uint32_t b = j < c->nvs ? c->vsite[j] & ((1u << TAIL_SHIFT) - 1) : UINT32_MAX;

@@ -155,7 +155,8 @@ int refs_scan(const struct image *im, const uint8_t *work, uint64_t w0,
 	cs_free(in, 1);
 	cs_close(&h);
 	out->wlo = (uint32_t)w0;
-	qsort(out->s, out->n, sizeof(*out->s), site_cmp);
+	if (out->n)
+		qsort(out->s, out->n, sizeof(*out->s), site_cmp);
 	for (i = 0; i < out->n; i++)	/* aliases scan the same code twice */
 		if (!k || out->s[i].off >= out->s[k - 1].off + HVB_REF_FIELD)
 			out->s[k++] = out->s[i];
