@@ -158,6 +158,8 @@ bundle:
 	echo "hvbundle: bundling took $$ms ms (limit 5000)"; \
 	if [ $$ms -ge 5000 ]; then echo "hvbundle: WARNING: bundling took 5 s or more" >&2; fi
 	@$(HOST_O)/bundler verify $(IMAGES)/bundle.elf 2>&1 | tail -n 1
+	@mkdir -p $(O)/report && $(HOST_O)/bundler list --json $(IMAGES)/bundle.elf \
+		> $(O)/report/bundle-classes.json
 
 # The host benchmark (docs/DESIGN.md, principle 7): the ring-3-legal op bodies and
 # every dispatch mechanism, from the kernel's own sources, in real TSC ticks

@@ -88,7 +88,13 @@ int bundle_open(struct bundle *b, const char *path)
 	if (!elf_ok(b, &shstrndx) || read_sections(b, shstrndx))
 		goto fail;
 	if ((e = hvb_payload_open(b->payload, b->payload_size, &b->pi))) {
-		ferr(path, "%s", hvb_apply_strerror(e));
+		if (e == HVB_E_VERSION)
+			ferr(path, "%s: the payload is format version %u, this bundler "
+			     "reads version %u only (pack the images again)",
+			     hvb_apply_strerror(e), ld32(b->payload + HVB_PH_VERSION),
+			     HVB_PAYLOAD_VERSION);
+		else
+			ferr(path, "%s", hvb_apply_strerror(e));
 		goto fail;
 	}
 	return 0;

@@ -18,6 +18,7 @@ struct packargs {
 	const char *names[HVB_MAX_VARIANTS], *paths[HVB_MAX_VARIANTS];
 	size_t nv;
 	int mode;
+	int norefs;		/* --refs off: no encoding 2 */
 };
 
 static int name_ok(const char *s)
@@ -99,6 +100,8 @@ static int parse_args(int argc, char **argv, struct packargs *a)
 			a->stub = val;
 		else if (!strcmp(o, "--compress"))
 			rc = compress_mode(val, &a->mode);
+		else if (!strcmp(o, "--refs") && (!strcmp(val, "on") || !strcmp(val, "off")))
+			a->norefs = !strcmp(val, "off");
 		else if (!strcmp(o, "--base") || !strcmp(o, "--variant"))
 			rc = add_input(a, o[2] == 'b', val);
 		else
@@ -182,13 +185,19 @@ static void report_variant(const struct pvar *v)
 	       v->st.differ[K_SECTION], v->st.total[K_SECTION],
 	       (unsigned long long)v->bytes_differ, v->nr,
 	       human(v->delta_bytes, hb, sizeof(hb)));
+	if (verbose)
+		warnx_("%s: delta %llu B stored; one zstd frame with the base as "
+		       "prefix would be %llu B, in reference space %llu B",
+		       v->name, (unsigned long long)v->delta_bytes,
+		       (unsigned long long)v->cl.frame_plain,
+		       (unsigned long long)v->cl.frame_ref);
 }
 
 static void report_bundle(const char *out, const struct packctx *pc,
 			  const struct stubinfo *st, size_t payload,
 			  size_t xblob)
 {
-	char h1[32], h2[32], h3[32], h4[32], h5[32];
+	char h1[32], h2[32], h3[32], h4[32], h5[32], h6[32];
 	uint64_t sb = 0, deltas = 0;
 	size_t i;
 
@@ -198,11 +207,11 @@ static void report_bundle(const char *out, const struct packctx *pc,
 		sb += st->im.loads[i].filesz;
 	for (i = 1; i < pc->nv; i++)
 		deltas += pc->v[i].delta_bytes + pc->v[i].nr * HVB_REGION_ENTRY_SIZE;
-	warnx_("%s: stub %s, base %s, payload %s (deltas and tables %s), "
-	       "extract data %s", out, human(sb, h1, sizeof(h1)),
+	warnx_("%s: stub %s, base %s, payload %s (deltas and tables %s, base "
+	       "site table %s), extract data %s", out, human(sb, h1, sizeof(h1)),
 	       human(pc->v[0].im.hi - pc->v[0].im.lo, h2, sizeof(h2)),
 	       human(payload, h3, sizeof(h3)), human(deltas, h4, sizeof(h4)),
-	       human(xblob, h5, sizeof(h5)));
+	       human(pc->btab.len, h6, sizeof(h6)), human(xblob, h5, sizeof(h5)));
 }
 
 static void free_pc(struct packctx *pc)
@@ -213,12 +222,14 @@ static void free_pc(struct packctx *pc)
 		for (k = 0; k < pc->v[i].nr; k++)
 			free(pc->v[i].r[k].data.p);
 		free(pc->v[i].r);
+		free(pc->v[i].mv);
 		free(pc->v[i].res.p);
 		free(pc->v[i].segs.p);
 		diff_free(&pc->v[i].st);
 		img_close(&pc->v[i].im);
 	}
 	free(pc->v);
+	free(pc->btab.p);
 }
 
 /* reopen what we wrote and rebuild every input file from it */
@@ -299,6 +310,7 @@ int cmd_pack(int argc, char **argv)
 	memset(&pc, 0, sizeof(pc));
 	memset(&st, 0, sizeof(st));
 	memset(&d, 0, sizeof(d));
+	pc.norefs = a.norefs;
 	rc = 1;
 	if (open_inputs(&pc, &a) || stub_open(&st, a.stub) ||
 	    deltas_find(&pc, &d))
