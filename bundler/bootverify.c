@@ -169,8 +169,9 @@ static unsigned stub_self(const struct bundle *b)
 	return 0;
 }
 
-/* verify's whole-bundle check: the number of problems (each said) */
-unsigned bootcheck_verify(const struct bundle *b)
+/* verify's whole-bundle check: the number of problems (each said); an
+ * ok line too if say_ok */
+unsigned bootcheck_verify(const struct bundle *b, int say_ok)
 {
 	struct bpart p[HVB_BOOTCHECK_MAX_PARTS];
 	int n = record_ok(b);
@@ -183,7 +184,7 @@ unsigned bootcheck_verify(const struct bundle *b)
 		bad += part_ok(b, i, &p[i]) ? 1 : 0;
 	bad += coverage(b, p, (size_t)n);
 	bad += stub_self(b);
-	if (!bad)
+	if (!bad && say_ok)
 		warnx_("%s: boot check: %d parts ok (headers, notes, stub), stub "
 		       "self-check ok", b->path, n);
 	return bad;

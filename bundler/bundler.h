@@ -332,7 +332,7 @@ int stubcheck_fill(struct stubinfo *st, struct layout *lo);
 size_t bootcheck_size(const struct layout *lo);
 int bootcheck_write(int fd, const char *path, uint64_t rec_off,
 		    const struct layout *lo, uint64_t note_off);
-unsigned bootcheck_verify(const struct bundle *b);
+unsigned bootcheck_verify(const struct bundle *b, int say_ok);
 
 /* elfout.c: to fd (an outfile's), path for messages */
 int write_elf(int fd, const char *path, const struct image *base,

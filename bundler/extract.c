@@ -82,11 +82,12 @@ int cmd_verify(int argc, char **argv)
 	if (bundle_open(&b, argv[1]))
 		return 1;
 	pi = &b.pi;
-	if (xblob_parse(&b) || check_params(&b)) {
+	if (xblob_parse(&b)) {
 		bundle_close(&b);
 		return 1;
 	}
-	bad += bootcheck_verify(&b);
+	bad += bootcheck_verify(&b, 1);
+	bad += check_params(&b) ? 1 : 0;
 	if (xblob_payload_hash(&b) != pi->payload_hash) {
 		ferr(b.path, "extract data belongs to another payload");
 		bad++;

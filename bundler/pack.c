@@ -239,7 +239,7 @@ static int selfcheck(const char *tmp, const char *out, const struct packctx *pc)
 		return -1;
 	}
 	b.path = out;
-	if (bootcheck_verify(&b))
+	if (bootcheck_verify(&b, 0))
 		rc = -1;
 	for (i = 0; i < pc->nv && !rc; i++) {
 		uint8_t *f;
