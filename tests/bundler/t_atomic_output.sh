@@ -60,9 +60,11 @@ run_fail "pack that fails" 1 "not below 1024 MiB" \
 	"$BUNDLER" pack -o "$W/o/old.elf" --base native="$W/h.native" --stub "$W/stub.elf"
 [ "$(cat "$W/o/old.elf")" = "old contents" ] || fail "a failed pack changed its target"
 python3 - "$W/o/b.elf" "$W/bad.elf" <<'PY'
-import sys
+import re, subprocess, sys
 d = bytearray(open(sys.argv[1], "rb").read())
-d[d.index(b"HVBPAYLD") + 200] ^= 0xff       # in the payload: its hash fails
+out = subprocess.run(["readelf", "-SW", sys.argv[1]], stdout=subprocess.PIPE).stdout.decode()
+off = int(re.search(r"\.hvb_payload\s+\S+\s+\S+\s+([0-9a-f]+)", out).group(1), 16)
+d[off + 200] ^= 0xff       # in the payload: its hash fails
 open(sys.argv[2], "wb").write(d)
 PY
 cp "$W/o/old.elf" "$W/o/x.elf"
