@@ -38,7 +38,10 @@ static void read_bundle(const uint8_t *data, size_t size)
 			uint8_t *f;
 			size_t n;
 
-			if (b.pi.work_size > (64u << 20) ||
+			/* the host allocates the work area and scratch the
+			 * payload declares (each under 4 GiB by the format);
+			 * past 64 MiB that is only slow, not a finding */
+			if (b.pi.work_size > (64u << 20) || b.pi.max_scratch > (64u << 20) ||
 			    hvb_payload_variant(b.payload, b.payload_size, v, &vi))
 				break;
 			if (!bundle_file(&b, vi.name, &f, &n))
