@@ -29,7 +29,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --gc-sections
 
 .DEFAULT_GOAL := all
 .PHONY: all kernel layout-link allvariants bundle check test demo report clean help menuconfig \
-	olddefconfig savedefconfig syncconfig hostbench hostbench-build linux check-linux FORCE
+	olddefconfig savedefconfig syncconfig hostbench hostbench-build linux check-linux fuzz FORCE
 
 # Configuration (kconfig-frontends) --------------------------------------
 KCONF_ENV := srctree=$(SRC) KCONFIG_CONFIG=.config
@@ -71,7 +71,7 @@ $(AUTOCONF) $(AUTOHEADER): $(KCONFIG_CONFIG) Kconfig
 	@cd $(O) && $(KCONF_ENV) kconfig-conf -s --silentoldconfig $(SRC)/Kconfig
 	@touch $(AUTOCONF) $(AUTOHEADER)
 
-ifneq ($(filter %config clean help check test demo report allvariants bundle hostbench%,$(MAKECMDGOALS)),)
+ifneq ($(filter %config clean help check test demo report allvariants bundle hostbench% fuzz,$(MAKECMDGOALS)),)
 else
 -include $(AUTOCONF)
 endif
@@ -175,6 +175,14 @@ hostbench: hostbench-build
 linux:
 	@tools/linux-build
 
+# The libFuzzer targets (fuzz/): FUZZ_SECONDS each (default 60), from the
+# seed corpus the build makes and what earlier runs kept in $(O)/fuzz;
+# each says its executions per second.  Needs the build (make allvariants).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@$(MAKE) --no-print-directory -s -C fuzz O=$(abspath $(O))/fuzz BUILD=$(abspath $(O)) \
+		run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
 # Tests, demo, report ------------------------------------------------------
 check test:
 	@tools/check
@@ -203,6 +211,7 @@ help:
 	@echo "  report            build/report/report.md and sizes.json: the size table"
 	@echo "  linux             build real Linux 6.1 per hypervisor: build/linux/<variant>/vmlinux"
 	@echo "  hostbench         build build/host/hostbench and run it: host CPU cycles per op and dispatch"
+	@echo "  fuzz              run each libFuzzer target FUZZ_SECONDS (default 60); executions per second"
 	@echo "  clean             remove build/"
 	@echo "Variables: O=<dir> (default build); INLINE=all|hot|none, the direct variants'"
 	@echo "           inlining policy (configs/inline/; default all)"

@@ -42,6 +42,9 @@ static void take_section(struct bundle *b, const char *name, const GElf_Shdr *sh
 	} else if (!strcmp(name, HVB_SEC_EXTRACT)) {
 		b->xblob = b->file + sh->sh_offset;
 		b->xblob_size = sh->sh_size;
+	} else if (!strcmp(name, HVB_SEC_CHECK)) {
+		b->check = b->file + sh->sh_offset;
+		b->check_size = sh->sh_size;
 	} else if (!strncmp(name, HVB_SEC_STUB, strlen(HVB_SEC_STUB))) {
 		b->stub_bytes += sh->sh_size;
 	} else if (!strncmp(name, HVB_SEC_BASE, strlen(HVB_SEC_BASE))) {

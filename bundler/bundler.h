@@ -30,6 +30,23 @@ void st64(uint8_t *p, uint64_t v);
 uint32_t ld32(const uint8_t *p);
 uint64_t ld64(const uint8_t *p);
 const char *tmpdir(void);
+
+/* outfile.c: outputs written to a temporary file beside the target and
+ * renamed over it only on success (removed on failure or a signal) */
+struct outfile {
+	const char *path;	/* the target */
+	char *tmp;		/* the temporary file, while open */
+	int fd;
+	unsigned mode;
+};
+/* before any work: the directory exists and is writable, the path is no
+ * directory and none of the n inputs (same device and inode) */
+int out_check(const char *path, const char *const *inputs, size_t n);
+int out_open(struct outfile *o, const char *path);
+int out_write(struct outfile *o, const void *buf, size_t len);
+int out_commit(struct outfile *o);	/* rename; on failure, aborts */
+void out_abort(struct outfile *o);
+int out_file(const char *path, const void *buf, size_t len);	/* all at once */
 const char *human(uint64_t n, char *buf, size_t len);
 
 /* growable byte buffer */
@@ -224,6 +241,8 @@ struct bundle {
 	struct hvb_payload_info pi;	/* opened (checked, hashed) once */
 	const uint8_t *xblob;
 	size_t xblob_size;
+	const uint8_t *check;	/* the boot check record (.hvb_check) */
+	size_t check_size;
 	uint32_t nx;
 	struct xvariant *xv;
 	uint64_t stub_bytes, base_bytes, note_bytes;
@@ -373,6 +392,7 @@ struct oseg {			/* one PT_LOAD of the bundle */
 	const uint8_t *data;
 	char sname[32];
 	const char *what;
+	int is_stub;		/* one of the stub's: in the boot check */
 };
 
 struct osym {			/* one symbol of the bundle's .symtab */
@@ -388,6 +408,7 @@ struct layout {
 	struct osym syms[3];
 	size_t nsyms;
 	uint64_t entry, payload_paddr, hcpage;
+	uint64_t stub_check;	/* the stub's self-check word (virtual) */
 };
 
 int xen_entries(const struct image *im, uint64_t *pvh, uint64_t *xen);
@@ -400,9 +421,17 @@ int layout_bundle(const struct packctx *pc, struct stubinfo *st,
 		  const struct buf *payload, const char *out, struct layout *lo);
 void layout_free(struct layout *lo);
 
-/* elfout.c */
-int write_elf(const char *path, const struct image *base, struct layout *lo,
-	      const struct buf *xblob);
+/* bootcheck.c and bootverify.c: the stub's self-check word, the boot
+ * check record (.hvb_check) and verify's whole-bundle check */
+int stubcheck_fill(struct stubinfo *st, struct layout *lo);
+size_t bootcheck_size(const struct layout *lo);
+int bootcheck_write(int fd, const char *path, uint64_t rec_off,
+		    const struct layout *lo, uint64_t note_off);
+unsigned bootcheck_verify(const struct bundle *b, int say_ok);
+
+/* elfout.c: to fd (an outfile's), path for messages */
+int write_elf(int fd, const char *path, const struct image *base,
+	      struct layout *lo, const struct buf *xblob);
 
 /* commands */
 int cmd_pack(int argc, char **argv);

@@ -21,6 +21,13 @@
 #define HVB_SP_PAYLOAD_SIZE	16	/* u64 */
 #define HVB_SP_HYPERCALL_PAGE	24	/* u64: virtual, 0 if none */
 #define HVB_STUB_PARAMS_SIZE	32
+/* The stub's self-check word, the last 8 file-backed bytes of its
+ * segment: its first stage (stub/selfcheck.S) hashes every stub byte
+ * before it and stops with stub_hash on a mismatch. */
+#define HVB_STUB_CHECK_SYM	"hvb_stub_check"	/* ELF symbol, 16-aligned */
+#define HVB_SC_HASH		0	/* u32: XXH32, seed 0, of the HVB_SC_LEN bytes before it */
+#define HVB_SC_LEN		4	/* u32: from the stub's first byte; a multiple of 16 */
+#define HVB_STUB_CHECK_SIZE	8
 /* The stub maps the first GiB of physical memory: the stub, its payload
  * and the kernel work area must lie below this. */
 #define HVB_STUB_MAPPED_PHYS	0x40000000ull
@@ -191,11 +198,34 @@
 #define HVB_XS_WORK_OFF		8	/* u64 */
 #define HVB_XS_LEN		16	/* u64 */
 
+/* ---- boot check (.hvb_check, not loaded): the hash of every part of
+ * the file outside the payload that booting reads ---- */
+#define HVB_BOOTCHECK_MAGIC	"HVBBOOT1"	/* 8 bytes, no NUL */
+#define HVB_BOOTCHECK_VERSION	1u
+#define HVB_BOOTCHECK_HDR_SIZE	48u
+#define HVB_BC_MAGIC		0	/* u8[8] */
+#define HVB_BC_HASH		8	/* u64: hash of [HVB_BC_HASHED_FROM, size) */
+#define HVB_BC_HASHED_FROM	16
+#define HVB_BC_VERSION		16	/* u32 */
+#define HVB_BC_HDR_SIZE		20	/* u32 */
+#define HVB_BC_NPARTS		24	/* u32 */
+#define HVB_BC_ENTSIZE		28	/* u32 */
+#define HVB_BC_SIZE		32	/* u64: header and parts */
+#define HVB_BC_STUB_CHECK	40	/* u64: file offset of hvb_stub_check */
+#define HVB_BOOTCHECK_MAX_PARTS	64u
+/* boot check part, one per hashed range of the file */
+#define HVB_BOOTCHECK_PART_SIZE	40u
+#define HVB_BP_NAME		0	/* char[16]: elf_header, program_headers, notes, stub<i> */
+#define HVB_BP_FILE_OFF		16	/* u64 */
+#define HVB_BP_LEN		24	/* u64 */
+#define HVB_BP_HASH		32	/* u64: hvb_hash64 of those bytes */
+
 /* ---- section names in the bundle ELF ---- */
 #define HVB_SEC_PAYLOAD		".hvb_payload"
 #define HVB_SEC_EXTRACT		".hvb_extract"
 #define HVB_SEC_BASE		".hvb_base"	/* + index */
 #define HVB_SEC_STUB		".hvb_stub"	/* + index */
 #define HVB_SEC_NOTE		".note.hvb"
+#define HVB_SEC_CHECK		".hvb_check"
 
 #endif /* HVB_FORMAT_H */
