@@ -159,6 +159,12 @@ size_t zs_compress_level(const void *src, size_t len, struct buf *out,
 int zs_decompress(const void *src, size_t len, void *dst, size_t dlen,
 		  const void *prefix, size_t plen);
 
+/* zchoose.c: --compress, and the stub that goes with it */
+enum { ZS_MODE_AUTO, ZS_MODE_NONE, ZS_MODE_ZSTD };
+struct deltas;
+int zs_choose(const struct deltas *d, int mode, const char *stub,
+	      const char *stub_zstd, const char **use, int *zstd);
+
 /* xblob.c and bundle.c: the extract data; reading a bundle */
 struct xvariant {		/* one extract entry, decoded */
 	char name[HVB_NAME_SIZE];
@@ -244,6 +250,7 @@ struct deltas {
 	uint8_t **vw;		/* each variant over the work area */
 	struct cands **cand;	/* every way to store each region */
 	uint64_t tot_raw, tot_zstd, tot_pref;	/* measured totals */
+	uint64_t tot_best;	/* what deltas_choose keeps with zstd */
 };
 /* regions, bsdiff, the measurements; 0 or -1 after a message */
 int deltas_find(struct packctx *pc, struct deltas *d);

@@ -6,7 +6,10 @@
 static void usage(FILE *f)
 {
 	fputs("usage: bundler pack -o OUT --base NAME=IMG [--variant NAME=IMG ...]\n"
-	      "                    --stub STUB [--compress auto|none|zstd] [-v] [-q]\n"
+	      "                    --stub STUB [--stub-zstd STUB] [--compress auto|none|zstd]\n"
+	      "                    [-v] [-q]\n"
+	      "         (--stub-zstd: the stub with a zstd decoder; auto stores the\n"
+	      "          deltas with zstd when that and its stub make a smaller bundle)\n"
 	      "         (-q: no progress and no summary on stderr, errors only)\n"
 	      "       bundler list BUNDLE [--json]\n"
 	      "       bundler extract BUNDLE VARIANT -o OUT\n"
