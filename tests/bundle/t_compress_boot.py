@@ -1,7 +1,7 @@
 # A bundle whose deltas are stored with zstd (pack --compress zstd, with
 # stub-zstd.elf): the stub decodes them and the kernel it starts hashes to
 # the directly built image, on native (TCG, the kvm and xen deltas by
-# hvb.variant=), as Xen's PV dom0, and on KVM (skipped without it).  Under
+# hvb.variant=) and as Xen's PV dom0 (KVM: t_compress_kvm.py).  Under
 # icount, the decoding's cost beside the uncompressed bundle's.
 from zbundle import *
 
@@ -10,7 +10,7 @@ rb, _, _ = zbundle("bundle-raw.elf", "none")
 
 
 def stub_line(img, on, variant, args=(), icount=False):
-    b = boot(img, on, list(args) + ["selftest"], icount=icount)
+    b = boot(img, on, list(args), icount=icount)
     s = b.one("stub")
     check(s["variant"] == variant, f"{on}: stub chose {s['variant']}, expected {variant}")
     ev = b.one("boot")
@@ -32,12 +32,8 @@ for v in ("kvm", "xen"):
           f"({z['delta_bytes']} delta bytes), {n['ticks']} uncompressed "
           f"({n['delta_bytes']} bytes): decoding costs {z['ticks'] - n['ticks']}")
 
-b, _ = stub_line(zb, "native", "native")
-check_selftest(b)
-check_done(b, 0)
-b, _ = stub_line(zb, "xen", "xen")
-check_selftest(b)
-check_done(b, 0)
-b, _ = stub_line(zb, "kvm", "kvm")
-check_selftest(b)
-check_done(b, 0)
+# each platform's own variant, to a clean end (the self-test is the
+# direct boot tests' business: its clock check is loaded-host sensitive)
+for on in ("native", "xen"):
+    b, _ = stub_line(zb, on, on)
+    check_done(b, 0)

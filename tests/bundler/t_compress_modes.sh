@@ -50,16 +50,15 @@ pack_dflags --compress none
 mv "$W/b.elf" "$W/none.elf"
 fake_zstub zstub 64
 fake_zstub bigzstub 200000
-pack zstd --stub-zstd "$W/zstub.elf" --compress zstd
+# --stub itself may carry the decoder
+run_ok "pack zstd" "$BUNDLER" pack -o "$W/zstd.elf" --base native="$W/base" \
+	--variant fast="$W/fast" --variant big="$W/big" --stub "$W/zstub.elf" --compress zstd
 pack auto --stub-zstd "$W/zstub.elf"
 grep -q "stored with zstd" "$W/err" || { cat "$W/err"; fail "auto with a small decoder did not choose zstd"; }
 pack autobig --stub-zstd "$W/bigzstub.elf"
 grep -q "stored uncompressed" "$W/err" || { cat "$W/err"; fail "auto with a 200 KB decoder chose zstd"; }
 pack autonone
 grep -q "stored uncompressed" "$W/err" || fail "auto without a decoder stub did not store uncompressed"
-# --stub itself may carry the decoder
-run_ok "pack zstd, --stub with a decoder" "$BUNDLER" pack -o "$W/zself.elf" \
-	--base native="$W/base" --variant fast="$W/fast" --stub "$W/zstub.elf" --compress zstd
 
 for m in none zstd auto autobig autonone; do
 	run_ok "verify $m" "$BUNDLER" verify "$W/$m.elf"
