@@ -151,7 +151,8 @@ bundle:
 	$(HOST_O)/bundler pack -o $(IMAGES)/bundle.elf \
 		--base $(BUNDLE_BASE)=$(IMAGES)/$(BUNDLE_BASE).elf \
 		$(foreach v,$(BUNDLE_VARIANTS),--variant $(v)=$(IMAGES)/$(v).elf) \
-		--stub $(O)/stub/stub.elf 2> $(HOST_O)/bundle.log \
+		--stub $(O)/stub/stub.elf --stub-zstd $(O)/stub/stub-zstd.elf \
+		2> $(HOST_O)/bundle.log \
 		|| { cat $(HOST_O)/bundle.log >&2; exit 1; }; \
 	ms=$$(( ($$(date +%s%N) - t0) / 1000000 )); \
 	tail -n 1 $(HOST_O)/bundle.log; \

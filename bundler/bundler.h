@@ -217,6 +217,12 @@ struct classes {
 	uint64_t floor;			/* zstd -19 of those */
 	uint64_t frame_plain, frame_ref;	/* measure.c */
 };
+
+/* zchoose.c: --compress, and the stub that goes with it */
+enum { ZS_MODE_AUTO, ZS_MODE_NONE, ZS_MODE_ZSTD };
+struct deltas;
+int zs_choose(const struct deltas *d, int mode, const char *stub,
+	      const char *stub_zstd, const char **use, int *zstd);
 /* xblob.c and bundle.c: the extract data; reading a bundle */
 struct xvariant {		/* one extract entry, decoded */
 	char name[HVB_NAME_SIZE];
@@ -339,6 +345,7 @@ struct deltas {
 	uint8_t **cls;		/* each variant's class of every work byte */
 	uint8_t *moved;		/* moved_map */
 	uint64_t tot_raw, tot_zstd, tot_pref;	/* measured totals */
+	uint64_t tot_best;	/* what deltas_choose keeps with zstd */
 };
 /* regions, bsdiff, the measurements; 0 or -1 after a message */
 int deltas_find(struct packctx *pc, struct deltas *d);

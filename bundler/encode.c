@@ -65,7 +65,8 @@ static void encode(const uint8_t *old, const uint8_t *new_, uint64_t len,
 {
 	buf_put(&c->lit, new_, len);
 	zs_compress(c->lit.p, c->lit.len, &c->zlit, NULL, 0);
-	if (c->ops.len)
+	/* the stub's scratch holds old bytes and the decoded ops together */
+	if (c->ops.len && len + c->ops.len <= HVB_STUB_SCRATCH)
 		zs_compress(c->ops.p, c->ops.len, &c->zops, NULL, 0);
 	if (!allzero(old, len))
 		zs_compress(new_, len, &c->zpref, old, len);
@@ -241,6 +242,8 @@ static void measure(struct packctx *pc, struct deltas *d, size_t i)
 	d->tot_raw += v->delta_raw;
 	d->tot_zstd += v->delta_zstd;
 	d->tot_pref += v->delta_prefix;
+	for (k = 0; k < v->nr; k++)
+		d->tot_best += min2(sz_pref(&d->cand[i][k]), sz_zstd(&d->cand[i][k]));
 }
 
 int deltas_find(struct packctx *pc, struct deltas *d)

@@ -7,15 +7,11 @@
 #include <unistd.h>
 #include "bundler.h"
 
-/* text bytes Debian's libzstd.a decoder adds to a freestanding stub
- * (measured, FORMAT.md): zstd in the payload must save more than this */
-#define ZSTD_DECODER_COST	222626u
-
-enum { C_AUTO, C_NONE, C_ZSTD };
+enum { C_AUTO = ZS_MODE_AUTO, C_NONE = ZS_MODE_NONE, C_ZSTD = ZS_MODE_ZSTD };
 
 struct packargs {
-	const char *out, *stub;
-	const char *names[HVB_MAX_VARIANTS], *paths[HVB_MAX_VARIANTS + 1];
+	const char *out, *stub, *stub_zstd;
+	const char *names[HVB_MAX_VARIANTS], *paths[HVB_MAX_VARIANTS + 2];
 	size_t nv;
 	int mode;
 	int norefs;		/* --refs off: no encoding 2 */
@@ -103,6 +99,8 @@ static int parse_args(int argc, char **argv, struct packargs *a)
 			a->out = val;
 		else if (!strcmp(o, "--stub"))
 			a->stub = val;
+		else if (!strcmp(o, "--stub-zstd"))
+			a->stub_zstd = val;
 		else if (!strcmp(o, "--compress"))
 			rc = compress_mode(val, &a->mode);
 		else if (!strcmp(o, "--refs") && (!strcmp(val, "on") || !strcmp(val, "off")))
@@ -156,25 +154,6 @@ static int open_inputs(struct packctx *pc, const struct packargs *a)
 		return -1;
 	}
 	return 0;
-}
-
-/* zstd in the payload only when asked (--compress zstd): the stub has no
- * zstd decoder (FORMAT.md section 6), so a bootable bundle stores its
- * deltas uncompressed; what zstd would save is said beside its cost */
-static int want_zstd(const struct deltas *d, int mode)
-{
-	int zstd = mode == C_ZSTD;
-	char h1[32], h2[32], h3[32], h4[32];
-
-	if (verbose || (mode == C_AUTO && !quiet))
-		warnx_("deltas: uncompressed %s, bsdiff+zstd %s, zstd with "
-		       "base prefix %s; a zstd decoder would add %s to the stub; "
-		       "stored %s", human(d->tot_raw, h1, sizeof(h1)),
-		       human(d->tot_zstd, h2, sizeof(h2)),
-		       human(d->tot_pref, h3, sizeof(h3)),
-		       human(ZSTD_DECODER_COST, h4, sizeof(h4)),
-		       zstd ? "with zstd (not bootable by the stub)" : "uncompressed");
-	return zstd;
 }
 
 static void report_variant(const struct pvar *v)
@@ -311,6 +290,7 @@ int cmd_pack(int argc, char **argv)
 	struct packctx pc;
 	struct stubinfo st;
 	struct deltas d;
+	const char *stub;
 	size_t i;
 	int rc;
 
@@ -323,12 +303,14 @@ int cmd_pack(int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	pc.norefs = a.norefs;
 	rc = 1;
-	a.paths[a.nv] = a.stub;	/* for out_check: the stub is an input too */
-	if (out_check(a.out, a.paths, a.nv + 1) ||
-	    open_inputs(&pc, &a) || stub_open(&st, a.stub) ||
-	    deltas_find(&pc, &d))
+	/* for out_check: the stubs are inputs too */
+	a.paths[a.nv] = a.stub;
+	a.paths[a.nv + 1] = a.stub_zstd;
+	if (out_check(a.out, a.paths, a.nv + (a.stub_zstd ? 2 : 1)) ||
+	    open_inputs(&pc, &a) || deltas_find(&pc, &d) ||
+	    zs_choose(&d, a.mode, a.stub, a.stub_zstd, &stub, &pc.compress) ||
+	    stub_open(&st, stub))
 		goto out;
-	pc.compress = want_zstd(&d, a.mode);
 	pc.xcompress = a.mode != C_NONE;
 	deltas_choose(&pc, &d, pc.compress);
 	deltas_free(&pc, &d);

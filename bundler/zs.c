@@ -24,6 +24,18 @@ size_t zs_compress_big(const void *src, size_t len, struct buf *out,
 				 len + plen > ZS_BIG ? -ZS_LEVEL_BIG : ZS_LEVEL);
 }
 
+/* The stub passes a prefix to zstd as a raw-content dictionary (its
+ * static context cannot build the DDict a real prefix needs), and zstd
+ * reads a dictionary that starts with its dictionary magic as a
+ * structured one: so no prefix may start with it. */
+static int prefix_is_dict(const void *prefix, size_t plen)
+{
+	const uint8_t *p = prefix;
+
+	return prefix && plen >= 4 &&
+	    ld32(p) == ZSTD_MAGIC_DICTIONARY;
+}
+
 /* level < 0: that level with long-distance matching */
 size_t zs_compress_level(const void *src, size_t len, struct buf *out,
 			 const void *prefix, size_t plen, int level)
@@ -33,6 +45,10 @@ size_t zs_compress_level(const void *src, size_t len, struct buf *out,
 
 	if (!c)
 		return 0;
+	if (prefix_is_dict(prefix, plen)) {
+		ZSTD_freeCCtx(c);
+		return 0;
+	}
 	ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, level < 0 ? -level : level);
 	if (level < 0)
 		ZSTD_CCtx_setParameter(c, ZSTD_c_enableLongDistanceMatching, 1);

@@ -1,8 +1,10 @@
 /* apply.c: validate an hvbundle payload and apply a variant's deltas in
  * place.  Freestanding C99: only memcpy, memset, memmove and memcmp from
  * outside (and the header-only hash).  No 64-bit division, so it builds
- * for -m32 without libgcc.  Built with HVB_APPLY_ZSTD (host only) it also
- * decodes zstd-compressed regions; without, those give HVB_E_COMPRESSION.
+ * for -m32 without libgcc.  Built with HVB_APPLY_ZSTD (host, libzstd) or
+ * HVB_APPLY_UNZSTD (the stub's decoder, hvb_unzstd in stub/unzstd.c) it
+ * also decodes zstd-compressed regions; without, those give
+ * HVB_E_COMPRESSION.
  * Format: FORMAT.md; every offset is named in hvb_format.h. */
 #include <string.h>
 #include "apply.h"
@@ -650,7 +652,12 @@ static int unzstd(void *dst, size_t cap, const void *src, size_t len,
 		return HVB_E_DECOMPRESS;
 	return HVB_OK;
 }
+#elif defined(HVB_APPLY_UNZSTD)
+#define unzstd hvb_unzstd
 #endif /* HVB_APPLY_ZSTD */
+#if defined(HVB_APPLY_ZSTD) || defined(HVB_APPLY_UNZSTD)
+#define HVB_APPLY_ANY_ZSTD 1
+#endif /* HVB_APPLY_ZSTD || HVB_APPLY_UNZSTD */
 
 static int apply_region(const uint8_t *pl, const struct region *r,
 			uint8_t *img, uint8_t *scratch, size_t scratch_size,
@@ -665,10 +672,10 @@ static int apply_region(const uint8_t *pl, const struct region *r,
 		return HVB_E_ENCODING;
 	if (r->comp > HVB_COMP_ZSTD_PREFIX)
 		return HVB_E_COMPRESSION;
-#ifndef HVB_APPLY_ZSTD
+#ifndef HVB_APPLY_ANY_ZSTD
 	if (r->comp != HVB_COMP_NONE)
 		return HVB_E_COMPRESSION;
-#endif /* !HVB_APPLY_ZSTD */
+#endif /* !HVB_APPLY_ANY_ZSTD */
 	if (region_scratch(r) > scratch_size)
 		return HVB_E_SCRATCH;
 	if (r->enc != HVB_ENC_LITERAL || r->comp == HVB_COMP_ZSTD_PREFIX)
@@ -685,7 +692,7 @@ static int apply_region(const uint8_t *pl, const struct region *r,
 					dst, r->new_len, 0)))
 			return e;
 	}
-#ifdef HVB_APPLY_ZSTD
+#ifdef HVB_APPLY_ANY_ZSTD
 	else if (r->comp == HVB_COMP_ZSTD_PREFIX) {
 		if ((e = unzstd(dst, r->new_len, data, r->data_len,
 				old, r->old_len)))
@@ -702,7 +709,7 @@ static int apply_region(const uint8_t *pl, const struct region *r,
 				   dst, r->new_len, 0)))
 			return e;
 	}
-#endif /* HVB_APPLY_ZSTD */
+#endif /* HVB_APPLY_ANY_ZSTD */
 	if (r->new_len < r->old_len)
 		memset(dst + r->new_len, 0, r->old_len - r->new_len);
 	return HVB_OK;

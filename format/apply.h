@@ -82,6 +82,12 @@ struct hvb_apply_result {
 	uint32_t bytes_written;	/* new bytes written by regions */
 };
 
+/* The stub's zstd decoder (stub/unzstd.c, in stub-zstd.elf only): decode
+ * one frame of len bytes into exactly cap bytes at dst, with an optional
+ * raw-content prefix.  HVB_OK or HVB_E_DECOMPRESS. */
+int hvb_unzstd(void *dst, size_t cap, const void *src, size_t len,
+	       const void *prefix, size_t plen);
+
 /* Check everything checkable without touching an image: size, magic,
  * version, payload hash, every table, offset and length. */
 int hvb_payload_open(const void *payload, size_t payload_size,

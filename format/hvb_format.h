@@ -15,6 +15,8 @@
 #define HVB_STUB_PARAMS_SYM	"hvb_stub_params"	/* ELF symbol, in .data */
 #define HVB_STUB_PVH_ENTRY_SYM	"hvb_stub_pvh_entry"	/* 32-bit PVH entry */
 #define HVB_STUB_XEN_ENTRY_SYM	"hvb_stub_xen_entry"	/* Xen PV entry */
+/* a stub that has this symbol decodes zstd regions (HVB_COMP_ZSTD*) */
+#define HVB_STUB_UNZSTD_SYM	"hvb_unzstd"
 #define HVB_STUB_MAGIC		"HVBSTUB1"	/* 8 bytes, no NUL */
 #define HVB_SP_MAGIC		0	/* u8[8] */
 #define HVB_SP_PAYLOAD_PADDR	8	/* u64: physical address of the payload */
