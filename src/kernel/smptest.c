@@ -1,20 +1,22 @@
 /* smptest.c: the SMP self-test (kernel argument smp): every CPU runs a
  * thread and reports in; each CPU's %gs reaches its own record; an IPI to
  * each other CPU arrives; CPUs incrementing one counter under a ticket
- * lock end with the exact total; and waiters pushed into the slow path
- * (lock_wait) are woken by the unlocker's kick: every round completes
- * by the deadline (under Xen a poll also ends at its own deadline, so a
- * kick that failed to wake would cost time, not a hang). */
+ * lock end with the exact total; waiters pushed into the slow path
+ * (lock_wait) are woken by the unlocker's kick; and a stress run that
+ * sends every contended acquire to the slow path at once loses no
+ * wake-up: no wait ended by its deadline (lock_wait.h) since boot. */
 #include "defs.h"
 #include "hv.h"
 #include "percpu.h"
 #include "spinlock.h"
+#include "lock_wait.h"
 
 #define WAIT_NS		30000000000ull	/* a step not over in 30 s fails */
 #define COUNT_ROUNDS	5000
 #define WAKE_ROUNDS	50
 #define WAKE_SPIN	16		/* turns before the slow path, in the wake test */
 #define HOLD_TURNS	(1u << 14)	/* how long a holder waits to see a sleeper */
+#define STRESS_ROUNDS	2000		/* acquisitions per CPU in the stress run */
 
 static struct selftest_tally tally;
 
@@ -129,6 +131,43 @@ static void wake_thread(void *arg)
 	}
 }
 
+static volatile u32 stress_ready;
+
+/* Critical sections of 0 to 96 turns: the short ones hand the lock over
+ * while the next waiter is on its way into the slow path, the long ones
+ * make it sleep and be kicked.  Half the rounds with events masked (Xen:
+ * the poll must not need the upcall), half with them on. */
+static void stress_thread(void *arg)
+{
+	(void)arg;
+	/* All at once: a CPU that started late must not find the others done. */
+	__atomic_fetch_add(&stress_ready, 1, __ATOMIC_SEQ_CST);
+	while (READ_ONCE(stress_ready) < smp_ncpus)
+		cpu_relax();
+	for (u32 i = 0; i < STRESS_ROUNDS; i++) {
+		unsigned long f = hv_irq_save();
+
+		if (i & 1)
+			hv_irq_disable();
+		spin_lock(&test_lock);
+		counter++;
+		for (u32 t = 0; t < (i >> 1 & 3) * 32; t++)
+			cpu_relax();
+		spin_unlock(&test_lock);
+		hv_irq_restore(f);
+	}
+}
+
+/* Slow-path entries and lock_wait calls, every CPU, since boot. */
+static void lock_slow_all(u64 *slow, u64 *waits)
+{
+	*slow = *waits = 0;
+	for (u32 i = 0; i < smp_ncpus; i++) {
+		*slow += READ_ONCE(percpu_area[i].lock_slow);
+		*waits += READ_ONCE(percpu_area[i].lock_waits);
+	}
+}
+
 static void test_lock_count(void)
 {
 	u32 n = smp_ncpus;
@@ -160,6 +199,35 @@ static void test_lock_wake(void)
 	       d);
 }
 
+/* Every contended acquire straight to the slow path (lock.spin=1): as
+ * many sleeps and kicks as the CPUs can make, so a wake-up lost in a
+ * narrow window shows.  Fails on any wait that ended by its deadline,
+ * here or in an earlier test. */
+static void test_lock_stress(void)
+{
+	u32 n = smp_ncpus, saved = spin_slow_after;
+	u64 slow0, waits0, slow, waits;
+	char d[192];
+
+	counter = 0;
+	stress_ready = 0;
+	spin_slow_after = 1;
+	lock_slow_all(&slow0, &waits0);
+	u64 t0 = hv_clock_ns();
+	bool all = on_every_cpu("smp-stress", stress_thread, NULL, 0);
+	u64 us = (hv_clock_ns() - t0) / 1000;
+	lock_slow_all(&slow, &waits);
+	slow -= slow0;
+	waits -= waits0;
+	spin_slow_after = saved;
+	u32 lost = READ_ONCE(lock_wait_timeouts);
+	snprintf(d, sizeof(d), "%u CPUs x %d: %lu in %lu us; %lu slow paths, %lu waits, "
+		 "%u waits since boot ended by the deadline", n, STRESS_ROUNDS, counter, us, slow,
+		 waits, lost);
+	result("smp_lock_stress", all && counter == (u64)n * STRESS_ROUNDS && lost == 0 &&
+	       (n == 1 || waits > 0), d);
+}
+
 int smp_selftest(void)
 {
 	struct hvbline l;
@@ -170,6 +238,7 @@ int smp_selftest(void)
 	test_ipi();
 	test_lock_count();
 	test_lock_wake();
+	test_lock_stress();
 	hvb_begin(&l, "smptest_done");
 	hvb_u64(&l, "cpus", smp_ncpus);
 	return selftest_tally_end(&l, &tally);
