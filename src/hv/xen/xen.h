@@ -237,6 +237,9 @@ static inline void xen_port_clear(evtchn_port_t port)
  * only when it sets the pending bit, which the clear before the look
  * guarantees for a kick that is still due.
  *
+ * One waiting slot per vCPU: lock_wait is never re-entered, since no
+ * interrupt handler takes a lock (Linux counts nesting for that case).
+ *
  * The caller must pass a val that means "not yet mine" (spinlock.c): a
  * waiter that polls on a word that already says its turn has come has no
  * kick coming.  The poll's deadline is only there to report a wake-up
