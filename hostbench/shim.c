@@ -173,6 +173,17 @@ __noreturn void xen_hypercall_failed(const char *call, long rc)
 	panic("Xen hypercall %s failed: %ld (hostbench's stub page)", call, rc);
 }
 
+/* The lock slow path's report of a wait that lasted its deadline
+ * (lock_wait.h): hostbench's lock_wait always sees a moved word and never
+ * polls, so reaching this is a failure. */
+void lock_wait_timed_out(volatile u32 *word, u32 val, u64 waited_ns, bool kicked)
+{
+	(void)word;
+	(void)kicked;
+	panic("lock wait on %u lasted its deadline (%lu ns) in hostbench", val,
+	      (unsigned long)waited_ns);
+}
+
 /* pv_report()'s @hvb line: only its bad_sites is kept.  (Its counters add
  * up over every pv_early_init() call, and hostbench makes six.) */
 int hb_pvops_bad = -1;

@@ -155,7 +155,8 @@ def pvops_sites(img):
     fail("no PT_LOAD holds .pv_sites")
 
 
-SMPTESTS = ["smp_cpus", "smp_percpu", "smp_ipi", "smp_lock_count", "smp_lock_wake"]
+SMPTESTS = ["smp_cpus", "smp_percpu", "smp_ipi", "smp_lock_count", "smp_lock_wake",
+            "smp_lock_stress"]
 
 
 def check_smp(b, cpus, variant=None):
@@ -172,6 +173,8 @@ def check_smp(b, cpus, variant=None):
     for n in SMPTESTS:
         check(n in names, f"SMP self-test '{n}' did not run")
         check(names[n]["result"] == "pass", f"SMP self-test '{n}' failed: {names[n].get('detail')}")
+    lost = b.all("lock_timeout")
+    check(not lost, f"{len(lost)} lock waits ended by their deadline (lost wake-ups): {lost[:3]}")
     d = b.one("smptest_done")
     check(d["cpus"] == cpus and d["failed"] == 0 and d["passed"] == len(SMPTESTS),
           f"smptest_done says {d}")

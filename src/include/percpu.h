@@ -29,6 +29,8 @@ struct percpu {
 	u64 stack_top;			/* a secondary CPU's first stack */
 	u64 ipis;			/* IPIs received */
 	volatile u64 marker;		/* what the SMP self-test wrote through %gs */
+	u32 lock_slow;			/* contended acquires gone to the slow path */
+	u32 lock_waits;			/* of those, calls of the backend's lock_wait */
 	u8 pad0[PERCPU_HV - 56];
 	u8 hv[PERCPU_HV_SIZE] __aligned(64);	/* the backend's (Xen: vcpu_info) */
 } __aligned(64);

@@ -7,13 +7,17 @@
  * load more.  So a waiter whose lock holder's vCPU was preempted stops
  * burning its own time slice.
  *
- * No lost wake-up: the waiter counts itself, then (in lock_wait) says
- * what it waits on and reads the lock word once more; the unlocker stores
- * the word, then reads the count, then (in lock_kick) who waits.  All
- * sequentially consistent, so either the waiter sees the new word and
- * does not sleep, or the unlocker sees it waiting and kicks it.  Only the
- * waiter takes itself off the count, after it woke: a flag the unlocker
- * cleared could clear a second waiter's claim with it. */
+ * No lost wake-up: the waiter counts itself, reads the word again and
+ * waits only for a word that names another ticket (one that names its
+ * own was handed over before it counted itself, by an unlock that kicked
+ * nobody); in lock_wait it says what it waits on and reads the word once
+ * more.  The unlocker stores the word, then reads the count, then (in
+ * lock_kick) who waits.  All sequentially consistent, so either the
+ * waiter sees the new word and does not sleep, or the unlocker sees it
+ * waiting and kicks it.  A backend whose wait sleeps reports one that
+ * lasted its deadline (lock_wait.h).  Only the waiter takes itself off
+ * the count, after it woke: a flag the unlocker cleared could clear a
+ * second waiter's claim with it. */
 #ifndef HVB_SPINLOCK_H
 #define HVB_SPINLOCK_H
 

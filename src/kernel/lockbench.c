@@ -5,12 +5,15 @@
  * work outside.  Reported: acquisitions per second, and the worst and the
  * mean wait for the lock.  lock.spin=0 makes every waiter spin only;
  * otherwise waiters go to the backend's slow path after lock.spin turns,
- * which is the comparison tools/locktable tabulates.  Wall-clock of the
- * guest: under TCG neither a hardware figure nor a quiet one. */
+ * which is the comparison tools/locktable tabulates.  timeouts: slow-path
+ * waits that lasted their deadline (lock_wait.h; any is a failed run).
+ * Wall-clock of the guest: under TCG neither a hardware figure nor a
+ * quiet one. */
 #include "defs.h"
 #include "hv.h"
 #include "percpu.h"
 #include "spinlock.h"
+#include "lock_wait.h"
 
 struct lb_cpu {
 	u64 acquired, wait_max, wait_sum;
@@ -83,5 +86,6 @@ void lockbench_run(void)
 	hvb_u64(&l, "per_s", all.acquired * 1000000000ull / (ms * 1000000));
 	hvb_u64(&l, "wait_max_ns", all.wait_max);
 	hvb_u64(&l, "wait_mean_ns", all.acquired ? all.wait_sum / all.acquired : 0);
+	hvb_u64(&l, "timeouts", READ_ONCE(lock_wait_timeouts));
 	hvb_end(&l);
 }

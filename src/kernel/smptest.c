@@ -1,20 +1,22 @@
 /* smptest.c: the SMP self-test (kernel argument smp): every CPU runs a
  * thread and reports in; each CPU's %gs reaches its own record; an IPI to
  * each other CPU arrives; CPUs incrementing one counter under a ticket
- * lock end with the exact total; and waiters pushed into the slow path
- * (lock_wait) are woken by the unlocker's kick: every round completes
- * by the deadline (under Xen a poll also ends at its own deadline, so a
- * kick that failed to wake would cost time, not a hang). */
+ * lock end with the exact total; waiters pushed into the slow path
+ * (lock_wait) are woken by the unlocker's kick; and a stress run that
+ * sends every contended acquire to the slow path at once loses no
+ * wake-up: no wait ended by its deadline (lock_wait.h) since boot. */
 #include "defs.h"
 #include "hv.h"
 #include "percpu.h"
 #include "spinlock.h"
+#include "lock_wait.h"
 
 #define WAIT_NS		30000000000ull	/* a step not over in 30 s fails */
 #define COUNT_ROUNDS	5000
 #define WAKE_ROUNDS	50
 #define WAKE_SPIN	16		/* turns before the slow path, in the wake test */
 #define HOLD_TURNS	(1u << 14)	/* how long a holder waits to see a sleeper */
+#define STRESS_MS	300		/* the stress run's length (smp.stress_ms=N) */
 
 static struct selftest_tally tally;
 
@@ -129,6 +131,53 @@ static void wake_thread(void *arg)
 	}
 }
 
+static volatile u32 stress_ready;
+static volatile u64 stress_end;
+
+/* Critical sections and the work between them of pseudo-random length
+ * (0 to 60 turns inside, 0 to 240 outside), so arrivals fall anywhere in
+ * the holder's turn: the short holds hand the lock over while the next
+ * waiter is on its way into the slow path (where a waiter that then
+ * polled on its own ticket would never be kicked), the long ones make it
+ * sleep and be kicked.  Half the rounds with events masked (Xen: the poll
+ * must not need the upcall), half with them on.  Each CPU counts its own
+ * acquisitions, so the shared counter's total is known. */
+static void stress_thread(void *arg)
+{
+	u64 *mine = arg, i = 0, x = (u64)arg;
+
+	/* All at once: a CPU that started late must not find the others done. */
+	__atomic_fetch_add(&stress_ready, 1, __ATOMIC_SEQ_CST);
+	while (READ_ONCE(stress_ready) < smp_ncpus)
+		cpu_relax();
+	for (; hv_clock_ns() < stress_end; i++) {
+		unsigned long f = hv_irq_save();
+
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		if (i & 1)
+			hv_irq_disable();
+		spin_lock(&test_lock);
+		counter++;
+		for (u32 t = 0; t < (x >> 60) * 4; t++)
+			cpu_relax();
+		spin_unlock(&test_lock);
+		hv_irq_restore(f);
+		for (u32 t = 0; t < (x >> 52 & 15) * 16; t++)
+			cpu_relax();
+	}
+	*mine = i;
+}
+
+/* Slow-path entries and lock_wait calls, every CPU, since boot. */
+static void lock_slow_all(u64 *slow, u64 *waits)
+{
+	*slow = *waits = 0;
+	for (u32 i = 0; i < smp_ncpus; i++) {
+		*slow += READ_ONCE(percpu_area[i].lock_slow);
+		*waits += READ_ONCE(percpu_area[i].lock_waits);
+	}
+}
+
 static void test_lock_count(void)
 {
 	u32 n = smp_ncpus;
@@ -160,6 +209,40 @@ static void test_lock_wake(void)
 	       d);
 }
 
+/* Every contended acquire straight to the slow path (lock.spin=1) for
+ * smp.stress_ms milliseconds: as many sleeps and kicks as the CPUs can
+ * make, so a wake-up lost in a narrow window shows.  Fails on any wait
+ * that ended by its deadline, here or in an earlier test.  Where
+ * lock_wait only spins (native, KVM) every turn is a slow path with its
+ * two atomics; it is timed, not counted, so that costs no more time. */
+static void test_lock_stress(void)
+{
+	static u64 mine[NR_CPUS];
+	u32 n = smp_ncpus, saved = spin_slow_after;
+	u64 ms = cmdline_u64("smp.stress_ms", STRESS_MS), slow0, waits0, slow, waits, sum = 0;
+	char d[192];
+
+	counter = 0;
+	stress_ready = 0;
+	spin_slow_after = 1;
+	lock_slow_all(&slow0, &waits0);
+	u64 t0 = hv_clock_ns();
+	stress_end = t0 + ms * 1000000;
+	bool all = on_every_cpu("smp-stress", stress_thread, mine, sizeof(mine[0]));
+	u64 us = (hv_clock_ns() - t0) / 1000;
+	lock_slow_all(&slow, &waits);
+	slow -= slow0;
+	waits -= waits0;
+	spin_slow_after = saved;
+	for (u32 i = 0; i < n; i++)
+		sum += mine[i];
+	u32 lost = READ_ONCE(lock_wait_timeouts);
+	snprintf(d, sizeof(d), "%u CPUs, %lu ms: %lu of %lu in %lu us; %lu slow paths, %lu waits, "
+		 "%u waits since boot ended by the deadline", n, ms, counter, sum, us, slow, waits,
+		 lost);
+	result("smp_lock_stress", all && counter == sum && lost == 0 && (n == 1 || waits > 0), d);
+}
+
 int smp_selftest(void)
 {
 	struct hvbline l;
@@ -170,6 +253,7 @@ int smp_selftest(void)
 	test_ipi();
 	test_lock_count();
 	test_lock_wake();
+	test_lock_stress();
 	hvb_begin(&l, "smptest_done");
 	hvb_u64(&l, "cpus", smp_ncpus);
 	return selftest_tally_end(&l, &tally);

@@ -14,6 +14,10 @@
 #include "pvclock.h"
 #include "paging.h"
 #include "percpu.h"
+#include "lock_wait.h"
+
+/* Xen may fire a timer this much before its deadline (timer_slop). */
+#define XEN_TIMER_SLOP_NS 1000000ull
 
 struct boot_info;
 
@@ -209,33 +213,61 @@ static inline void xen_console_write(const char *s, size_t n)
 		xen_console_write_early(s, n);
 }
 
-/* lock slow path: say what this vCPU waits on, then poll its (masked)
- * kick channel while the lock word still reads val.  The pending bit is
- * cleared after the poll, not before, so a kick that lands between the
- * check and the poll is not lost.
+/* The kick channels are masked and only polled: their pending bits are
+ * read and cleared here, never by the upcall. */
+static inline bool xen_port_pending(evtchn_port_t port)
+{
+	return (__atomic_load_n(&xen_shared->evtchn_pending[port / 64], __ATOMIC_SEQ_CST) >>
+		(port % 64)) & 1;
+}
+
+static inline void xen_port_clear(evtchn_port_t port)
+{
+	__atomic_and_fetch(&xen_shared->evtchn_pending[port / 64], ~(1UL << (port % 64)),
+			   __ATOMIC_SEQ_CST);
+}
+
+/* lock slow path: say what this vCPU waits on, drop a kick left from an
+ * earlier wait (else the poll would return at once), then poll the masked
+ * kick channel while the lock word still reads val.  Each step is
+ * sequentially consistent: an unlocker stores the word, then reads the
+ * waiting slot and sends; so either the look at the word sees it moved,
+ * or the kick comes after the clear and SCHEDOP_poll returns (at once if
+ * the port is already pending when Xen looks).  Xen's kick wakes a poller
+ * only when it sets the pending bit, which the clear before the look
+ * guarantees for a kick that is still due.
  *
- * The poll has a deadline, XEN_LOCK_POLL_NS.  With three vCPUs on two
- * multi-threaded TCG CPUs, polls were seen to outlast a kick that had set
- * their port pending by 150 ms and more (and a test with no deadline to
- * hang); with one CPU, or as many vCPUs as CPUs, never.  So a kick that
- * does not wake its vCPU costs at most the deadline (README, "Several
- * CPUs": what is left open). */
-#define XEN_LOCK_POLL_NS 20000000ull
+ * One waiting slot per vCPU: lock_wait is never re-entered, since no
+ * interrupt handler takes a lock (Linux counts nesting for that case).
+ *
+ * The caller must pass a val that means "not yet mine" (spinlock.c): a
+ * waiter that polls on a word that already says its turn has come has no
+ * kick coming.  The poll's deadline is only there to report a wake-up
+ * that did not happen in time (lock_wait.h): such a bug, or a kicked vCPU
+ * that Xen did not run (docs/DESIGN.md, credit2); never to recover from
+ * one quietly. */
 static inline void xen_lock_wait(volatile u32 *ptr, u32 val)
 {
 	struct xen_cpu *c = &xen_cpus[smp_cpu_id()];
 	evtchn_port_t port = c->kick;
-	struct sched_poll poll = { .nr_ports = 1 };
 
 	__atomic_store_n(&c->waiting, ptr, __ATOMIC_SEQ_CST);
+	if (xen_port_pending(port))
+		xen_port_clear(port);
 	if (__atomic_load_n(ptr, __ATOMIC_SEQ_CST) == val) {
+		struct sched_poll poll = { .nr_ports = 1 };
+		u64 t0 = xen_clock_ns();
+
 		set_xen_guest_handle(poll.ports, &port);
-		poll.timeout = xen_clock_ns() + XEN_LOCK_POLL_NS;
+		poll.timeout = t0 + LOCK_WAIT_DEADLINE_NS;
 		xen_check(HYPERVISOR_sched_op(SCHEDOP_poll, &poll), "sched_op(poll)");
+		/* The poll lasted its deadline (less Xen's timer slop): either
+		 * no kick came, or it came and this vCPU was not run. */
+		u64 t = xen_clock_ns();
+		if (unlikely(t + XEN_TIMER_SLOP_NS >= poll.timeout))
+			lock_wait_timed_out(ptr, val, t - t0, xen_port_pending(port));
 	}
-	__atomic_store_n(&c->waiting, NULL, __ATOMIC_RELAXED);
-	__atomic_and_fetch(&xen_shared->evtchn_pending[port / 64], ~(1UL << (port % 64)),
-			   __ATOMIC_SEQ_CST);
+	__atomic_store_n(&c->waiting, NULL, __ATOMIC_RELEASE);
 }
 
 /* Kick every vCPU polling for this lock word. */
