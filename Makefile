@@ -71,7 +71,7 @@ $(AUTOCONF) $(AUTOHEADER): $(KCONFIG_CONFIG) Kconfig
 	@cd $(O) && $(KCONF_ENV) kconfig-conf -s --silentoldconfig $(SRC)/Kconfig
 	@touch $(AUTOCONF) $(AUTOHEADER)
 
-ifneq ($(filter %config clean help check test demo report allvariants bundle hostbench%,$(MAKECMDGOALS)),)
+ifneq ($(filter %config clean help check test demo report allvariants bundle hostbench% linux%,$(MAKECMDGOALS)),)
 else
 -include $(AUTOCONF)
 endif
