@@ -29,7 +29,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --gc-sections
 
 .DEFAULT_GOAL := all
 .PHONY: all kernel layout-link allvariants bundle check test demo report clean help menuconfig \
-	olddefconfig savedefconfig syncconfig hostbench hostbench-build linux linux-bundle check-linux FORCE
+	olddefconfig savedefconfig syncconfig hostbench hostbench-build linux linux-bundle check-linux fuzz FORCE
 
 # Configuration (kconfig-frontends) --------------------------------------
 KCONF_ENV := srctree=$(SRC) KCONFIG_CONFIG=.config
@@ -71,7 +71,7 @@ $(AUTOCONF) $(AUTOHEADER): $(KCONFIG_CONFIG) Kconfig
 	@cd $(O) && $(KCONF_ENV) kconfig-conf -s --silentoldconfig $(SRC)/Kconfig
 	@touch $(AUTOCONF) $(AUTOHEADER)
 
-ifneq ($(filter %config clean help check test demo report allvariants bundle hostbench% linux%,$(MAKECMDGOALS)),)
+ifneq ($(filter %config clean help check test demo report allvariants bundle hostbench% fuzz linux%,$(MAKECMDGOALS)),)
 else
 -include $(AUTOCONF)
 endif
@@ -158,6 +158,8 @@ bundle:
 	echo "hvbundle: bundling took $$ms ms (limit 5000)"; \
 	if [ $$ms -ge 5000 ]; then echo "hvbundle: WARNING: bundling took 5 s or more" >&2; fi
 	@$(HOST_O)/bundler verify $(IMAGES)/bundle.elf 2>&1 | tail -n 1
+	@mkdir -p $(O)/report && $(HOST_O)/bundler list --json $(IMAGES)/bundle.elf \
+		> $(O)/report/bundle-classes.json
 
 # The host benchmark (docs/DESIGN.md, principle 7): the ring-3-legal op bodies and
 # every dispatch mechanism, from the kernel's own sources, in real TSC ticks
@@ -200,6 +202,14 @@ linux-bundle:
 	tail -n 1 $(HOST_O)/linux-bundle.log; \
 	echo "hvbundle: $$out packed in $$(( ($$(date +%s%N) - t0) / 1000000 )) ms"
 
+# The libFuzzer targets (fuzz/): FUZZ_SECONDS each (default 60), from the
+# seed corpus the build makes and what earlier runs kept in $(O)/fuzz;
+# each says its executions per second.  Needs the build (make allvariants).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@$(MAKE) --no-print-directory -s -C fuzz O=$(abspath $(O))/fuzz BUILD=$(abspath $(O)) \
+		run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
 # Tests, demo, report ------------------------------------------------------
 check test:
 	@tools/check
@@ -230,6 +240,7 @@ help:
 	@echo "                    then linux-bundle"
 	@echo "  linux-bundle      build/linux/bundle.elf: native whole, kvm and xen as deltas"
 	@echo "  hostbench         build build/host/hostbench and run it: host CPU cycles per op and dispatch"
+	@echo "  fuzz              run each libFuzzer target FUZZ_SECONDS (default 60); executions per second"
 	@echo "  clean             remove build/"
 	@echo "Variables: O=<dir> (default build); INLINE=all|hot|none, the direct variants'"
 	@echo "           inlining policy (configs/inline/; default all)"

@@ -42,6 +42,9 @@ static void take_section(struct bundle *b, const char *name, const GElf_Shdr *sh
 	} else if (!strcmp(name, HVB_SEC_EXTRACT)) {
 		b->xblob = b->file + sh->sh_offset;
 		b->xblob_size = sh->sh_size;
+	} else if (!strcmp(name, HVB_SEC_CHECK)) {
+		b->check = b->file + sh->sh_offset;
+		b->check_size = sh->sh_size;
 	} else if (!strncmp(name, HVB_SEC_STUB, strlen(HVB_SEC_STUB))) {
 		b->stub_bytes += sh->sh_size;
 	} else if (!strncmp(name, HVB_SEC_BASE, strlen(HVB_SEC_BASE))) {
@@ -88,7 +91,13 @@ int bundle_open(struct bundle *b, const char *path)
 	if (!elf_ok(b, &shstrndx) || read_sections(b, shstrndx))
 		goto fail;
 	if ((e = hvb_payload_open(b->payload, b->payload_size, &b->pi))) {
-		ferr(path, "%s", hvb_apply_strerror(e));
+		if (e == HVB_E_VERSION)
+			ferr(path, "%s: the payload is format version %u, this bundler "
+			     "reads version %u only (pack the images again)",
+			     hvb_apply_strerror(e), ld32(b->payload + HVB_PH_VERSION),
+			     HVB_PAYLOAD_VERSION);
+		else
+			ferr(path, "%s", hvb_apply_strerror(e));
 		goto fail;
 	}
 	return 0;

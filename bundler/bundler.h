@@ -30,6 +30,23 @@ void st64(uint8_t *p, uint64_t v);
 uint32_t ld32(const uint8_t *p);
 uint64_t ld64(const uint8_t *p);
 const char *tmpdir(void);
+
+/* outfile.c: outputs written to a temporary file beside the target and
+ * renamed over it only on success (removed on failure or a signal) */
+struct outfile {
+	const char *path;	/* the target */
+	char *tmp;		/* the temporary file, while open */
+	int fd;
+	unsigned mode;
+};
+/* before any work: the directory exists and is writable, the path is no
+ * directory and none of the n inputs (same device and inode) */
+int out_check(const char *path, const char *const *inputs, size_t n);
+int out_open(struct outfile *o, const char *path);
+int out_write(struct outfile *o, const void *buf, size_t len);
+int out_commit(struct outfile *o);	/* rename; on failure, aborts */
+void out_abort(struct outfile *o);
+int out_file(const char *path, const void *buf, size_t len);	/* all at once */
 const char *human(uint64_t n, char *buf, size_t len);
 
 /* growable byte buffer */
@@ -149,6 +166,37 @@ struct bsjob {
 };
 int bsdelta_batch(struct bsjob *jobs, size_t n);
 
+/* refs.c: the references (rel32, RIP-relative disp32) in an image's code */
+struct rsite {
+	uint32_t off;		/* work offset of the 4-byte field */
+	uint8_t tail;		/* HVB_REF_TAIL_* (instruction bytes after it),
+				   | HVB_REF_ABS for an absolute address */
+	uint32_t tgt;		/* what it points at, work offset */
+};
+struct refs {
+	struct rsite *s;	/* sorted by off, not overlapping */
+	size_t n, cap;
+	uint32_t wlo;		/* low 32 bits of the work area's address */
+	const uint8_t *moved;	/* bitmap of base offsets some variant moved: an
+				   absolute site elsewhere is left out; NULL:
+				   every one is kept */
+};
+int refs_scan(const struct image *im, const uint8_t *work, uint64_t w0,
+	      uint64_t wsize, struct refs *out);
+void refs_free(struct refs *r);
+size_t refs_at(const struct refs *r, uint64_t off);
+
+/* moves.c: a variant's move table */
+struct move {
+	uint32_t start, len, delta;	/* base work offset, bytes, variant - base */
+};
+size_t moves_build(const struct image *b, const struct image *v, uint64_t w0,
+		   const struct diffstat *st, struct move **out);
+uint32_t moves_delta(const struct move *m, size_t n, uint32_t x);
+struct move *moves_inverse(const struct move *m, size_t n);
+uint32_t moves_back(const struct move *m, const struct move *inv, size_t n,
+		    uint32_t t, int *ok);
+
 /* zs.c */
 size_t zs_compress(const void *src, size_t len, struct buf *out,
 		   const void *prefix, size_t plen);
@@ -159,6 +207,16 @@ size_t zs_compress_level(const void *src, size_t len, struct buf *out,
 int zs_decompress(const void *src, size_t len, void *dst, size_t dlen,
 		  const void *prefix, size_t plen);
 
+/* classes.c: what every differing byte is */
+enum { CL_SAME, CL_REFSAME, CL_CHANGED, CL_ONLY, CL_N };
+extern const char *const class_name[CL_N];
+struct classes {
+	uint32_t n[2][CL_N];		/* functions, objects: how many of each */
+	uint64_t delta[CL_N + 1];	/* stored delta bytes; [CL_N]: no symbol */
+	uint64_t changed_bytes;		/* bytes of the variant's changed and own ones */
+	uint64_t floor;			/* zstd -19 of those */
+	uint64_t frame_plain, frame_ref;	/* measure.c */
+};
 /* xblob.c and bundle.c: the extract data; reading a bundle */
 struct xvariant {		/* one extract entry, decoded */
 	char name[HVB_NAME_SIZE];
@@ -169,6 +227,7 @@ struct xvariant {		/* one extract entry, decoded */
 	/* statistics, for list */
 	uint32_t total[K_NKINDS], differ[K_NKINDS];
 	uint64_t bytes_differ, regions, delta_raw, delta_zstd, delta_prefix;
+	struct classes cl;
 };
 
 struct bundle {
@@ -182,6 +241,8 @@ struct bundle {
 	struct hvb_payload_info pi;	/* opened (checked, hashed) once */
 	const uint8_t *xblob;
 	size_t xblob_size;
+	const uint8_t *check;	/* the boot check record (.hvb_check) */
+	size_t check_size;
 	uint32_t nx;
 	struct xvariant *xv;
 	uint64_t stub_bytes, base_bytes, note_bytes;
@@ -209,15 +270,35 @@ struct rdelta {			/* one region of one variant */
 	struct buf data;
 };
 
+struct clsin {			/* what classify reads */
+	const struct image *b;
+	const struct pvar *v;
+	uint64_t w0, wsize;
+	const uint8_t *bw, *vw;
+	const struct refs *br, *vr;
+	const struct move *inv;
+};
+void classify(const struct clsin *in, struct classes *out, uint8_t *cls);
+void classes_delta(const uint8_t *cls, uint64_t wsize, const struct rdelta *r,
+		   size_t nr, struct classes *out);
+int classes_of(const struct image *a, const struct image *b,
+	       const struct diffstat *st, struct classes *out);
+/* list.c: the classes as text lines or a JSON object */
+void classes_text(const char *name, const struct classes *c, int deltas);
+void classes_json(const struct classes *c, int deltas);
+
 struct pvar {			/* base (index 0) or a variant */
 	const char *name;
 	struct image im;
 	uint64_t hash, pvh, xen;
 	struct rdelta *r;
 	size_t nr;
+	struct move *mv;	/* its move table */
+	size_t nmv;
 	struct diffstat st;
 	uint64_t bytes_differ, delta_bytes;
 	uint64_t delta_raw, delta_zstd, delta_prefix;	/* measured totals */
+	struct classes cl;	/* classes.c, with measure.c's frames */
 	struct buf res;		/* extract residual, as stored */
 	uint64_t res_len;
 	uint32_t rcomp;
@@ -232,21 +313,54 @@ struct packctx {
 	uint32_t max_scratch;
 	int compress;		/* payload: 0 none, 1 zstd allowed */
 	int xcompress;		/* extract data: 0 none, 1 zstd */
+	int norefs;		/* no encoding 2 (pack --refs off) */
+	struct buf btab;	/* the base's site table (encoding 2) */
 };
 
 void payload_build(const struct packctx *pc, struct buf *out);
 void xblob_build(struct packctx *pc, uint64_t payload_hash, struct buf *out);
 
 /* encode.c: the deltas of every variant */
-struct cands;
+/* every way of storing one region; the choice is made once the totals
+ * are known */
+struct cands {
+	struct buf lit, ops, zlit, zops, zpref;
+	struct buf rtab, rops;	/* encoding 2: tables, then ops */
+	uint8_t *rold, *rnew;	/* the bytes in reference space */
+	uint32_t *osite, *vsite;	/* their sites: offset | kind << 29 */
+	size_t nos, nvs;
+};
 struct deltas {
 	uint8_t *bw;		/* the base over the work area */
 	uint8_t **vw;		/* each variant over the work area */
 	struct cands **cand;	/* every way to store each region */
+	struct refs brefs;	/* the base's references */
+	struct refs *vrefs;	/* each variant's */
+	uint8_t **cls;		/* each variant's class of every work byte */
+	uint8_t *moved;		/* moved_map */
 	uint64_t tot_raw, tot_zstd, tot_pref;	/* measured totals */
 };
 /* regions, bsdiff, the measurements; 0 or -1 after a message */
 int deltas_find(struct packctx *pc, struct deltas *d);
+/* refenc.c: encoding 2.  ref_table: one reference table of [s, s + len)
+ * into tab (if not NULL) and its sites into *out (if not NULL); buf's
+ * fields turned into reference space (newside: the variant's bytes,
+ * through v's move table inv).  ref_prep: a region's bytes in reference space, its old
+ * table; 0 if it holds no reference.  ref_finish, after bsdiff: the new
+ * side's extra and excluded sites. */
+void ref_table(const struct refs *r, uint8_t *buf, uint64_t s, uint64_t len,
+	       const struct pvar *v, const struct move *inv, int newside,
+	       struct buf *tab, uint32_t **out, size_t *nout);
+int ref_prep(const struct refs *br, const struct refs *vr, const struct pvar *v,
+	     const struct move *inv, const uint8_t *old, const uint8_t *new_,
+	     uint64_t s, uint64_t len, struct cands *c);
+void ref_finish(struct cands *c);
+struct deltas;
+/* the base's site table for the payload: its sites in regions stored
+ * with encoding 2 (pc->btab) */
+void base_table(struct packctx *pc, const struct deltas *d);
+/* measure.c: what one zstd frame per variant would store (for the report) */
+void measure_frames(struct packctx *pc, struct deltas *d, size_t i);
 /* keep one form per region: zstd ones only if zstd is set */
 void deltas_choose(struct packctx *pc, struct deltas *d, int zstd);
 void deltas_free(struct packctx *pc, struct deltas *d);
@@ -278,6 +392,7 @@ struct oseg {			/* one PT_LOAD of the bundle */
 	const uint8_t *data;
 	char sname[32];
 	const char *what;
+	int is_stub;		/* one of the stub's: in the boot check */
 };
 
 struct osym {			/* one symbol of the bundle's .symtab */
@@ -293,6 +408,7 @@ struct layout {
 	struct osym syms[3];
 	size_t nsyms;
 	uint64_t entry, payload_paddr, hcpage;
+	uint64_t stub_check;	/* the stub's self-check word (virtual) */
 };
 
 int xen_entries(const struct image *im, uint64_t *pvh, uint64_t *xen);
@@ -305,9 +421,17 @@ int layout_bundle(const struct packctx *pc, struct stubinfo *st,
 		  const struct buf *payload, const char *out, struct layout *lo);
 void layout_free(struct layout *lo);
 
-/* elfout.c */
-int write_elf(const char *path, const struct image *base, struct layout *lo,
-	      const struct buf *xblob);
+/* bootcheck.c and bootverify.c: the stub's self-check word, the boot
+ * check record (.hvb_check) and verify's whole-bundle check */
+int stubcheck_fill(struct stubinfo *st, struct layout *lo);
+size_t bootcheck_size(const struct layout *lo);
+int bootcheck_write(int fd, const char *path, uint64_t rec_off,
+		    const struct layout *lo, uint64_t note_off);
+unsigned bootcheck_verify(const struct bundle *b, int say_ok);
+
+/* elfout.c: to fd (an outfile's), path for messages */
+int write_elf(int fd, const char *path, const struct image *base,
+	      struct layout *lo, const struct buf *xblob);
 
 /* commands */
 int cmd_pack(int argc, char **argv);

@@ -238,7 +238,7 @@ static void json_str(FILE *f, const char *s)
 }
 
 static void print_text(const struct image *a, const struct image *b,
-		       const struct diffstat *st)
+		       const struct diffstat *st, const struct classes *cl)
 {
 	size_t i;
 	int k;
@@ -281,10 +281,11 @@ static void print_text(const struct image *a, const struct image *b,
 		printf("%s%ss: %u of %u differ", k ? "; " : "", kind_name[k],
 		       st->differ[k], st->total[k]);
 	printf("\n");
+	classes_text(b->path, cl, 0);
 }
 
 static void print_json(const struct image *a, const struct image *b,
-		       const struct diffstat *st)
+		       const struct diffstat *st, const struct classes *cl)
 {
 	size_t i;
 	int k;
@@ -325,13 +326,16 @@ static void print_json(const struct image *a, const struct image *b,
 			       (unsigned long long)d->b->size);
 		printf(",\"bytes_changed\":%llu}", (unsigned long long)d->changed);
 	}
-	printf("]}\n");
+	printf("],");
+	classes_json(cl, 0);
+	printf("}\n");
 }
 
 int cmd_diff(int argc, char **argv)
 {
 	struct image a, b;
 	struct diffstat st;
+	struct classes cl;
 	const char *pa = NULL, *pb = NULL;
 	int json = 0, i, rc;
 
@@ -356,11 +360,15 @@ int cmd_diff(int argc, char **argv)
 		return 1;
 	}
 	diff_symbols(&a, &b, &st);
-	if (json)
-		print_json(&a, &b, &st);
-	else
-		print_text(&a, &b, &st);
-	rc = fflush(stdout) ? 1 : 0;
+	if (classes_of(&a, &b, &st, &cl))
+		rc = 1;
+	else {
+		if (json)
+			print_json(&a, &b, &st, &cl);
+		else
+			print_text(&a, &b, &st, &cl);
+		rc = fflush(stdout) ? 1 : 0;
+	}
 	diff_free(&st);
 	img_close(&a);
 	img_close(&b);

@@ -201,12 +201,14 @@ static int emit(int fd, const struct image *base, const struct layout *lo,
 	return rc;
 }
 
-int write_elf(const char *path, const struct image *base, struct layout *lo,
-	      const struct buf *xblob)
+int write_elf(int fd, const char *path, const struct image *base,
+	      struct layout *lo, const struct buf *xblob)
 {
 	struct elfout *eo;
 	uint32_t shname[MAX_SECS + 1];
-	int fd, rc = -1;
+	uint8_t *check;
+	uint64_t check_off;
+	int rc = -1;
 
 	if (lo->nseg > MAX_OSEGS) {
 		ferr(path, "too many segments (%zu, at most %u)", lo->nseg,
@@ -220,19 +222,16 @@ int write_elf(const char *path, const struct image *base, struct layout *lo,
 	eo->note_off = eo->sec[eo->ns - 1].offset;
 	add_symtab(eo, lo);
 	add_sec(eo, HVB_SEC_EXTRACT, SHT_PROGBITS, 8, xblob->p, xblob->len);
+	/* the boot check record: zero now, filled from what was written */
+	check = xcalloc(1, bootcheck_size(lo));
+	add_sec(eo, HVB_SEC_CHECK, SHT_PROGBITS, 8, check, bootcheck_size(lo));
+	check_off = eo->sec[eo->ns - 1].offset;
 	add_shstrtab(eo, shname);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0755)) < 0) {
-		ferr(path, "%s", strerror(errno));
-	} else {
-		if (emit(fd, base, lo, eo, shname))
-			ferr(path, "writing ELF: %s", elf_errmsg(-1));
-		else
-			rc = 0;
-		if (close(fd) < 0 && !rc) {
-			ferr(path, "%s", strerror(errno));
-			rc = -1;
-		}
-	}
+	if (emit(fd, base, lo, eo, shname))
+		ferr(path, "writing ELF: %s", elf_errmsg(-1));
+	else
+		rc = bootcheck_write(fd, path, check_off, lo, eo->note_off);
+	free(check);
 	free(eo->strtab.p);
 	free(eo->shstr.p);
 	free(eo);

@@ -1,15 +1,12 @@
 /* encode.c: pack's deltas.  For every variant: the regions where it
  * differs from the base (diff.c), every way of storing each one (literal,
- * bsdiff ops, and the zstd forms measured beside them), then the choice. */
+ * bsdiff ops, bsdiff ops in reference space with the reference tables,
+ * and the zstd forms measured beside them), then the choice. */
 #include <stdlib.h>
 #include <string.h>
 #include "bundler.h"
 
-/* every way of storing one region; the choice is made once the totals
- * are known */
-struct cands {
-	struct buf lit, ops, zlit, zops, zpref;
-};
+
 
 static int allzero(const uint8_t *p, uint64_t n)
 {
@@ -26,9 +23,14 @@ static uint64_t min2(uint64_t a, uint64_t b)
 	return a && a < b ? a : b;
 }
 
+static uint64_t sz_ref(const struct cands *c)
+{
+	return c->rops.len ? c->rtab.len + c->rops.len : 0;
+}
+
 static uint64_t sz_raw(const struct cands *c)
 {
-	return c->ops.len && c->ops.len < c->lit.len ? c->ops.len : c->lit.len;
+	return min2(sz_ref(c), c->ops.len && c->ops.len < c->lit.len ? c->ops.len : c->lit.len);
 }
 
 static uint64_t sz_zstd(const struct cands *c)
@@ -48,6 +50,12 @@ static void cands_free(struct cands *c)
 	free(c->zlit.p);
 	free(c->zops.p);
 	free(c->zpref.p);
+	free(c->rtab.p);
+	free(c->rops.p);
+	free(c->rold);
+	free(c->rnew);
+	free(c->osite);
+	free(c->vsite);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -89,15 +97,20 @@ static void choose(struct rdelta *r, struct cands *c, int zstd)
 		take(r, &c->zops, HVB_ENC_OPS, HVB_COMP_ZSTD, c->ops.len);
 	else if (zstd && c->zlit.len && c->zlit.len < sz_raw(c))
 		take(r, &c->zlit, HVB_ENC_LITERAL, HVB_COMP_ZSTD, c->lit.len);
-	else if (c->ops.len && c->ops.len < c->lit.len)
+	else if (sz_ref(c) && sz_ref(c) == sz_raw(c)) {
+		buf_put(&c->rtab, c->rops.p, c->rops.len);
+		take(r, &c->rtab, HVB_ENC_REFOPS, HVB_COMP_NONE, c->rtab.len);
+	} else if (c->ops.len && c->ops.len < c->lit.len)
 		take(r, &c->ops, HVB_ENC_OPS, HVB_COMP_NONE, c->ops.len);
 	else
 		take(r, &c->lit, HVB_ENC_LITERAL, HVB_COMP_NONE, c->lit.len);
 	cands_free(c);
 }
 
-/* regions no longer than the stub's scratch (which holds a region's old
- * bytes while it is rebuilt), cut where they are longer */
+/* regions no longer than half the stub's scratch (which holds a region's
+ * old bytes while it is rebuilt, and for encoding 2 the list of their
+ * reference sites, at most as long again), cut where they are longer */
+#define CUT	(HVB_STUB_SCRATCH / 2)
 static size_t cut_regions(struct range **rg, size_t n)
 {
 	struct range *out = NULL;
@@ -107,7 +120,7 @@ static size_t cut_regions(struct range **rg, size_t n)
 		uint64_t a = (*rg)[k].start, e = (*rg)[k].end;
 
 		do {
-			uint64_t z = e - a > HVB_STUB_SCRATCH ? a + HVB_STUB_SCRATCH : e;
+			uint64_t z = e - a > CUT ? a + CUT : e;
 
 			out = xrealloc(out, (m + 1) * sizeof(*out));
 			out[m++] = (struct range){ a, z };
@@ -119,18 +132,29 @@ static size_t cut_regions(struct range **rg, size_t n)
 	return m;
 }
 
-/* variant i's regions against the base; bsdiff jobs queued for them */
-static void find_regions(struct packctx *pc, struct deltas *d, size_t i,
-			 struct bsjob **jobs, size_t *njobs)
+/* variant i's regions against the base, its references, move table and
+ * classes */
+static int find_regions(struct packctx *pc, struct deltas *d, size_t i)
 {
 	struct pvar *v = &pc->v[i];
 	const struct image *b = &pc->v[0].im;
 	struct range *rg = NULL;
+	struct refs *vr = &d->vrefs[i];
+	struct move *inv;
+	struct clsin ci;
 	uint64_t dend = (v->im.hi > b->hi ? v->im.hi : b->hi) - pc->w0, j;
 	size_t k;
 
 	d->vw[i] = xmalloc(pc->wsize);
 	img_fill(&v->im, d->vw[i], pc->w0, pc->wsize);
+	if (refs_scan(&v->im, d->vw[i], pc->w0, pc->wsize, vr))
+		return -1;
+	v->nmv = moves_build(b, &v->im, pc->w0, &v->st, &v->mv);
+	inv = moves_inverse(v->mv, v->nmv);
+	ci = (struct clsin){ b, v, pc->w0, pc->wsize, d->bw, d->vw[i], &d->brefs, vr, inv };
+	d->cls[i] = xmalloc(pc->wsize);
+	classify(&ci, &v->cl, d->cls[i]);
+	free(inv);
 	for (j = 0; j < dend; j++)
 		v->bytes_differ += d->bw[j] != d->vw[i][j];
 	v->nr = cut_regions(&rg, diff_regions(b, &v->im, d->bw, d->vw[i],
@@ -138,17 +162,57 @@ static void find_regions(struct packctx *pc, struct deltas *d, size_t i,
 	v->r = xcalloc(v->nr ? v->nr : 1, sizeof(struct rdelta));
 	d->cand[i] = xcalloc(v->nr ? v->nr : 1, sizeof(struct cands));
 	for (k = 0; k < v->nr; k++) {
-		struct rdelta *r = &v->r[k];
-
-		r->start = rg[k].start;
-		r->old_len = r->new_len = rg[k].end - rg[k].start;
-		if (!wants_bsdiff(d->bw + r->start, r->old_len))
-			continue;
-		*jobs = xrealloc(*jobs, (*njobs + 1) * sizeof(**jobs));
-		(*jobs)[(*njobs)++] = (struct bsjob){ d->bw + r->start,
-			d->vw[i] + r->start, r->old_len, &d->cand[i][k].ops, 0 };
+		v->r[k].start = rg[k].start;
+		v->r[k].old_len = v->r[k].new_len = rg[k].end - rg[k].start;
 	}
 	free(rg);
+	return 0;
+}
+
+/* An absolute address is a site only where its target moved in some
+ * variant: elsewhere base and variants hold the same value. */
+static void moved_map(struct packctx *pc, struct deltas *d)
+{
+	size_t i, k;
+	uint64_t a;
+
+	d->moved = xcalloc(pc->wsize / 8 + 1, 1);
+	for (i = 1; i < pc->nv; i++)
+		for (k = 0; k < pc->v[i].nmv; k++) {
+			const struct move *m = &pc->v[i].mv[k];
+
+			for (a = m->start; m->delta && a < (uint64_t)m->start + m->len &&
+			     a < pc->wsize; a++)
+				d->moved[a / 8] |= (uint8_t)(1u << (a % 8));
+		}
+	d->brefs.moved = d->moved;
+	for (i = 1; i < pc->nv; i++)
+		d->vrefs[i].moved = d->moved;
+}
+
+/* bsdiff jobs for variant i's regions: plain, and in reference space */
+static void queue_jobs(struct packctx *pc, struct deltas *d, size_t i,
+		       struct bsjob **jobs, size_t *njobs)
+{
+	struct pvar *v = &pc->v[i];
+	struct move *inv = moves_inverse(v->mv, v->nmv);
+	size_t k;
+
+	for (k = 0; k < v->nr; k++) {
+		struct rdelta *r = &v->r[k];
+		struct cands *c = &d->cand[i][k];
+
+		if (!wants_bsdiff(d->bw + r->start, r->old_len))
+			continue;
+		*jobs = xrealloc(*jobs, (*njobs + 2) * sizeof(**jobs));
+		(*jobs)[(*njobs)++] = (struct bsjob){ d->bw + r->start,
+			d->vw[i] + r->start, r->old_len, &c->ops, 0 };
+		if (!pc->norefs && ref_prep(&d->brefs, &d->vrefs[i], v, inv, d->bw + r->start,
+					    d->vw[i] + r->start, r->start, r->old_len, c))
+			(*jobs)[(*njobs)++] = (struct bsjob){ c->rold, c->rnew,
+				r->old_len, &c->rops, 0 };
+	}
+	free(inv);
 }
 
 /* the literal and zstd forms of variant i's regions, and their sizes */
@@ -167,11 +231,13 @@ static void measure(struct packctx *pc, struct deltas *d, size_t i)
 		v->delta_prefix += sz_pref(c);
 		if (verbose > 1)
 			warnx_("%s: region 0x%llx+%llu: literal %zu, ops %zu, "
-			       "zstd %zu/%zu, zstd-prefix %zu", v->name,
+			       "refs %zu + ops %zu, zstd %zu/%zu, zstd-prefix %zu", v->name,
 			       (unsigned long long)(pc->w0 + r->start),
 			       (unsigned long long)r->old_len, c->lit.len,
-			       c->ops.len, c->zlit.len, c->zops.len, c->zpref.len);
+			       c->ops.len, c->rtab.len, c->rops.len, c->zlit.len, c->zops.len,
+			       c->zpref.len);
 	}
+	measure_frames(pc, d, i);
 	d->tot_raw += v->delta_raw;
 	d->tot_zstd += v->delta_zstd;
 	d->tot_pref += v->delta_prefix;
@@ -180,24 +246,35 @@ static void measure(struct packctx *pc, struct deltas *d, size_t i)
 int deltas_find(struct packctx *pc, struct deltas *d)
 {
 	struct bsjob *jobs = NULL;
-	size_t njobs = 0, i;
+	size_t njobs = 0, i, k;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
 	d->bw = xmalloc(pc->wsize);
 	d->vw = xcalloc(pc->nv, sizeof(*d->vw));
 	d->cand = xcalloc(pc->nv, sizeof(*d->cand));
+	d->vrefs = xcalloc(pc->nv, sizeof(*d->vrefs));
+	d->cls = xcalloc(pc->nv, sizeof(*d->cls));
 	img_fill(&pc->v[0].im, d->bw, pc->w0, pc->wsize);
+	if (refs_scan(&pc->v[0].im, d->bw, pc->w0, pc->wsize, &d->brefs))
+		return -1;
 	for (i = 0; i < pc->nv; i++) {
 		progress("diff", i + 1, pc->nv);
 		diff_symbols(&pc->v[0].im, &pc->v[i].im, &pc->v[i].st);
-		if (i)
-			find_regions(pc, d, i, &jobs, &njobs);
+		if (i && find_regions(pc, d, i))
+			return -1;
 	}
+	moved_map(pc, d);
+	for (i = 1; i < pc->nv; i++)
+		queue_jobs(pc, d, i, &jobs, &njobs);
 	rc = bsdelta_batch(jobs, njobs);
 	free(jobs);
 	if (rc)
 		return -1;
+	for (i = 1; i < pc->nv; i++)
+		for (k = 0; k < pc->v[i].nr; k++)
+			if (d->cand[i][k].rops.len)
+				ref_finish(&d->cand[i][k]);
 	for (i = 1; i < pc->nv; i++) {
 		progress("measure", i, pc->nv - 1);
 		measure(pc, d, i);
@@ -222,7 +299,9 @@ void deltas_choose(struct packctx *pc, struct deltas *d, int zstd)
 			if (need > pc->max_scratch)
 				pc->max_scratch = (uint32_t)need;
 		}
+		classes_delta(d->cls[i], pc->wsize, v->r, v->nr, &v->cl);
 	}
+	base_table(pc, d);
 }
 
 void deltas_free(struct packctx *pc, struct deltas *d)
@@ -237,9 +316,17 @@ void deltas_free(struct packctx *pc, struct deltas *d)
 			free(d->cand[i]);
 		if (d->vw)
 			free(d->vw[i]);
+		if (d->vrefs)
+			refs_free(&d->vrefs[i]);
+		if (d->cls)
+			free(d->cls[i]);
 	}
+	free(d->vrefs);
+	free(d->cls);
 	free(d->cand);
 	free(d->vw);
 	free(d->bw);
+	free(d->moved);
+	refs_free(&d->brefs);
 	memset(d, 0, sizeof(*d));
 }

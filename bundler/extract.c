@@ -26,13 +26,13 @@ int cmd_extract(int argc, char **argv)
 	}
 	if (!path || !name || !out)
 		return 2;
-	if (bundle_open(&b, path))
+	if (out_check(out, &path, 1) || bundle_open(&b, path))
 		return 1;
 	if (bundle_file(&b, name, &f, &n)) {
 		bundle_close(&b);
 		return 1;
 	}
-	rc = write_file(out, f, n, 0755) ? 1 : 0;
+	rc = out_file(out, f, n) ? 1 : 0;
 	free(f);
 	bundle_close(&b);
 	return rc;
@@ -82,10 +82,12 @@ int cmd_verify(int argc, char **argv)
 	if (bundle_open(&b, argv[1]))
 		return 1;
 	pi = &b.pi;
-	if (xblob_parse(&b) || check_params(&b)) {
+	if (xblob_parse(&b)) {
 		bundle_close(&b);
 		return 1;
 	}
+	bad += bootcheck_verify(&b, 1);
+	bad += check_params(&b) ? 1 : 0;
 	if (xblob_payload_hash(&b) != pi->payload_hash) {
 		ferr(b.path, "extract data belongs to another payload");
 		bad++;

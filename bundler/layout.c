@@ -173,7 +173,7 @@ static int stub_segs(struct stubinfo *st, struct layout *lo, uint64_t psize)
 		struct oseg *s = new_seg(lo);
 
 		*s = (struct oseg){ l->vaddr, l->paddr, l->memsz, l->filesz,
-			l->align, 0, l->flags, st->data[i], "", "the stub" };
+			l->align, 0, l->flags, st->data[i], "", "the stub", 1 };
 		snprintf(s->sname, sizeof(s->sname), "%s%zu", HVB_SEC_STUB, i);
 		if (st->par_addr >= l->vaddr &&
 		    st->par_addr + HVB_STUB_PARAMS_SIZE <= l->vaddr + l->filesz) {
@@ -390,11 +390,11 @@ int layout_bundle(const struct packctx *pc, struct stubinfo *st,
 	/* the base first (its first PT_LOAD places the loaded image,
 	 * FORMAT.md), then the stub, then the payload */
 	base_segs(pc, lo);
-	if (stub_segs(st, lo, payload->len))
+	if (stub_segs(st, lo, payload->len) || stubcheck_fill(st, lo))
 		return -1;
 	s = new_seg(lo);
 	*s = (struct oseg){ pv, lo->payload_paddr, payload->len, payload->len,
-		PAGE, 0, PF_R, payload->p, HVB_SEC_PAYLOAD, "the payload" };
+		PAGE, 0, PF_R, payload->p, HVB_SEC_PAYLOAD, "the payload", 0 };
 	if (overlaps(lo->segs, lo->nseg, out))
 		return -1;
 	build_notes(pc, st->pvh_phys, st->xen_addr, &lo->notes);

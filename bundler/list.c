@@ -12,27 +12,82 @@ static void head_json(const struct bundle *b)
 	       "\"payload_vaddr\":\"0x%llx\",\"note_bytes\":%llu,"
 	       "\"extract_bytes\":%zu,\"payload_hash\":\"%016llx\","
 	       "\"work_vaddr\":\"0x%llx\",\"work_size\":%llu,"
-	       "\"max_scratch\":%u,\"variants\":[",
+	       "\"max_scratch\":%u,\"base_site_table_bytes\":%u,\"variants\":[",
 	       b->path, b->filesize, (unsigned long long)b->stub_bytes,
 	       (unsigned long long)b->base_bytes, b->payload_size,
 	       (unsigned long long)b->payload_vaddr,
 	       (unsigned long long)b->note_bytes, b->xblob_size,
 	       (unsigned long long)b->pi.payload_hash,
 	       (unsigned long long)b->pi.work_vaddr,
-	       (unsigned long long)b->pi.work_size, b->pi.max_scratch);
+	       (unsigned long long)b->pi.work_size, b->pi.max_scratch,
+	       ld32(b->payload + HVB_PH_REFS_LEN));
 }
 
 static void head_text(const struct bundle *b)
 {
 	printf("%s: %zu bytes: stub %llu, base %llu, payload %zu at "
-	       "0x%llx, notes %llu; extract data %zu (not loaded)\n",
+	       "0x%llx (base site table %u), notes %llu; extract data %zu (not loaded)\n",
 	       b->path, b->filesize, (unsigned long long)b->stub_bytes,
 	       (unsigned long long)b->base_bytes, b->payload_size,
-	       (unsigned long long)b->payload_vaddr,
+	       (unsigned long long)b->payload_vaddr, ld32(b->payload + HVB_PH_REFS_LEN),
 	       (unsigned long long)b->note_bytes, b->xblob_size);
 	printf("%-15s %11s %11s %9s %10s %7s %8s %8s %8s %8s  %s\n",
 	       "variant", "functions", "objects", "sections", "bytes-diff",
 	       "regions", "delta", "none", "zstd", "zprefix", "image-hash");
+}
+
+static const char *const kn2[2] = { "functions", "objects" };
+
+/* "functions": identical, identical after reference resolution, truly
+ * changed, only in one image; with deltas, the stored bytes of each */
+void classes_text(const char *name, const struct classes *c, int deltas)
+{
+	int k;
+
+	for (k = 0; k < 2; k++)
+		printf("%s: %s: %u identical, %u identical after reference resolution, "
+		       "%u changed, %u only in one image\n", name, kn2[k],
+		       c->n[k][CL_SAME], c->n[k][CL_REFSAME], c->n[k][CL_CHANGED],
+		       c->n[k][CL_ONLY]);
+	if (deltas)
+		printf("%s: delta bytes: %llu identical, %llu identical after "
+		       "reference resolution, %llu changed, %llu only in one image, "
+		       "%llu in no function or object\n", name,
+		       (unsigned long long)c->delta[CL_SAME],
+		       (unsigned long long)c->delta[CL_REFSAME],
+		       (unsigned long long)c->delta[CL_CHANGED],
+		       (unsigned long long)c->delta[CL_ONLY],
+		       (unsigned long long)c->delta[CL_N]);
+	printf("%s: changed bytes %llu, floor (zstd -19 of them) %llu",
+	       name, (unsigned long long)c->changed_bytes, (unsigned long long)c->floor);
+	if (deltas)
+		printf("; one zstd frame with the base as prefix %llu, in reference "
+		       "space %llu", (unsigned long long)c->frame_plain,
+		       (unsigned long long)c->frame_ref);
+	printf("\n");
+}
+
+void classes_json(const struct classes *c, int deltas)
+{
+	int k, j;
+
+	printf("\"classes\":{");
+	for (k = 0; k < 2; k++) {
+		printf("%s\"%s\":{", k ? "," : "", kn2[k]);
+		for (j = 0; j < CL_N; j++)
+			printf("%s\"%s\":%u", j ? "," : "", class_name[j], c->n[k][j]);
+		printf("}");
+	}
+	if (deltas) {
+		printf(",\"delta_by_class\":{");
+		for (j = 0; j < CL_N; j++)
+			printf("\"%s\":%llu,", class_name[j], (unsigned long long)c->delta[j]);
+		printf("\"no_symbol\":%llu}", (unsigned long long)c->delta[CL_N]);
+		printf(",\"frame_zstd19_base_prefix\":%llu,\"frame_zstd19_refspace\":%llu",
+		       (unsigned long long)c->frame_plain, (unsigned long long)c->frame_ref);
+	}
+	printf(",\"changed_bytes\":%llu,\"floor_zstd19\":%llu}",
+	       (unsigned long long)c->changed_bytes, (unsigned long long)c->floor);
 }
 
 /* the extract data's statistics of a variant */
@@ -54,6 +109,8 @@ static void xstats_json(const struct xvariant *x)
 	       (unsigned long long)x->file_hash,
 	       (unsigned long long)(x->data_len + HVB_XSEG_ENTRY_SIZE * x->nsegs +
 				    HVB_XBLOB_ENTRY_SIZE));
+	printf(",");
+	classes_json(&x->cl, 1);
 }
 
 static void variant_json(const struct hvb_variant_info *vi, int first,
@@ -133,6 +190,9 @@ int cmd_list(int argc, char **argv)
 	}
 	if (json)
 		printf("]}\n");
+	for (v = 0; !json && v < b.nx; v++)
+		if (v != b.pi.base_index)
+			classes_text(b.xv[v].name, &b.xv[v].cl, 1);
 	bundle_close(&b);
 	return fflush(stdout) ? 1 : 0;
 }

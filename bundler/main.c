@@ -6,8 +6,12 @@
 static void usage(FILE *f)
 {
 	fputs("usage: bundler pack -o OUT --base NAME=IMG [--variant NAME=IMG ...]\n"
-	      "                    --stub STUB [--compress auto|none|zstd] [-v] [-q]\n"
-	      "         (-q: no progress and no summary on stderr, errors only)\n"
+	      "                    --stub STUB [--compress auto|none|zstd] [--refs on|off]\n"
+	      "                    [-v] [-q] [--no-self-check]\n"
+	      "         (-q: no progress and no summary on stderr, errors only;\n"
+	      "          --refs off: no reference-aware deltas, for comparison;\n"
+	      "          --no-self-check: keep the output without rebuilding the\n"
+	      "          inputs from it, for tests; also HVB_PACK_NO_SELF_CHECK=1)\n"
 	      "       bundler list BUNDLE [--json]\n"
 	      "       bundler extract BUNDLE VARIANT -o OUT\n"
 	      "       bundler verify BUNDLE\n"

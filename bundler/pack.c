@@ -15,9 +15,11 @@ enum { C_AUTO, C_NONE, C_ZSTD };
 
 struct packargs {
 	const char *out, *stub;
-	const char *names[HVB_MAX_VARIANTS], *paths[HVB_MAX_VARIANTS];
+	const char *names[HVB_MAX_VARIANTS], *paths[HVB_MAX_VARIANTS + 1];
 	size_t nv;
 	int mode;
+	int norefs;		/* --refs off: no encoding 2 */
+	int no_selfcheck;	/* --no-self-check: for the tests only */
 };
 
 static int name_ok(const char *s)
@@ -90,6 +92,10 @@ static int parse_args(int argc, char **argv, struct packargs *a)
 			quiet = 1;
 			continue;
 		}
+		if (!strcmp(o, "--no-self-check")) {
+			a->no_selfcheck = 1;
+			continue;
+		}
 		if (!val)
 			return 2;
 		i++;
@@ -99,6 +105,8 @@ static int parse_args(int argc, char **argv, struct packargs *a)
 			a->stub = val;
 		else if (!strcmp(o, "--compress"))
 			rc = compress_mode(val, &a->mode);
+		else if (!strcmp(o, "--refs") && (!strcmp(val, "on") || !strcmp(val, "off")))
+			a->norefs = !strcmp(val, "off");
 		else if (!strcmp(o, "--base") || !strcmp(o, "--variant"))
 			rc = add_input(a, o[2] == 'b', val);
 		else
@@ -182,13 +190,19 @@ static void report_variant(const struct pvar *v)
 	       v->st.differ[K_SECTION], v->st.total[K_SECTION],
 	       (unsigned long long)v->bytes_differ, v->nr,
 	       human(v->delta_bytes, hb, sizeof(hb)));
+	if (verbose)
+		warnx_("%s: delta %llu B stored; one zstd frame with the base as "
+		       "prefix would be %llu B, in reference space %llu B",
+		       v->name, (unsigned long long)v->delta_bytes,
+		       (unsigned long long)v->cl.frame_plain,
+		       (unsigned long long)v->cl.frame_ref);
 }
 
 static void report_bundle(const char *out, const struct packctx *pc,
 			  const struct stubinfo *st, size_t payload,
 			  size_t xblob)
 {
-	char h1[32], h2[32], h3[32], h4[32], h5[32];
+	char h1[32], h2[32], h3[32], h4[32], h5[32], h6[32];
 	uint64_t sb = 0, deltas = 0;
 	size_t i;
 
@@ -198,11 +212,11 @@ static void report_bundle(const char *out, const struct packctx *pc,
 		sb += st->im.loads[i].filesz;
 	for (i = 1; i < pc->nv; i++)
 		deltas += pc->v[i].delta_bytes + pc->v[i].nr * HVB_REGION_ENTRY_SIZE;
-	warnx_("%s: stub %s, base %s, payload %s (deltas and tables %s), "
-	       "extract data %s", out, human(sb, h1, sizeof(h1)),
+	warnx_("%s: stub %s, base %s, payload %s (deltas and tables %s, base "
+	       "site table %s), extract data %s", out, human(sb, h1, sizeof(h1)),
 	       human(pc->v[0].im.hi - pc->v[0].im.lo, h2, sizeof(h2)),
 	       human(payload, h3, sizeof(h3)), human(deltas, h4, sizeof(h4)),
-	       human(xblob, h5, sizeof(h5)));
+	       human(pc->btab.len, h6, sizeof(h6)), human(xblob, h5, sizeof(h5)));
 }
 
 static void free_pc(struct packctx *pc)
@@ -213,25 +227,31 @@ static void free_pc(struct packctx *pc)
 		for (k = 0; k < pc->v[i].nr; k++)
 			free(pc->v[i].r[k].data.p);
 		free(pc->v[i].r);
+		free(pc->v[i].mv);
 		free(pc->v[i].res.p);
 		free(pc->v[i].segs.p);
 		diff_free(&pc->v[i].st);
 		img_close(&pc->v[i].im);
 	}
 	free(pc->v);
+	free(pc->btab.p);
 }
 
-/* reopen what we wrote and rebuild every input file from it */
-static int selfcheck(const char *out, const struct packctx *pc)
+/* reopen what we wrote (tmp, the output before its rename), check its
+ * boot check record and rebuild every input file from it */
+static int selfcheck(const char *tmp, const char *out, const struct packctx *pc)
 {
 	struct bundle b;
 	size_t i;
 	int rc = 0;
 
-	if (bundle_open(&b, out) || xblob_parse(&b)) {
+	if (bundle_open(&b, tmp) || xblob_parse(&b)) {
 		bundle_close(&b);
 		return -1;
 	}
+	b.path = out;
+	if (bootcheck_verify(&b, 0))
+		rc = -1;
 	for (i = 0; i < pc->nv && !rc; i++) {
 		uint8_t *f;
 		size_t n;
@@ -252,11 +272,13 @@ static int selfcheck(const char *out, const struct packctx *pc)
 	return rc;
 }
 
-/* payload, extract data, layout, file, self-check */
+/* payload, extract data, layout, file (a temporary one beside out,
+ * renamed over it only when it passed the self-check) */
 static int write_bundle(const char *out, struct packctx *pc,
-			struct stubinfo *st)
+			struct stubinfo *st, int no_selfcheck)
 {
 	struct buf payload = { 0 }, xblob = { 0 };
+	struct outfile of = { .fd = -1 };
 	struct layout lo;
 	int rc = -1;
 
@@ -268,17 +290,15 @@ static int write_bundle(const char *out, struct packctx *pc,
 	}
 	progress("extract data", 1, 1);
 	xblob_build(pc, ld64(payload.p + HVB_PH_PAYLOAD_HASH), &xblob);
-	if (layout_bundle(pc, st, &payload, out, &lo) ||
-	    write_elf(out, &pc->v[0].im, &lo, &xblob))
+	if (layout_bundle(pc, st, &payload, out, &lo) || out_open(&of, out) ||
+	    write_elf(of.fd, out, &pc->v[0].im, &lo, &xblob) ||
+	    (!no_selfcheck && selfcheck(of.tmp, out, pc)) || out_commit(&of))
 		goto out;
-	if (selfcheck(out, pc)) {
-		unlink(out);
-		goto out;
-	}
 	progress_done();
 	report_bundle(out, pc, st, payload.len, xblob.len);
 	rc = 0;
 out:
+	out_abort(&of);		/* nothing left behind on failure */
 	layout_free(&lo);
 	free(payload.p);
 	free(xblob.p);
@@ -296,11 +316,16 @@ int cmd_pack(int argc, char **argv)
 
 	if ((rc = parse_args(argc, argv, &a)))
 		return rc;
+	if (getenv("HVB_PACK_NO_SELF_CHECK") && *getenv("HVB_PACK_NO_SELF_CHECK") == '1')
+		a.no_selfcheck = 1;	/* the tests' switch, like --no-self-check */
 	memset(&pc, 0, sizeof(pc));
 	memset(&st, 0, sizeof(st));
 	memset(&d, 0, sizeof(d));
+	pc.norefs = a.norefs;
 	rc = 1;
-	if (open_inputs(&pc, &a) || stub_open(&st, a.stub) ||
+	a.paths[a.nv] = a.stub;	/* for out_check: the stub is an input too */
+	if (out_check(a.out, a.paths, a.nv + 1) ||
+	    open_inputs(&pc, &a) || stub_open(&st, a.stub) ||
 	    deltas_find(&pc, &d))
 		goto out;
 	pc.compress = want_zstd(&d, a.mode);
@@ -309,7 +334,7 @@ int cmd_pack(int argc, char **argv)
 	deltas_free(&pc, &d);
 	for (i = 1; i < pc.nv; i++)
 		report_variant(&pc.v[i]);
-	if (write_bundle(a.out, &pc, &st) == 0)
+	if (write_bundle(a.out, &pc, &st, a.no_selfcheck) == 0)
 		rc = 0;
 out:
 	progress_done();

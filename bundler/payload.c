@@ -81,14 +81,23 @@ static void put_variant(struct buf *out, size_t ve_off, size_t roff,
 			const struct pvar *v)
 {
 	uint64_t dsum = 0;
+	size_t k, moff = 0;
 	uint8_t *e;
-	size_t k;
 
 	for (k = 0; k < v->nr; k++) {
 		put_region(out->p + roff + k * HVB_REGION_ENTRY_SIZE, &v->r[k],
 			   out->len);
 		buf_put(out, v->r[k].data.p, v->r[k].data.len);
 		dsum += v->r[k].data.len;
+	}
+	if (v->nmv)
+		moff = out->len;
+	for (k = 0; k < v->nmv; k++) {
+		buf_zero(out, HVB_MOVE_ENTRY_SIZE);
+		e = out->p + out->len - HVB_MOVE_ENTRY_SIZE;
+		st32(e + HVB_MV_START, v->mv[k].start);
+		st32(e + HVB_MV_LEN, v->mv[k].len);
+		st32(e + HVB_MV_DELTA, v->mv[k].delta);
 	}
 	e = out->p + ve_off;	/* buf_put may have moved it */
 	strncpy((char *)e + HVB_VE_NAME, v->name, HVB_NAME_SIZE);
@@ -102,6 +111,8 @@ static void put_variant(struct buf *out, size_t ve_off, size_t roff,
 	st32(e + HVB_VE_REGION_COUNT, (uint32_t)v->nr);
 	st32(e + HVB_VE_REGION_OFF, (uint32_t)roff);
 	st32(e + HVB_VE_DELTA_BYTES, (uint32_t)dsum);
+	st32(e + HVB_VE_MOVE_OFF, (uint32_t)moff);
+	st32(e + HVB_VE_MOVE_COUNT, (uint32_t)v->nmv);
 }
 
 void payload_build(const struct packctx *pc, struct buf *out)
@@ -122,6 +133,11 @@ void payload_build(const struct packctx *pc, struct buf *out)
 	for (i = 0; i < pc->nv; i++) {
 		put_variant(out, voff + i * HVB_VARIANT_ENTRY_SIZE, roff, &pc->v[i]);
 		roff += pc->v[i].nr * HVB_REGION_ENTRY_SIZE;
+	}
+	if (pc->btab.len) {	/* the base's site table, for encoding 2 */
+		st32(out->p + HVB_PH_REFS_OFF, (uint32_t)out->len);
+		st32(out->p + HVB_PH_REFS_LEN, (uint32_t)pc->btab.len);
+		buf_put(out, pc->btab.p, pc->btab.len);
 	}
 	st64(out->p + HVB_PH_PAYLOAD_SIZE, out->len);
 	st64(out->p + HVB_PH_PAYLOAD_HASH,

@@ -97,6 +97,16 @@ static void put_xentry(uint8_t *e, const struct pvar *v, size_t soff,
 	st64(e + HVB_XE_DELTA_RAW, v->delta_raw);
 	st64(e + HVB_XE_DELTA_ZSTD, v->delta_zstd);
 	st64(e + HVB_XE_DELTA_PREFIX, v->delta_prefix);
+	for (k = 0; k < CL_N; k++) {
+		st32(e + HVB_XE_CLASS_FUNCS + 4 * k, v->cl.n[K_FUNC][k]);
+		st32(e + HVB_XE_CLASS_OBJS + 4 * k, v->cl.n[K_OBJECT][k]);
+	}
+	for (k = 0; k <= CL_N; k++)
+		st64(e + HVB_XE_CLASS_DELTA + 8 * k, v->cl.delta[k]);
+	st64(e + HVB_XE_CHANGED_BYTES, v->cl.changed_bytes);
+	st64(e + HVB_XE_FLOOR, v->cl.floor);
+	st64(e + HVB_XE_FRAME_PLAIN, v->cl.frame_plain);
+	st64(e + HVB_XE_FRAME_REF, v->cl.frame_ref);
 }
 
 static void put_xheader(uint8_t *h, size_t size, size_t n, uint64_t payload_hash)
@@ -210,6 +220,16 @@ static void rd_xentry(const uint8_t *e, struct xvariant *v)
 	v->delta_raw = ld64(e + HVB_XE_DELTA_RAW);
 	v->delta_zstd = ld64(e + HVB_XE_DELTA_ZSTD);
 	v->delta_prefix = ld64(e + HVB_XE_DELTA_PREFIX);
+	for (k = 0; k < CL_N; k++) {
+		v->cl.n[K_FUNC][k] = ld32(e + HVB_XE_CLASS_FUNCS + 4 * k);
+		v->cl.n[K_OBJECT][k] = ld32(e + HVB_XE_CLASS_OBJS + 4 * k);
+	}
+	for (k = 0; k <= CL_N; k++)
+		v->cl.delta[k] = ld64(e + HVB_XE_CLASS_DELTA + 8 * k);
+	v->cl.changed_bytes = ld64(e + HVB_XE_CHANGED_BYTES);
+	v->cl.floor = ld64(e + HVB_XE_FLOOR);
+	v->cl.frame_plain = ld64(e + HVB_XE_FRAME_PLAIN);
+	v->cl.frame_ref = ld64(e + HVB_XE_FRAME_REF);
 }
 
 static int xentry_ok(const struct xvariant *v, uint64_t size)

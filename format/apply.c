@@ -17,6 +17,14 @@ static uint32_t ld32(const uint8_t *p)
 	    (uint32_t)p[3] << 24;
 }
 
+static void st32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
 static uint64_t ld64(const uint8_t *p)
 {
 	return (uint64_t)ld32(p) | (uint64_t)ld32(p + 4) << 32;
@@ -64,6 +72,7 @@ static void rd_variant(const uint8_t *p, struct hvb_variant_info *vi)
 	vi->elf_entry = ld64(p + HVB_VE_ELF_ENTRY);
 	vi->regions = ld32(p + HVB_VE_REGION_COUNT);
 	vi->delta_bytes = ld32(p + HVB_VE_DELTA_BYTES);
+	vi->moves = ld32(p + HVB_VE_MOVE_COUNT);
 }
 
 static int name_ok(const uint8_t *p)
@@ -81,6 +90,30 @@ static int name_ok(const uint8_t *p)
 		if (p[i] != 0)
 			return 0;
 	return 1;
+}
+
+/* A variant's move table (FORMAT.md 3.5): inside the payload, sorted,
+ * disjoint, each entry non-empty and inside the work area. */
+static int check_moves(const uint8_t *pl, uint64_t psize, const uint8_t *ve,
+		       uint64_t wsize)
+{
+	uint32_t moff = ld32(ve + HVB_VE_MOVE_OFF), n = ld32(ve + HVB_VE_MOVE_COUNT);
+	uint64_t end = 0;
+	uint32_t i;
+
+	if (n == 0)
+		return moff ? HVB_E_FORMAT : HVB_OK;
+	if (!inside(moff, (uint64_t)n * HVB_MOVE_ENTRY_SIZE, psize))	/* no overflow: n < 2^32 */
+		return HVB_E_FORMAT;
+	for (i = 0; i < n; i++) {
+		const uint8_t *m = pl + moff + (uint64_t)i * HVB_MOVE_ENTRY_SIZE;
+		uint64_t s = ld32(m + HVB_MV_START), len = ld32(m + HVB_MV_LEN);
+
+		if (s < end || len == 0 || !inside(s, len, wsize))
+			return HVB_E_FORMAT;
+		end = s + len;
+	}
+	return HVB_OK;
 }
 
 static int check_variant(const uint8_t *pl, uint64_t psize,
@@ -126,13 +159,16 @@ static int check_variant(const uint8_t *pl, uint64_t psize,
 			return HVB_E_FORMAT;
 		if (r.comp == HVB_COMP_ZSTD_PREFIX && r.enc != HVB_ENC_LITERAL)
 			return HVB_E_FORMAT;
+		if (r.enc == HVB_ENC_REFOPS && (r.comp != HVB_COMP_NONE ||
+						r.old_len != r.new_len))
+			return HVB_E_FORMAT;
 		if (region_scratch(&r) > max_scratch)
 			return HVB_E_FORMAT;
 		sum += r.data_len;
 	}
 	if (sum != vi.delta_bytes)
 		return HVB_E_FORMAT;
-	return HVB_OK;
+	return check_moves(pl, psize, ve, wsize);
 }
 
 /* The base's entry repeats what the header says of the base. */
@@ -151,7 +187,7 @@ static int base_agrees(const uint8_t *p, const uint8_t *be)
 	for (i = 0; i < sizeof(pair) / sizeof(pair[0]); i++)
 		if (ld64(be + pair[i][0]) != ld64(p + pair[i][1]))
 			return 0;
-	return ld32(be + HVB_VE_REGION_COUNT) == 0;
+	return ld32(be + HVB_VE_REGION_COUNT) == 0 && ld32(be + HVB_VE_MOVE_COUNT) == 0;
 }
 
 /* magic, version, lengths and hash, in that order (FORMAT.md 3.1) */
@@ -200,6 +236,8 @@ static int check_tables(const uint8_t *p, uint64_t psize)
 	    ld32(p + HVB_PH_REGION_ENTSIZE) != HVB_REGION_ENTRY_SIZE)
 		return HVB_E_FORMAT;
 	if (!inside(voff, (uint64_t)nvar * HVB_VARIANT_ENTRY_SIZE, psize))
+		return HVB_E_FORMAT;
+	if (!inside(ld32(p + HVB_PH_REFS_OFF), ld32(p + HVB_PH_REFS_LEN), psize))
 		return HVB_E_FORMAT;
 	if (zcount > psize / HVB_ZERO_ENTRY_SIZE ||
 	    !inside(zoff, (uint64_t)zcount * HVB_ZERO_ENTRY_SIZE, psize))
@@ -316,12 +354,188 @@ static int rdvar(const uint8_t *d, size_t len, size_t *pos, uint64_t *v)
 	return -1;
 }
 
+/* ---- encoding 2: reference-aware regions (FORMAT.md 3.8) ---- */
+
+struct moves {
+	const uint8_t *t;	/* the variant's move table */
+	uint32_t n;
+	uint32_t wlo;		/* low 32 bits of work_vaddr */
+	const uint8_t *bt;	/* the base's site table */
+	uint32_t btlen;
+};
+
+/* instruction bytes after a site's field, by HVB_REF_TAIL_* */
+static const uint8_t ref_tail[4] = { 0, 1, 2, 4 };
+#define SITE_OFF(v)	((v) & 0x1fffffffu)	/* a listed site: offset | kind << 29 */
+#define SITE_KIND(v)	((v) >> 29)
+
+/* the delta of the move entry covering base offset b, 0 if none */
+static uint32_t move_delta(const struct moves *mv, uint32_t b)
+{
+	uint32_t lo = 0, hi = mv->n;
+
+	while (lo < hi) {
+		uint32_t m = lo + ((hi - lo) >> 1);
+		const uint8_t *e = mv->t + (uint64_t)m * HVB_MOVE_ENTRY_SIZE;
+		uint32_t s = ld32(e + HVB_MV_START);
+
+		if (b < s)
+			hi = m;
+		else if (b - s >= ld32(e + HVB_MV_LEN))
+			lo = m + 1;
+		else
+			return ld32(e + HVB_MV_DELTA);
+	}
+	return 0;
+}
+
+/* What a site's field is relative to: the end of its instruction (a work
+ * offset), or for an absolute address minus work_vaddr's low 32 bits.  In
+ * reference space the field holds value + that: the work offset of what it
+ * points at. */
+static uint32_t ref_bias(unsigned kind, uint32_t target, uint32_t at, uint32_t wlo)
+{
+	if (kind & HVB_REF_ABS)
+		return 0u - wlo;
+	return target + at + HVB_REF_FIELD + ref_tail[kind & 3];
+}
+
+/* a field in reference space made what it was again: what it points at,
+ * re-resolved through the move table, minus its bias */
+static void ref_back(uint8_t *f, uint32_t bias, const struct moves *mv)
+{
+	uint32_t x = ld32(f);
+
+	st32(f, x + move_delta(mv, x) - bias);
+}
+
+/* One site table at d[*pos].  Each site is a 4-byte field of buf, the
+ * region at work offset target, len bytes long, in reference space: it
+ * comes back (ref_back).  With buf NULL the table is only checked. */
+static int ref_walk(const uint8_t *d, size_t dlen, size_t *pos, uint8_t *buf,
+		    uint32_t len, uint32_t target, const struct moves *mv)
+{
+	uint64_t n, v, gap;
+	uint32_t at = 0;
+
+	if (rdvar(d, dlen, pos, &n) || n > len / HVB_REF_FIELD)
+		return HVB_E_REF_TABLE;
+	for (; n; n--) {
+		if (rdvar(d, dlen, pos, &v))
+			return HVB_E_REF_TABLE;
+		gap = v >> HVB_REF_SHIFT;
+		if (gap > len - at || HVB_REF_FIELD > len - at - gap)
+			return HVB_E_REF_TABLE;
+		at += (uint32_t)gap;
+		if (buf)
+			ref_back(buf + at, ref_bias((unsigned)(v & 7), target, at, mv->wlo), mv);
+		at += HVB_REF_FIELD;
+	}
+	return HVB_OK;
+}
+
+/* The base's site table (header HVB_PH_REFS_*), whose offsets are work
+ * offsets: the sites that lie whole in the region [target, + len) go into
+ * reference space in old (the region's old bytes) and are listed. */
+static int ref_walk_base(const struct moves *mv, uint8_t *old, uint32_t target,
+			 uint32_t len, uint8_t *list, uint32_t *nlist)
+{
+	size_t pos = 0;
+	uint64_t n, v, at = 0;
+	uint32_t k = 0;
+
+	*nlist = 0;
+	if (!mv->btlen)
+		return HVB_OK;
+	if (rdvar(mv->bt, mv->btlen, &pos, &n))
+		return HVB_E_REF_TABLE;
+	for (; n; n--) {
+		if (rdvar(mv->bt, mv->btlen, &pos, &v) || (v >> HVB_REF_SHIFT) > 0xffffffffu)
+			return HVB_E_REF_TABLE;
+		at += v >> HVB_REF_SHIFT;
+		if (at + HVB_REF_FIELD > (uint64_t)target + len)
+			break;
+		if (at >= target) {
+			uint32_t o = (uint32_t)(at - target);
+
+			st32(old + o, ld32(old + o) + ref_bias((unsigned)(v & 7), target, o, mv->wlo));
+			st32(list + 4 * (uint64_t)k++, o | (uint32_t)(v & 7) << 29);
+		}
+		at += HVB_REF_FIELD;
+	}
+	*nlist = k;
+	return HVB_OK;
+}
+
+/* The new side's sites that COPY ops carry from the old one, less the
+ * excluded ones (a sorted list read as the copies reach them). */
+struct inherit {
+	const uint8_t *sites;	/* the old sites, listed by ref_walk */
+	uint32_t ns, target;
+	const struct moves *mv;
+	const uint8_t *x;	/* exclusions: uvarint gaps */
+	size_t xlen, xpos;
+	uint64_t xleft;		/* exclusions not yet reached */
+	uint32_t xnext, xend;	/* the next one's offset; the end of the last */
+};
+
+/* the next exclusion's offset into ih->xnext, if any is left */
+static int excl_next(struct inherit *ih, uint32_t nlen)
+{
+	uint64_t gap;
+
+	if (!ih->xleft)
+		return HVB_OK;
+	if (rdvar(ih->x, ih->xlen, &ih->xpos, &gap) || gap > nlen - ih->xend ||
+	    HVB_REF_FIELD > nlen - ih->xend - gap)
+		return HVB_E_REF_TABLE;
+	ih->xnext = ih->xend + (uint32_t)gap;
+	ih->xend = ih->xnext + HVB_REF_FIELD;
+	return HVB_OK;
+}
+
+/* COPY of old [o, o + n) to new at p: its whole old sites come back */
+static int inherit_copy(struct inherit *ih, uint8_t *dst, uint32_t nlen,
+			size_t o, size_t p, size_t n)
+{
+	uint32_t lo = 0, hi = ih->ns, k, at, q;
+	int e;
+
+	while (lo < hi) {	/* the first site at or after o */
+		uint32_t m = lo + ((hi - lo) >> 1);
+
+		if (SITE_OFF(ld32(ih->sites + 4 * (uint64_t)m)) < o)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	for (k = lo; k < ih->ns; k++) {
+		uint32_t v = ld32(ih->sites + 4 * (uint64_t)k);
+
+		at = SITE_OFF(v);
+		if (at + HVB_REF_FIELD > o + n)
+			break;
+		q = (uint32_t)(p + (at - o));
+		if (ih->xleft && ih->xnext < q)
+			return HVB_E_REF_TABLE;		/* passed, never met */
+		if (ih->xleft && ih->xnext == q) {
+			ih->xleft--;
+			if ((e = excl_next(ih, nlen)))
+				return e;
+			continue;
+		}
+		ref_back(dst + q, ref_bias(SITE_KIND(v), ih->target, q, ih->mv->wlo), ih->mv);
+	}
+	return HVB_OK;
+}
+
 /* Decode an op stream: dst[0, nlen) from old[0, olen) and the data. */
 static int apply_ops(const uint8_t *d, size_t dlen, const uint8_t *old,
-		     size_t olen, uint8_t *dst, size_t nlen)
+		     size_t olen, uint8_t *dst, size_t nlen, struct inherit *ih)
 {
 	size_t pos = 0, op = 0, np = 0, i;
 	uint64_t v, n;
+	int e;
 
 	while (pos < dlen) {
 		if (rdvar(d, dlen, &pos, &v))
@@ -334,6 +548,8 @@ static int apply_ops(const uint8_t *d, size_t dlen, const uint8_t *old,
 			if (n > olen - op || n > nlen - np)
 				return HVB_E_DELTA_BOUNDS;
 			memcpy(dst + np, old + op, (size_t)n);
+			if (ih && (e = inherit_copy(ih, dst, (uint32_t)nlen, op, np, (size_t)n)))
+				return e;
 			op += (size_t)n;
 			np += (size_t)n;
 			break;
@@ -377,6 +593,43 @@ static int apply_ops(const uint8_t *d, size_t dlen, const uint8_t *old,
 	return HVB_OK;
 }
 
+/* Encoding 2: the old bytes into reference space by the base's site
+ * table (their sites listed in scratch after them), the op stream with the sites COPY carries brought
+ * back as it goes, then the new side's extra sites. */
+static int apply_refops(const uint8_t *d, size_t dlen, const struct region *r,
+			uint8_t *old, uint8_t *dst, const struct moves *mv)
+{
+	struct inherit ih;
+	size_t pos = 0, extras, i;
+	uint64_t gap;
+	int e;
+
+	ih.sites = old + r->old_len;
+	if ((e = ref_walk_base(mv, old, r->target, r->old_len, old + r->old_len, &ih.ns)))
+		return e;
+	extras = pos;
+	if ((e = ref_walk(d, dlen, &pos, 0, r->new_len, r->target, mv)))
+		return e;
+	if (rdvar(d, dlen, &pos, &ih.xleft) || ih.xleft > r->new_len / HVB_REF_FIELD)
+		return HVB_E_REF_TABLE;
+	ih.x = d;
+	ih.xlen = dlen;
+	ih.xpos = pos;
+	for (i = 0; i < ih.xleft; i++)	/* step over them to the ops */
+		if (rdvar(d, dlen, &pos, &gap))
+			return HVB_E_REF_TABLE;
+	ih.target = r->target;
+	ih.mv = mv;
+	ih.xend = 0;
+	if ((e = excl_next(&ih, r->new_len)))
+		return e;
+	if ((e = apply_ops(d + pos, dlen - pos, old, r->old_len, dst, r->new_len, &ih)))
+		return e;
+	if (ih.xleft)
+		return HVB_E_REF_TABLE;		/* an exclusion no copy reached */
+	return ref_walk(d, dlen, &extras, dst, r->new_len, r->target, mv);
+}
+
 #ifdef HVB_APPLY_ZSTD
 static int unzstd(void *dst, size_t cap, const void *src, size_t len,
 		  const void *prefix, size_t plen)
@@ -400,14 +653,15 @@ static int unzstd(void *dst, size_t cap, const void *src, size_t len,
 #endif /* HVB_APPLY_ZSTD */
 
 static int apply_region(const uint8_t *pl, const struct region *r,
-			uint8_t *img, uint8_t *scratch, size_t scratch_size)
+			uint8_t *img, uint8_t *scratch, size_t scratch_size,
+			const struct moves *mv)
 {
 	const uint8_t *data = pl + r->data_off;
 	uint8_t *dst = img + r->target;
 	uint8_t *old = scratch;
 	int e;
 
-	if (r->enc > HVB_ENC_OPS)
+	if (r->enc > HVB_ENC_REFOPS)
 		return HVB_E_ENCODING;
 	if (r->comp > HVB_COMP_ZSTD_PREFIX)
 		return HVB_E_COMPRESSION;
@@ -417,14 +671,18 @@ static int apply_region(const uint8_t *pl, const struct region *r,
 #endif /* !HVB_APPLY_ZSTD */
 	if (region_scratch(r) > scratch_size)
 		return HVB_E_SCRATCH;
-	if (r->enc == HVB_ENC_OPS || r->comp == HVB_COMP_ZSTD_PREFIX)
+	if (r->enc != HVB_ENC_LITERAL || r->comp == HVB_COMP_ZSTD_PREFIX)
 		memcpy(old, dst, r->old_len);
 
 	if (r->comp == HVB_COMP_NONE) {
 		if (r->enc == HVB_ENC_LITERAL)
 			memcpy(dst, data, r->new_len);
+		else if (r->enc == HVB_ENC_REFOPS) {
+			if ((e = apply_refops(data, r->data_len, r, old, dst, mv)))
+				return e;
+		}
 		else if ((e = apply_ops(data, r->data_len, old, r->old_len,
-					dst, r->new_len)))
+					dst, r->new_len, 0)))
 			return e;
 	}
 #ifdef HVB_APPLY_ZSTD
@@ -441,7 +699,7 @@ static int apply_region(const uint8_t *pl, const struct region *r,
 		if ((e = unzstd(raw, r->raw_len, data, r->data_len, 0, 0)))
 			return e;
 		if ((e = apply_ops(raw, r->raw_len, old, r->old_len,
-				   dst, r->new_len)))
+				   dst, r->new_len, 0)))
 			return e;
 	}
 #endif /* HVB_APPLY_ZSTD */
@@ -481,6 +739,8 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 	struct hvb_variant_info vi;
 	uint32_t i, zcount, zoff, roff;
 	uint64_t voff, hash;
+	struct moves mv;
+	const uint8_t *ve;
 	size_t payload_size;
 	int e;
 
@@ -515,13 +775,18 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 			memset(img + zs, 0, (size_t)(ze - zs));
 	}
 
-	roff = ld32(p + ld32(p + HVB_PH_VARIANT_OFF) +
-		    (uint64_t)idx * HVB_VARIANT_ENTRY_SIZE + HVB_VE_REGION_OFF);
+	ve = p + ld32(p + HVB_PH_VARIANT_OFF) + (uint64_t)idx * HVB_VARIANT_ENTRY_SIZE;
+	roff = ld32(ve + HVB_VE_REGION_OFF);
+	mv.t = p + ld32(ve + HVB_VE_MOVE_OFF);
+	mv.n = vi.moves;
+	mv.wlo = (uint32_t)info.work_vaddr;
+	mv.bt = p + ld32(p + HVB_PH_REFS_OFF);
+	mv.btlen = ld32(p + HVB_PH_REFS_LEN);
 	for (i = 0; i < vi.regions; i++) {
 		struct region r;
 
 		rd_region(p + roff + (uint64_t)i * HVB_REGION_ENTRY_SIZE, &r);
-		if ((e = apply_region(p, &r, img, scratch, scratch_size)))
+		if ((e = apply_region(p, &r, img, scratch, scratch_size, &mv)))
 			return e;
 		out->regions_applied++;
 		out->bytes_written += r.new_len;
@@ -557,6 +822,7 @@ const char *hvb_apply_strerror(int err)
 	case HVB_E_COMPRESSION: return "unsupported compression";
 	case HVB_E_DECOMPRESS: return "compressed delta does not decode";
 	case HVB_E_IMAGE_HASH: return "image hash mismatch after applying delta";
+	case HVB_E_REF_TABLE: return "malformed reference table";
 	default: return "unknown error";
 	}
 }

@@ -11,17 +11,20 @@
 #include "hvb_format.h"
 
 /* Scratch bytes a region needs: the old bytes when the decoder reads
- * them, plus the decompressed op stream when it is compressed.  The
+ * them, plus the decompressed op stream when it is compressed, plus the
+ * list of old reference sites for encoding 2.  The
  * bundler records the largest; the applier checks against it. */
 static inline uint64_t hvb_region_scratch(uint32_t enc, uint32_t comp, uint64_t old_len,
 					  uint64_t raw_len)
 {
 	uint64_t n = 0;
 
-	if (enc == HVB_ENC_OPS || comp == HVB_COMP_ZSTD_PREFIX)
+	if (enc == HVB_ENC_OPS || enc == HVB_ENC_REFOPS || comp == HVB_COMP_ZSTD_PREFIX)
 		n += old_len;
 	if (comp == HVB_COMP_ZSTD && enc == HVB_ENC_OPS)
 		n += raw_len;
+	if (enc == HVB_ENC_REFOPS)	/* the old sites, 4 bytes each, at most */
+		n += old_len;
 	return n;
 }
 
@@ -42,6 +45,7 @@ enum hvb_apply_error {
 	HVB_E_COMPRESSION,	/* compression not supported by this build */
 	HVB_E_DECOMPRESS,	/* compressed data does not decode */
 	HVB_E_IMAGE_HASH,	/* result does not match the variant's hash */
+	HVB_E_REF_TABLE,	/* malformed reference table */
 	HVB_E_COUNT
 };
 
@@ -67,6 +71,7 @@ struct hvb_variant_info {
 	uint64_t elf_entry;	/* e_entry of the variant's ELF */
 	uint32_t regions;
 	uint32_t delta_bytes;	/* data bytes of its regions */
+	uint32_t moves;		/* entries of its move table */
 };
 
 struct hvb_apply_result {

@@ -21,6 +21,13 @@
 #define HVB_SP_PAYLOAD_SIZE	16	/* u64 */
 #define HVB_SP_HYPERCALL_PAGE	24	/* u64: virtual, 0 if none */
 #define HVB_STUB_PARAMS_SIZE	32
+/* The stub's self-check word, the last 8 file-backed bytes of its
+ * segment: its first stage (stub/selfcheck.S) hashes every stub byte
+ * before it and stops with stub_hash on a mismatch. */
+#define HVB_STUB_CHECK_SYM	"hvb_stub_check"	/* ELF symbol, 16-aligned */
+#define HVB_SC_HASH		0	/* u32: XXH32, seed 0, of the HVB_SC_LEN bytes before it */
+#define HVB_SC_LEN		4	/* u32: from the stub's first byte; a multiple of 16 */
+#define HVB_STUB_CHECK_SIZE	8
 /* The stub maps the first GiB of physical memory: the stub, its payload
  * and the kernel work area must lie below this. */
 #define HVB_STUB_MAPPED_PHYS	0x40000000ull
@@ -32,8 +39,8 @@
 
 /* ---- payload header ---- */
 #define HVB_PAYLOAD_MAGIC	"HVBPAYLD"	/* 8 bytes, no NUL */
-#define HVB_PAYLOAD_VERSION	1u
-#define HVB_PAYLOAD_HDR_SIZE	128u
+#define HVB_PAYLOAD_VERSION	2u	/* 1: no reference-aware deltas, no move table */
+#define HVB_PAYLOAD_HDR_SIZE	136u
 #define HVB_PH_MAGIC		0	/* u8[8] */
 #define HVB_PH_VERSION		8	/* u32 */
 #define HVB_PH_HDR_SIZE		12	/* u32 */
@@ -56,6 +63,8 @@
 #define HVB_PH_BASE_VADDR	104	/* u64 */
 #define HVB_PH_BASE_FILESZ	112	/* u64 */
 #define HVB_PH_BASE_MEMSZ	120	/* u64 */
+#define HVB_PH_REFS_OFF		128	/* u32: the base's site table (encoding 2) */
+#define HVB_PH_REFS_LEN		132	/* u32: its bytes, 0 if none */
 #define HVB_MAX_VARIANTS	64u
 #define HVB_NAME_SIZE		16u	/* variant name field, NUL-padded */
 #define HVB_NAME_MAX		15u	/* longest variant name */
@@ -66,7 +75,7 @@
 #define HVB_ZE_LENGTH		4	/* u32 */
 
 /* ---- variant entry ---- */
-#define HVB_VARIANT_ENTRY_SIZE	88u
+#define HVB_VARIANT_ENTRY_SIZE	96u
 #define HVB_VE_NAME		0	/* char[16] */
 #define HVB_VE_IMAGE_HASH	16	/* u64 */
 #define HVB_VE_VADDR		24	/* u64 */
@@ -79,6 +88,15 @@
 #define HVB_VE_REGION_OFF	76	/* u32 */
 #define HVB_VE_DELTA_BYTES	80	/* u32 */
 #define HVB_VE_FLAGS		84	/* u32, must be 0 */
+#define HVB_VE_MOVE_OFF		88	/* u32: its move table, in the payload */
+#define HVB_VE_MOVE_COUNT	92	/* u32: entries of HVB_MOVE_ENTRY_SIZE */
+
+/* ---- move table entry (a variant's symbols that lie elsewhere than in
+ * the base: reference-space values are re-resolved through it) ---- */
+#define HVB_MOVE_ENTRY_SIZE	12u
+#define HVB_MV_START		0	/* u32: work-area offset, base coordinates */
+#define HVB_MV_LEN		4	/* u32 */
+#define HVB_MV_DELTA		8	/* u32: variant - base, mod 2^32 */
 
 /* ---- region entry ---- */
 #define HVB_REGION_ENTRY_SIZE	32u
@@ -96,6 +114,22 @@
 /* region encodings */
 #define HVB_ENC_LITERAL		0u	/* data = the new bytes */
 #define HVB_ENC_OPS		1u	/* data = op stream against the old bytes */
+#define HVB_ENC_REFOPS		2u	/* data = old and new reference tables, then
+					   an op stream in reference space */
+
+/* reference table (HVB_ENC_REFOPS): uvarint count, then per site
+ * uvarint v = (gap << HVB_REF_SHIFT) | kind, gap = bytes since the end of
+ * the previous 4-byte field (the region's start for the first), kind =
+ * HVB_REF_TAIL_* (bytes of the instruction after the field), plus
+ * HVB_REF_ABS for an absolute address (else the field is relative to the
+ * end of its instruction) */
+#define HVB_REF_SHIFT		3
+#define HVB_REF_FIELD		4u	/* every site is a 4-byte field */
+#define HVB_REF_TAIL_0		0u	/* field ends the instruction */
+#define HVB_REF_TAIL_1		1u	/* an imm8 follows */
+#define HVB_REF_TAIL_2		2u	/* an imm16 follows */
+#define HVB_REF_TAIL_4		3u	/* an imm32 follows */
+#define HVB_REF_ABS		4u	/* low 32 bits of a virtual address */
 /* region compressions */
 #define HVB_COMP_NONE		0u
 #define HVB_COMP_ZSTD		1u	/* zstd frame of the encoded data */
@@ -111,7 +145,7 @@
 
 /* ---- extract data (.hvb_extract): header ---- */
 #define HVB_XBLOB_MAGIC		"HVBXTRC1"	/* 8 bytes, no NUL */
-#define HVB_XBLOB_VERSION	1u
+#define HVB_XBLOB_VERSION	2u	/* 1: entries of 136 bytes, no classes */
 #define HVB_XBLOB_HDR_SIZE	64u
 #define HVB_XH_MAGIC		0	/* u8[8] */
 #define HVB_XH_VERSION		8	/* u32 */
@@ -125,7 +159,7 @@
 #define HVB_XH_PAYLOAD_HASH	48	/* u64 */
 
 /* extract entry, one per variant, base first */
-#define HVB_XBLOB_ENTRY_SIZE	136u
+#define HVB_XBLOB_ENTRY_SIZE	240u
 #define HVB_XE_NAME		0	/* char[16] */
 #define HVB_XE_FILE_SIZE	16	/* u64 */
 #define HVB_XE_FILE_HASH	24	/* u64 */
@@ -142,6 +176,16 @@
 #define HVB_XE_DELTA_RAW	112	/* u64 */
 #define HVB_XE_DELTA_ZSTD	120	/* u64 */
 #define HVB_XE_DELTA_PREFIX	128	/* u64 */
+/* classes (FORMAT.md 4): identical, identical after reference resolution,
+ * truly changed, only in one image */
+#define HVB_XE_CLASS_FUNCS	136	/* u32[4]: functions of each class */
+#define HVB_XE_CLASS_OBJS	152	/* u32[4]: objects of each class */
+#define HVB_XE_CLASS_DELTA	168	/* u64[5]: stored delta bytes of each class,
+					   then of bytes in no function or object */
+#define HVB_XE_CHANGED_BYTES	208	/* u64: the variant's changed and own bytes */
+#define HVB_XE_FLOOR		216	/* u64: zstd -19 of those */
+#define HVB_XE_FRAME_PLAIN	224	/* u64: one zstd frame, base as prefix */
+#define HVB_XE_FRAME_REF	232	/* u64: the same in reference space, + tables */
 
 /* residual compression */
 #define HVB_XCOMP_NONE		0u
@@ -154,11 +198,34 @@
 #define HVB_XS_WORK_OFF		8	/* u64 */
 #define HVB_XS_LEN		16	/* u64 */
 
+/* ---- boot check (.hvb_check, not loaded): the hash of every part of
+ * the file outside the payload that booting reads ---- */
+#define HVB_BOOTCHECK_MAGIC	"HVBBOOT1"	/* 8 bytes, no NUL */
+#define HVB_BOOTCHECK_VERSION	1u
+#define HVB_BOOTCHECK_HDR_SIZE	48u
+#define HVB_BC_MAGIC		0	/* u8[8] */
+#define HVB_BC_HASH		8	/* u64: hash of [HVB_BC_HASHED_FROM, size) */
+#define HVB_BC_HASHED_FROM	16
+#define HVB_BC_VERSION		16	/* u32 */
+#define HVB_BC_HDR_SIZE		20	/* u32 */
+#define HVB_BC_NPARTS		24	/* u32 */
+#define HVB_BC_ENTSIZE		28	/* u32 */
+#define HVB_BC_SIZE		32	/* u64: header and parts */
+#define HVB_BC_STUB_CHECK	40	/* u64: file offset of hvb_stub_check */
+#define HVB_BOOTCHECK_MAX_PARTS	64u
+/* boot check part, one per hashed range of the file */
+#define HVB_BOOTCHECK_PART_SIZE	40u
+#define HVB_BP_NAME		0	/* char[16]: elf_header, program_headers, notes, stub<i> */
+#define HVB_BP_FILE_OFF		16	/* u64 */
+#define HVB_BP_LEN		24	/* u64 */
+#define HVB_BP_HASH		32	/* u64: hvb_hash64 of those bytes */
+
 /* ---- section names in the bundle ELF ---- */
 #define HVB_SEC_PAYLOAD		".hvb_payload"
 #define HVB_SEC_EXTRACT		".hvb_extract"
 #define HVB_SEC_BASE		".hvb_base"	/* + index */
 #define HVB_SEC_STUB		".hvb_stub"	/* + index */
 #define HVB_SEC_NOTE		".note.hvb"
+#define HVB_SEC_CHECK		".hvb_check"
 
 #endif /* HVB_FORMAT_H */

@@ -7,6 +7,8 @@
  * back to 32-bit flat protected mode, paging off, %ebx = start_info, and a
  * jump to the variant's own PVH entry, as if QEMU had entered it.
  *
+ * Both entries first check the stub's own bytes (selfcheck.S).
+ *
  * Xen PV: 64-bit, ring 3, Xen's page tables, %rsi = start_info, events
  * masked.  We keep Xen's %rsp, run on our own stack, and stub_enter_xen()
  * gives the kernel back %rsp and %rsi as Xen left them. */
@@ -32,6 +34,9 @@ hvb_stub_pvh_entry:
 	cli
 	cld
 	movl %ebx, %esi
+	jmp stub_selfcheck32		/* selfcheck.S: on, or stop */
+	.globl stub_pvh_checked
+stub_pvh_checked:
 	zero_bss32 __bss_start, __bss_end
 	build_boot_pagetables stub_pml4, stub_pdpt, stub_pd
 	enter_long_mode stub_pml4, stub_gdt_desc, SEL_CODE64, 2f
@@ -94,6 +99,9 @@ stub_enter_pvh:
 	.type hvb_stub_xen_entry, @function
 hvb_stub_xen_entry:
 	cld
+	jmp stub_selfcheck64		/* selfcheck.S: on, or stop */
+	.globl stub_xen_checked
+stub_xen_checked:
 	movq %rsi, %rbx
 	movq %rsp, %r12
 	zero_bss64 __bss_start, __bss_end
@@ -122,6 +130,18 @@ stub_gdt:
 stub_gdt_desc:
 	.word stub_gdt_desc - stub_gdt - 1
 	.long PA(stub_gdt)
+
+/* The stub's self-check word: XXH32 of every byte before it, from
+ * __stub_start; the bundler fills the hash (stub.ld puts this last of
+ * the file-backed bytes, 16-aligned; hvb_format.h HVB_SC_*). */
+	.section .hvbcheck, "aw"
+	.p2align 4
+	.globl hvb_stub_check
+	.type hvb_stub_check, @object
+hvb_stub_check:
+	.long 0				/* HVB_SC_HASH */
+	.long __stub_check_len		/* HVB_SC_LEN */
+	.size hvb_stub_check, 8
 
 	.section .bss.pagealigned, "aw", @nobits
 	.p2align 12

@@ -172,6 +172,7 @@ static const char *const ecode[HVB_E_COUNT] = {
 	[HVB_E_COMPRESSION] = "compression",
 	[HVB_E_DECOMPRESS] = "decompress",
 	[HVB_E_IMAGE_HASH] = "image_hash",
+	[HVB_E_REF_TABLE] = "ref_table",
 };
 
 /* What went wrong, for people and for tools; never returns. */

@@ -132,6 +132,33 @@ def xxh64(b):
     return int(out.stdout.decode().split()[0], 16)
 
 
+def xxh32(b):
+    tmp = os.path.join(TMP, "blib.hash.bin")
+    with open(tmp, "wb") as f:
+        f.write(b)
+    out = subprocess.run(["xxhsum", "-H0", tmp], check=True, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL)
+    return int(out.stdout.decode().split()[0], 16)
+
+
+def stub_check_off(data):
+    """File offset of the stub's self-check word, from the boot check
+    record (.hvb_check)."""
+    off, _ = section(data, F["HVB_SEC_CHECK"])
+    magic = F["HVB_BOOTCHECK_MAGIC"].encode()
+    check(data[off:off + len(magic)] == magic, "boot check record magic")
+    at, = struct.unpack_from("<Q", data, off + F["HVB_BC_STUB_CHECK"])
+    return at
+
+
+def fix_stub_check(data):
+    """Recompute the stub's self-check word after an edit of its bytes (its
+    parameters), so that only the check under test can catch the damage."""
+    at = stub_check_off(data)
+    n, = struct.unpack_from("<I", data, at + F["HVB_SC_LEN"])
+    struct.pack_into("<I", data, at + F["HVB_SC_HASH"], xxh32(bytes(data[at - n:at])))
+
+
 def fix_payload_hash(data, pl):
     """Recompute the payload hash after an edit, so that only the image
     hash can catch the damage."""

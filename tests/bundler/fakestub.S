@@ -1,5 +1,6 @@
-/* A stand-in boot stub for the bundler tests: the three symbols of the
- * stub contract and nothing else. */
+/* A stand-in boot stub for the bundler tests: the four symbols of the
+ * stub contract and nothing else.  Its self-check word covers its data
+ * segment (the real stub's covers all of it, stub/stub.ld). */
 	.text
 	.code32
 	.globl hvb_stub_pvh_entry
@@ -21,4 +22,11 @@ hvb_stub_xen_entry:
 	.size hvb_stub_params, 32
 hvb_stub_params:		/* zero until bundler pack fills it */
 	.zero 32
+	.balign 16
+	.globl hvb_stub_check
+	.type hvb_stub_check, @object
+	.size hvb_stub_check, 8
+hvb_stub_check:			/* XXH32 of the bytes before it; bytes hashed */
+	.long 0
+	.long hvb_stub_check - hvb_stub_params
 	.section .note.GNU-stack,"",@progbits

@@ -3,6 +3,10 @@
 # image against itself), the text lists exactly the (kind, name) entries of
 # the JSON, each kind's listed entries number what both summaries say, and
 # the function and object totals are the images' symbols (from readelf).
+# The classes (identical, identical after reference resolution, changed,
+# only in one image) agree between the text's class lines and the JSON,
+# add up to each kind's total, and an image against itself is all
+# identical.
 import collections
 import os
 import re
@@ -21,6 +25,25 @@ def run(*args):
                        stderr=subprocess.PIPE)
     check(p.returncode == 0, f"diff {' '.join(args)} exited {p.returncode}: {p.stderr.decode()}")
     return p.stdout.decode()
+
+
+CLASS_RE = (r"(functions|objects): (\d+) identical, (\d+) identical after reference "
+            r"resolution, (\d+) changed, (\d+) only in one image")
+
+
+def text_classes(out, b):
+    """The class lines ("B: functions: ...") of the text, as the JSON has them,
+    and the other lines."""
+    classes, rest = {}, []
+    for l in out.splitlines():
+        m = re.fullmatch(re.escape(b) + ": " + CLASS_RE, l)
+        if m:
+            n = [int(x) for x in m.groups()[1:]]
+            classes[m.group(1)] = dict(zip(("identical", "ref_identical", "changed",
+                                            "only_in_one"), n))
+        elif not l.startswith(b + ": changed bytes "):
+            rest.append(l)
+    return classes, "\n".join(rest)
 
 
 def text_view(out):
@@ -56,8 +79,18 @@ def symbols(elf, typ):
 pairs = [("native", "kvm"), ("native", "xen"), ("kvm", "xen"), ("xen", "native"), ("kvm", "kvm")]
 for a, b in pairs:
     A, B = image(f"{a}.elf"), image(f"{b}.elf")
-    ts, tl = text_view(run(A, B))
-    js, jl = json_view(run(A, B, "--json"))
+    tc, txt = text_classes(run(A, B), B)
+    ts, tl = text_view(txt)
+    jout = run(A, B, "--json")
+    js, jl = json_view(jout)
+    import json
+    jc = json.loads(jout)["classes"]
+    for k in ("functions", "objects"):
+        check(tc.get(k) == jc[k], f"{a} vs {b}: {k} classes, text {tc.get(k)}, JSON {jc[k]}")
+        check(sum(jc[k].values()) == ts[k]["total"], f"{a} vs {b}: {k} classes add up to "
+              f"{sum(jc[k].values())}, not {ts[k]['total']}")
+        if a == b:
+            check(jc[k]["identical"] == ts[k]["total"], f"{a} against itself: {jc[k]}")
     check(ts == js, f"{a} vs {b}: text summary {ts}, JSON summary {js}")
     check(tl == jl, f"{a} vs {b}: listed differently: only in text {tl - jl}, "
           f"only in JSON {jl - tl}")

@@ -7,11 +7,11 @@ set -eu
 
 R=$(cd "$HERE/../.." && pwd)
 cd "$R"
-SRC="bundler format stub tests/bundle tests/bundler tools"
+SRC="bundler format stub fuzz tests/bundle tests/bundler tests/fuzz tools"
 INC="--include=*.c --include=*.h --include=*.S --include=*.py --include=*.sh"
 
 # the magics, each once in the code (FORMAT.md explains them)
-for m in HVBSTUB1 HVBPAYLD HVBXTRC1; do
+for m in HVBSTUB1 HVBPAYLD HVBXTRC1 HVBBOOT1; do
 	# shellcheck disable=SC2086
 	n=$(grep -rl $INC "$m" $SRC | grep -v '/t_format_fields\.sh$' || true)
 	[ "$n" = format/hvb_format.h ] || fail "$m is written in: $(echo $n)"

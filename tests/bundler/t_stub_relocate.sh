@@ -24,6 +24,7 @@ readelf -lW "$W/b.elf" | grep -q 'LOAD .* 0x0000000000000000 0x0000000001001000'
 	fail "the per-CPU segment is not at its own addresses in the bundle"
 
 # the stub ld links at 18 MiB equals the moved one, but for the parameters
+# and the self-check hash the bundler fills
 make -s -C "$HERE/../../stub" O="$W/stub18" STUB_PHYS=0x1200000 > /dev/null ||
 	fail "cannot link the stub at 18 MiB"
 python3 - "$W/b.elf" "$W/stub18/stub.elf" <<'PY' || fail "moved stub differs from the one linked there"
@@ -40,6 +41,7 @@ def sym(path, name):
     return [int(l.split()[0], 16) for l in out.splitlines() if l.endswith(" " + name)][0]
 
 par = sym(sys.argv[2], "hvb_stub_params")
+chk = sym(sys.argv[2], "hvb_stub_check")
 assert sym(sys.argv[1], "hvb_stub_params") == par, "the bundle's symbol is not where ld put it"
 inb = {p[3]: p for p in loads(bundle) if p[0] == 1}
 n = 0
@@ -50,6 +52,9 @@ for p in (p for p in loads(linked) if p[0] == 1):
     if p[3] <= par < p[3] + p[5]:
         o = par - p[3]
         a[o:o + 32] = b[o:o + 32] = bytes(32)
+    if p[3] <= chk < p[3] + p[5]:
+        o = chk - p[3]
+        a[o:o + 4] = b[o:o + 4] = bytes(4)
     assert a == b, f"segment {p[3]:#x} differs at {[hex(p[3] + i) for i in range(len(a)) if a[i] != b[i]][:8]}"
     n += len(a)
 print(f"moved stub: {n} bytes equal to the stub linked at 18 MiB")

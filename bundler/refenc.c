@@ -1,0 +1,217 @@
+/* refenc.c: encoding 2 (FORMAT.md 3.8) on the pack side.  A region's old
+ * and new bytes go into reference space; bsdiff runs on those; then the
+ * new side's sites are said only where the applier cannot inherit them:
+ * a site of the old bytes that a COPY op carries whole into the new bytes
+ * is a site there too, so only the new sites no COPY carried (extras) and
+ * the carried ones that are not sites in the new bytes (exclusions) are
+ * written down. */
+#include <stdlib.h>
+#include <string.h>
+#include "bundler.h"
+
+#define TAIL_SHIFT	29	/* a site in a list: offset | kind << 29 */
+
+static const unsigned tail_bytes[4] = { 0, 1, 2, 4 };
+
+static void put_site(struct buf *e, uint64_t *prev, uint32_t at, unsigned tail)
+{
+	buf_var(e, (uint64_t)(at - *prev) << HVB_REF_SHIFT | tail);
+	*prev = at + HVB_REF_FIELD;
+}
+
+void ref_table(const struct refs *r, uint8_t *buf, uint64_t s, uint64_t len,
+	       const struct pvar *v, const struct move *inv, int newside,
+	       struct buf *tab, uint32_t **out, size_t *nout)
+{
+	struct buf e = { 0 };
+	uint64_t prev = 0, n = 0;
+	size_t k;
+
+	for (k = refs_at(r, s); k < r->n && r->s[k].off + HVB_REF_FIELD <= s + len; k++) {
+		uint32_t at = (uint32_t)(r->s[k].off - s);
+		uint32_t end = r->s[k].tail & HVB_REF_ABS ? 0u - r->wlo :
+		    (uint32_t)(s + at + HVB_REF_FIELD + tail_bytes[r->s[k].tail & 3]);
+		uint32_t t = ld32(buf + at) + end, x = t;
+		int ok = 1;
+
+		if (newside)
+			x = moves_back(v->mv, inv, v->nmv, t, &ok);
+		/* an absolute address whose target no variant moved is the
+		 * same value in base and variants: no site, on either side */
+		if (!ok || ((r->s[k].tail & HVB_REF_ABS) && r->moved &&
+			    !(r->moved[x / 8] >> (x % 8) & 1)))
+			continue;
+		st32(buf + at, x);
+		if (tab)
+			put_site(&e, &prev, at, r->s[k].tail);
+		if (out) {
+			*out = xrealloc(*out, (n + 1) * sizeof(**out));
+			(*out)[n] = at | (uint32_t)r->s[k].tail << TAIL_SHIFT;
+		}
+		n++;
+	}
+	if (nout)
+		*nout = n;
+	if (tab) {
+		buf_var(tab, n);
+		buf_put(tab, e.p, e.len);
+	}
+	free(e.p);
+}
+
+int ref_prep(const struct refs *br, const struct refs *vr, const struct pvar *v,
+	     const struct move *inv, const uint8_t *old, const uint8_t *new_,
+	     uint64_t s, uint64_t len, struct cands *c)
+{
+	if (2 * len > HVB_STUB_SCRATCH)	/* old bytes and their sites */
+		return 0;
+	c->rold = xmalloc(len);
+	c->rnew = xmalloc(len);
+	memcpy(c->rold, old, len);
+	memcpy(c->rnew, new_, len);
+	ref_table(br, c->rold, s, len, NULL, NULL, 0, NULL, &c->osite, &c->nos);
+	ref_table(vr, c->rnew, s, len, v, inv, 1, NULL, &c->vsite, &c->nvs);
+	return c->nos + c->nvs > 0;
+}
+
+static int site_cmp(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x & ((1u << TAIL_SHIFT) - 1);
+	uint32_t b = *(const uint32_t *)y & ((1u << TAIL_SHIFT) - 1);
+
+	return a < b ? -1 : a > b;
+}
+
+/* the first old site at or after offset o */
+static size_t first_at(const struct cands *c, size_t o)
+{
+	size_t lo = 0, hi = c->nos;
+
+	while (lo < hi) {
+		size_t m = lo + (hi - lo) / 2;
+
+		if ((c->osite[m] & ((1u << TAIL_SHIFT) - 1)) < o)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo;
+}
+
+/* the old sites each COPY op of the stream carries whole, at their new
+ * offsets, in order (the ops write the new bytes front to back) */
+static size_t inherited(const struct cands *c, uint32_t **out)
+{
+	const uint8_t *d = c->rops.p;
+	size_t pos = 0, n = 0, k, o = 0, p = 0;
+
+	while (pos < c->rops.len) {
+		uint64_t v = 0, len;
+		unsigned sh = 0;
+
+		do
+			v |= (uint64_t)(d[pos] & 0x7f) << sh, sh += 7;
+		while (d[pos++] & 0x80);
+		len = v >> HVB_OP_SHIFT;
+		switch ((unsigned)(v & 3)) {
+		case HVB_OP_COPY:
+			for (k = first_at(c, o); k < c->nos; k++) {
+				uint32_t at = c->osite[k] & ((1u << TAIL_SHIFT) - 1);
+
+				if (at + HVB_REF_FIELD > o + len)
+					break;
+				{
+					*out = xrealloc(*out, (n + 1) * sizeof(**out));
+					(*out)[n++] = (uint32_t)(p + at - o) |
+					    (c->osite[k] & ~((1u << TAIL_SHIFT) - 1));
+				}
+			}
+			o += len;
+			p += len;
+			break;
+		case HVB_OP_ADD:
+			pos += len;
+			o += len;
+			p += len;
+			break;
+		case HVB_OP_LIT:
+			pos += len;
+			p += len;
+			break;
+		default:
+			o = len & 1 ? o - ((len >> 1) + 1) : o + (len >> 1);
+		}
+	}
+	return n;
+}
+
+void ref_finish(struct cands *c)
+{
+	uint32_t *in = NULL;
+	size_t nin = inherited(c, &in), i = 0, j = 0, nx = 0, ne = 0;
+	struct buf ex = { 0 }, xc = { 0 };
+	uint64_t pe = 0, px = 0;
+
+	if (c->nvs)
+		qsort(c->vsite, c->nvs, sizeof(*c->vsite), site_cmp);	/* by offset */
+	while (i < nin || j < c->nvs) {	/* both sorted by offset */
+		uint32_t a = i < nin ? in[i] & ((1u << TAIL_SHIFT) - 1) : UINT32_MAX;
+		uint32_t b = j < c->nvs ? c->vsite[j] & ((1u << TAIL_SHIFT) - 1) : UINT32_MAX;
+
+		if (a == b && in[i] == c->vsite[j]) {
+			i++, j++;
+		} else if (a <= b) {	/* carried, not a site here: excluded */
+			buf_var(&xc, (uint64_t)(a - px));
+			px = a + HVB_REF_FIELD;
+			ne++;
+			i++;
+		} else {		/* a site no COPY carried: extra */
+			put_site(&ex, &pe, b, c->vsite[j] >> TAIL_SHIFT);
+			nx++;
+			j++;
+		}
+	}
+	buf_var(&c->rtab, nx);
+	buf_put(&c->rtab, ex.p, ex.len);
+	buf_var(&c->rtab, ne);
+	buf_put(&c->rtab, xc.p, xc.len);
+	free(in);
+	free(ex.p);
+	free(xc.p);
+}
+
+void base_table(struct packctx *pc, const struct deltas *d)
+{
+	uint8_t *in = xcalloc(pc->wsize / 8 + 1, 1);
+	struct buf e = { 0 };
+	uint64_t prev = 0, n = 0, a;
+	size_t i, k;
+
+	for (i = 1; i < pc->nv; i++)
+		for (k = 0; k < pc->v[i].nr; k++) {
+			const struct rdelta *r = &pc->v[i].r[k];
+
+			for (a = r->start; r->enc == HVB_ENC_REFOPS && a < r->start + r->old_len; a++)
+				in[a / 8] |= (uint8_t)(1u << (a % 8));
+		}
+	for (k = 0; k < d->brefs.n; k++) {
+		const struct rsite *st = &d->brefs.s[k];
+		uint32_t t = ld32(d->bw + st->off) + (st->tail & HVB_REF_ABS ? 0u - d->brefs.wlo :
+		    st->off + HVB_REF_FIELD + tail_bytes[st->tail & 3]);
+
+		if (!(in[st->off / 8] >> (st->off % 8) & 1) ||
+		    !(in[(st->off + 3) / 8] >> ((st->off + 3) % 8) & 1))
+			continue;
+		if ((st->tail & HVB_REF_ABS) && !(d->moved[t / 8] >> (t % 8) & 1))
+			continue;
+		put_site(&e, &prev, st->off, st->tail);
+		n++;
+	}
+	pc->btab.len = 0;
+	if (n) {
+		buf_var(&pc->btab, n);
+		buf_put(&pc->btab, e.p, e.len);
+	}
+	free(e.p);
+	free(in);
+}

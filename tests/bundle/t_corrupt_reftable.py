@@ -1,0 +1,23 @@
+# A reference table made to claim more sites than its region can hold
+# (the payload hash fixed up, so only the applier's own check can see it):
+# the stub stops with ref_table and starts no kernel.
+from blib import *
+from reflib import ref_regions, uvar
+
+data = bytearray(open(bundle(), "rb").read())
+pl = payload(data)
+done = False
+for variant in ("kvm", "xen"):
+    for r in ref_regions(data, pl, variant):
+        start, _ = r["tables"][0]
+        n, nxt = uvar(data, start)
+        if nxt == start + 1 and r["old_len"] < 4 * 127:	# a one-byte count
+            data[start] = 127	# more 4-byte fields than the region has room for
+            fix_payload_hash(data, pl)
+            expect_stub_error(write(data, "reftable.elf"), "native",
+                              [f"hvb.variant={variant}"], "ref_table")
+            done = True
+            break
+    if done:
+        break
+check(done, "no encoding-2 region under 508 bytes in kvm or xen: the test has nothing to damage")
