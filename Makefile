@@ -29,7 +29,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --gc-sections
 
 .DEFAULT_GOAL := all
 .PHONY: all kernel layout-link allvariants bundle check test demo report clean help menuconfig \
-	olddefconfig savedefconfig syncconfig hostbench hostbench-build linux check-linux fuzz FORCE
+	olddefconfig savedefconfig syncconfig hostbench hostbench-build linux linux-bundle check-linux fuzz FORCE
 
 # Configuration (kconfig-frontends) --------------------------------------
 KCONF_ENV := srctree=$(SRC) KCONFIG_CONFIG=.config
@@ -71,7 +71,7 @@ $(AUTOCONF) $(AUTOHEADER): $(KCONFIG_CONFIG) Kconfig
 	@cd $(O) && $(KCONF_ENV) kconfig-conf -s --silentoldconfig $(SRC)/Kconfig
 	@touch $(AUTOCONF) $(AUTOHEADER)
 
-ifneq ($(filter %config clean help check test demo report allvariants bundle hostbench% fuzz,$(MAKECMDGOALS)),)
+ifneq ($(filter %config clean help check test demo report allvariants bundle hostbench% fuzz linux%,$(MAKECMDGOALS)),)
 else
 -include $(AUTOCONF)
 endif
@@ -172,9 +172,36 @@ hostbench-build:
 hostbench: hostbench-build
 	@$(abspath $(HOSTBENCH_O))/hostbench $(HOSTBENCH_ARGS)
 
-# Real Linux 6.1, once per hypervisor (configs/linux/): build/linux/<v>/vmlinux.
+# Real Linux 6.1, once per hypervisor (configs/linux/): build/linux/<v>/vmlinux,
+# then the Linux bundle: native whole, kvm and xen as deltas, our stub.
+# tools/linux-build always writes build/linux (not $(O)).
+LINUX_B := build/linux
+LINUX_BASE := native
+LINUX_BUNDLED := kvm xen
+LINUX_INPUTS := $(foreach v,$(LINUX_BASE) $(LINUX_BUNDLED),$(LINUX_B)/$(v)/vmlinux)
 linux:
 	@tools/linux-build
+	@$(MAKE) --no-print-directory linux-bundle
+
+# Packed again only when a vmlinux, the bundler or the stub is newer.
+linux-bundle:
+	@for f in $(LINUX_INPUTS); do [ -f $$f ] || { \
+		echo "hvbundle: $$f is missing: run 'make linux' first" >&2; exit 1; }; done
+	@$(MAKE) --no-print-directory -s -C bundler O=$(HOST_O)
+	@$(MAKE) --no-print-directory -s -C stub O=$(abspath $(O))/stub
+	@out=$(LINUX_B)/bundle.elf; \
+	if [ -z "$$(find $(LINUX_INPUTS) $(HOST_O)/bundler $(O)/stub/stub.elf \
+			-newer $$out 2>/dev/null)" ] && [ -f $$out ]; then exit 0; fi; \
+	echo "hvbundle: packing $$out (native base; kvm, xen deltas)"; \
+	t0=$$(date +%s%N); \
+	$(HOST_O)/bundler pack -o $$out.tmp \
+		--base $(LINUX_BASE)=$(LINUX_B)/$(LINUX_BASE)/vmlinux \
+		$(foreach v,$(LINUX_BUNDLED),--variant $(v)=$(LINUX_B)/$(v)/vmlinux) \
+		--stub $(O)/stub/stub.elf 2> $(HOST_O)/linux-bundle.log \
+		|| { cat $(HOST_O)/linux-bundle.log >&2; rm -f $$out.tmp; exit 1; }; \
+	mv $$out.tmp $$out; \
+	tail -n 1 $(HOST_O)/linux-bundle.log; \
+	echo "hvbundle: $$out packed in $$(( ($$(date +%s%N) - t0) / 1000000 )) ms"
 
 # The libFuzzer targets (fuzz/): FUZZ_SECONDS each (default 60), from the
 # seed corpus the build makes and what earlier runs kept in $(O)/fuzz;
@@ -210,7 +237,9 @@ help:
 	@echo "  check             install what is missing, build, run every test"
 	@echo "  demo              install, build, boot on each platform, print the table"
 	@echo "  report            build/report/report.md and sizes.json: the size table"
-	@echo "  linux             build real Linux 6.1 per hypervisor: build/linux/<variant>/vmlinux"
+	@echo "  linux             build real Linux 6.1 per hypervisor: build/linux/<variant>/vmlinux,"
+	@echo "                    then linux-bundle"
+	@echo "  linux-bundle      build/linux/bundle.elf: native whole, kvm and xen as deltas"
 	@echo "  hostbench         build build/host/hostbench and run it: host CPU cycles per op and dispatch"
 	@echo "  fuzz              run each libFuzzer target FUZZ_SECONDS (default 60); executions per second"
 	@echo "  clean             remove build/"

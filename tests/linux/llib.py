@@ -37,13 +37,22 @@ def config(variant):
     return opts
 
 
-def boot_linux(variant, on, icount=False, timeout=240):
-    """Boot VARIANT's vmlinux on ON; check the init saw that kernel, ran the
-    whole workload and ended with status 0.  Returns the boot."""
-    b = boot(vmlinux(variant), on, icount=icount, timeout=timeout)
+def bundle():
+    """build/linux/bundle.elf (make linux-bundle): native whole, kvm and xen."""
+    p = os.path.join(LINUX, "bundle.elf")
+    if not os.path.exists(p):
+        fail(f"{p} is missing: run 'make linux' (or 'make linux-bundle') first")
+    return p
+
+
+def boot_linux(variant, on, icount=False, timeout=240, image=None, args=()):
+    """Boot VARIANT's vmlinux (or IMAGE, a bundle expected to choose VARIANT)
+    on ON; check the init saw that kernel, ran the whole workload and ended
+    with status 0.  Returns the boot."""
+    b = boot(image or vmlinux(variant), on, args=args, icount=icount, timeout=timeout)
     if b.rc != 0:
         print(b.out)
-        fail(f"{variant} on {on}: tools/boot exited {b.rc}")
+        fail(f"{image or variant} on {on}: tools/boot exited {b.rc}")
     hello = b.one("linux")
     check(hello["variant"] == variant,
           f"uname -r says {hello['release']!r}, expected the {variant} variant")
@@ -55,4 +64,20 @@ def boot_linux(variant, on, icount=False, timeout=240):
         check(ops[op]["per_op"] > 0 and ops[op]["n"] > 0, f"workload {op}: {ops[op]}")
     check(not b.all("error"), f"workload errors: {b.all('error')}")
     check_done(b, 0)
+    return b
+
+
+def boot_bundle(variant, on, icount=False, timeout=300, args=()):
+    """Boot the Linux bundle on ON: the stub must say it chose VARIANT, from
+    the right entry, after its image hash check (the stub line comes only
+    after the check passed), and the Linux it entered must be VARIANT's,
+    running the workload to a clean status."""
+    b = boot_linux(variant, on, icount=icount, timeout=timeout, image=bundle(), args=args)
+    st = b.one("stub")
+    check(st["variant"] == variant, f"the stub chose {st['variant']!r}, expected {variant!r}")
+    check(st["entry"] == ("xen" if on == "xen" else "pvh"), f"stub entry {st['entry']!r} on {on}")
+    check(f"variant {variant} (" in b.out and " ok, " in b.out,
+          "no 'image hash ... ok' line from the stub")
+    check(b.out.index('"event":"stub"') < b.out.index('"event":"linux"'),
+          "the init spoke before the stub")
     return b
