@@ -1,7 +1,8 @@
 #!/bin/bash
 # A byte flipped inside a zstd-compressed region, with the payload hash
 # fixed up so that only decoding can catch it: verify and extract stop
-# with a clear message (the frame does not decode, or what it decodes to
+# with a clear message (the frame does not decode, what it decodes to breaks the op stream's
+# bounds, or
 # fails the image hash) and write nothing; other variants still extract.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -49,11 +50,11 @@ for var in fast big; do
 	for where in head mid; do
 		corrupt $var $where || fail "cannot corrupt $var"
 		run_fail "verify, $var $where" 1 \
-			"c.elf: $var: \(compressed delta does not decode\|image hash mismatch\)" \
+			"c.elf: $var: \(compressed delta does not decode\|delta out of bounds\|image hash mismatch\)" \
 			"$BUNDLER" verify "$W/c.elf"
 		rm -f "$W/x"
 		run_fail "extract, $var $where" 1 \
-			"\(compressed delta does not decode\|image hash mismatch\)" \
+			"\(compressed delta does not decode\|delta out of bounds\|image hash mismatch\)" \
 			"$BUNDLER" extract "$W/c.elf" $var -o "$W/x"
 		[ ! -e "$W/x" ] || fail "extract wrote $var from a corrupt bundle"
 		run_ok "extract native from it" "$BUNDLER" extract "$W/c.elf" native -o "$W/x"
