@@ -15,6 +15,7 @@ SOURCES = {
     "linux.json": "tools/report-linux (real Linux sizes, patch sites, workload)",
     "bundle-classes.json": "the bundle's bytes by class (branch refdelta)",
     "locktable.json": "tools/locktable (a contended lock under Xen)",
+    "plots.json": "tools/plots (which figures were drawn, which lack data)",
 }
 
 
