@@ -180,9 +180,14 @@ check test:
 demo:
 	@tools/demo
 
+# The report: real Linux's tables (when `make linux` has built), the growth
+# curve (our kernel's six variants; Linux's that are built), then
+# tools/report: findings, figures, tables -> build/report/report.md, index.html.
 report:
+	@if [ -f build/linux/pvops/vmlinux ]; then tools/report-linux >/dev/null; fi
+	@tools/growth
 	@tools/report
-	@if [ -f build/linux/pvops/vmlinux ]; then tools/report-linux; fi
+	@echo "hvbundle: the report is build/report/report.md; the page: $(CURDIR)/build/report/index.html"
 
 clean:
 	rm -rf build
@@ -198,7 +203,7 @@ help:
 	@echo "  bundle            $(O)/images/bundle.elf from $(SHARED_VARIANTS) (bundler + stub)"
 	@echo "  check             install what is missing, build, run every test"
 	@echo "  demo              install, build, boot on each platform, print the table"
-	@echo "  report            build/report/report.md and sizes.json: the size table"
+	@echo "  report            build/report/report.md and index.html: findings, figures, tables"
 	@echo "  linux             build real Linux 6.1 per hypervisor: build/linux/<variant>/vmlinux"
 	@echo "  hostbench         build build/host/hostbench and run it: host CPU cycles per op and dispatch"
 	@echo "  clean             remove build/"

@@ -13,15 +13,15 @@ def findings_md(findings, sources):
           "(listed under each finding with its key, and for a boot the run file it came",
           "from); nothing here is written by hand.", ""]
     for i, f in enumerate(findings, 1):
-        md += [f"{i}. **{f['claim']}** ({f['who']})", "",
-               f"   *{f['status']}.* {f['answer']}", "",
-               f"   Platform: {f['platform']}. Figures: {exact_word(f['exact'])}."]
+        md += [f"### {i}. {f['claim']}", "", f"*{f['who']}*", "",
+               f"**{f['status'].capitalize()}.** {f['answer']}", "",
+               f"Platform: {f['platform']}. Figures: {exact_word(f['exact'])}."]
         if f.get("why") and f["status"] != "measured":
-            md.append(f"   Why: {f['why']}.")
+            md.append(f"Why: {f['why']}.")
         srcs = sorted({x["json"] for x in f["figures"]})
         runs = sorted({x["run"] for x in f["figures"] if "run" in x})
         if srcs:
-            md.append(f"   Data: {', '.join(srcs)}" + (f"; runs: {', '.join(runs)}" if runs else "")
+            md.append(f"Data: {', '.join(srcs)}" + (f"; runs: {', '.join(runs)}" if runs else "")
                       + f" ({len(f['figures'])} figures in findings.json).")
         md.append("")
     md += ["Data files under build/report/ and who writes them:", ""]
