@@ -59,3 +59,13 @@ def fig(value, unit, what, file, key, run=None):
 def pct(a, b):
     """a over b, as a signed percentage string."""
     return f"{100 * (a - b) / b:+.2f}%"
+
+
+def write_atomic(path, text):
+    """Write TEXT to PATH through a temporary file and a rename, so a reader
+    running at the same time (tests run two at a time) sees the old file or
+    the new one, never half of one."""
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
