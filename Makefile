@@ -29,7 +29,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --gc-sections
 
 .DEFAULT_GOAL := all
 .PHONY: all kernel layout-link allvariants bundle check test demo report clean help menuconfig \
-	olddefconfig savedefconfig syncconfig hostbench hostbench-build linux check-linux FORCE
+	olddefconfig savedefconfig syncconfig hostbench hostbench-build linux linux-growth check-linux FORCE
 
 # Configuration (kconfig-frontends) --------------------------------------
 KCONF_ENV := srctree=$(SRC) KCONFIG_CONFIG=.config
@@ -173,6 +173,11 @@ hostbench: hostbench-build
 linux:
 	@tools/linux-build
 
+# The growth curve's Linux guests, built only for it (no platform here):
+# build/linux/{hyperv,vmware,acrn,jailhouse}/vmlinux.  make report uses them.
+linux-growth:
+	@tools/linux-build hyperv vmware acrn jailhouse
+
 # Tests, demo, report ------------------------------------------------------
 check test:
 	@tools/check
@@ -205,6 +210,7 @@ help:
 	@echo "  demo              install, build, boot on each platform, print the table"
 	@echo "  report            build/report/report.md and index.html: findings, figures, tables"
 	@echo "  linux             build real Linux 6.1 per hypervisor: build/linux/<variant>/vmlinux"
+	@echo "  linux-growth      also the build-only Hyper-V, VMware, ACRN, Jailhouse guests (growth curve)"
 	@echo "  hostbench         build build/host/hostbench and run it: host CPU cycles per op and dispatch"
 	@echo "  clean             remove build/"
 	@echo "Variables: O=<dir> (default build); INLINE=all|hot|none, the direct variants'"
