@@ -370,7 +370,62 @@ def boot_cost(d):
     return finding(cid, claim, who, "measured", answer, figs, NATIVE_ICOUNT, True)
 
 
-CLAIMS = [replicate, five_kernels, patched_site, bare_hardware, no_impact, callee_save,
+def dearer(a, b):
+    return "dearer" if a > b else "cheaper" if a < b else "the same"
+
+
+def in_short(d):
+    """The answer to the issue's question, in bytes, boot and hot path."""
+    s, runs = d.get("sizes.json"), (d.get("runs.json") or {}).get("runs") or []
+    figs, lines = [], []
+    if s and s.get("pvops"):
+        b, p = s["bundle"], s["pvops"]
+        figs += [fig(b["file_bytes"], "bytes", "bundle.elf", "sizes.json", "bundle.file_bytes"),
+                 fig(p["file_bytes"], "bytes", "pvops.elf", "sizes.json", "pvops.file_bytes"),
+                 fig(b["zstd19_bytes"], "bytes", "bundle.elf, zstd -19", "sizes.json",
+                     "bundle.zstd19_bytes"),
+                 fig(p["zstd19_bytes"], "bytes", "pvops.elf, zstd -19", "sizes.json",
+                     "pvops.zstd19_bytes")]
+        lines.append(f"Bytes: the bundle is {dearer(b['file_bytes'], p['file_bytes'])}, "
+                     f"{b['file_bytes']} against {p['file_bytes']} "
+                     f"for pvops.elf ({pct(b['file_bytes'], p['file_bytes'])}; "
+                     f"{pct(b['zstd19_bytes'], p['zstd19_bytes'])} under zstd -19).")
+    stub = [r for r in runs if "stub" in r and r["icount"] and r["platform"] == "native"
+            and r["stub"]["variant"] == "native"]
+    pv = next((r for r in runs if r["platform"] == "native" and r["how"] == "pvops patched"
+               and r["icount"] and "pvops" in r), None)
+    if stub and pv:
+        st = min(stub, key=lambda r: r["stub"]["ticks"])
+        figs += [fig(st["stub"]["ticks"], "instructions", "stub, native", "runs.json",
+                     f"runs[file={st['file']}].stub.ticks", st),
+                 fig(pv["pvops"]["ticks"], "instructions", "pvops patching, native", "runs.json",
+                     f"runs[file={pv['file']}].pvops.ticks", pv)]
+        lines.append(f"Boot: the bundle is {dearer(st['stub']['ticks'], pv['pvops']['ticks'])}"
+                     f", its stub takes {st['stub']['ticks']} "
+                     f"instructions on native against {pv['pvops']['ticks']} for pvops' "
+                     f"patching ({st['stub']['ticks'] / pv['pvops']['ticks']:.1f}x), once.")
+    hot = []
+    for plat, label in (("native", "native"), ("xen", "Xen")):
+        dr, pr = work_of(runs, plat, "direct"), work_of(runs, plat, "pvops patched")
+        if dr and pr:
+            a, b = dr["work"]["ticks"], pr["work"]["ticks"]
+            figs += [fig(a, "instructions", f"workload direct, {label}", "runs.json",
+                         f"runs[file={dr['file']}].work.ticks", dr),
+                     fig(b, "instructions", f"workload pvops, {label}", "runs.json",
+                         f"runs[file={pr['file']}].work.ticks", pr)]
+            hot.append((a, b, label))
+    if hot:
+        lines.append("Hot path: the bundle is " + " and ".join(
+            f"{dearer(a, b)} on {label} (its direct variant runs the whole workload in "
+            f"{a} instructions, pvops in {b}: {pct(a, b)})" for a, b, label in hot) + ".")
+    if not lines:
+        return missing("in-short", "In short", "-", ["sizes.json", "runs.json"])
+    return finding("in-short", "In short: bundling against runtime patching", "this report",
+                   "measured" if len(lines) == 3 else "partly measured", " ".join(lines), figs,
+                   NATIVE_ICOUNT + "; " + XEN_ICOUNT + "; sizes: " + HOST, True)
+
+
+CLAIMS = [in_short, replicate, five_kernels, patched_site, bare_hardware, no_impact, callee_save,
           lock_slow_path, boot_cost]
 
 
