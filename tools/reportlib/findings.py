@@ -70,6 +70,16 @@ def replicate(d):
     if frac > 0.5:
         answer += (f" But the functions that differ are not few: up to {100 * frac:.0f}% of a "
                    "variant's, because every caller of an inlined op is different code.")
+    lx = get(d.get("growth.json"), "linux", "points")
+    if lx and lx[-1].get("functions"):
+        last = lx[-1]
+        fx = last["functions"]
+        for v, f in fx.items():
+            figs.append(fig(f["differ"], "functions", f"Linux {v}: functions that differ",
+                            "growth.json", f"linux.points[{last['n'] - 1}].functions.{v}.differ"))
+        answer += (" In Linux 6.1 the share is small: " + "; ".join(
+            f"{v} differs from native in {f['differ']} of {f['total']} functions "
+            f"({100 * f['differ'] / max(f['total'], 1):.1f}%)" for v, f in fx.items()) + ".")
     cls = d.get("bundle-classes.json")
     if cls is not None:
         answer += " The bundle's bytes by class are in build/report/bundle-classes.json."
