@@ -77,7 +77,7 @@ def replicate(d):
         for v, f in fx.items():
             figs.append(fig(f["differ"], "functions", f"Linux {v}: functions that differ",
                             "growth.json", f"linux.points[{last['n'] - 1}].functions.{v}.differ"))
-        answer += (" In Linux 6.1 the share is small: " + "; ".join(
+        answer += (" In Linux 6.1 (bundled by tools/growth): " + "; ".join(
             f"{v} differs from native in {f['differ']} of {f['total']} functions "
             f"({100 * f['differ'] / max(f['total'], 1):.1f}%)" for v, f in fx.items()) + ".")
     cls = d.get("bundle-classes.json")
