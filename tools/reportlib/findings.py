@@ -79,7 +79,9 @@ def replicate(d):
                             "growth.json", f"linux.points[{last['n'] - 1}].functions.{v}.differ"))
         answer += (" In Linux 6.1 (bundled by tools/growth): " + "; ".join(
             f"{v} differs from native in {f['differ']} of {f['total']} functions "
-            f"({100 * f['differ'] / max(f['total'], 1):.1f}%)" for v, f in fx.items()) + ".")
+            f"({100 * f['differ'] / max(f['total'], 1):.1f}%)" for v, f in fx.items()) +
+                   ", by bytes: each vmlinux is linked alone (no shared layout), so a function "
+                   "whose addresses moved counts as differing.")
     cls = d.get("bundle-classes.json")
     if cls is not None:
         answer += " The bundle's bytes by class are in build/report/bundle-classes.json."
