@@ -446,7 +446,8 @@ def all_findings(d):
     for c in CLAIMS:
         try:
             out.append(c(d))
-        except (KeyError, TypeError, ValueError, ZeroDivisionError) as e:
+        except (KeyError, TypeError, ValueError, ZeroDivisionError, AttributeError,
+                IndexError, StopIteration) as e:
             out.append(finding(c.__name__, c.__doc__.strip(), "-", "missing",
                                f"The data this rests on is not in the expected form ({e!r}).",
                                [], "-", None, why="a JSON file changed shape"))
