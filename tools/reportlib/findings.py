@@ -441,6 +441,13 @@ CLAIMS = [in_short, replicate, five_kernels, patched_site, bare_hardware, no_imp
           lock_slow_path, boot_cost]
 
 
+# Each claim's id, also when its function fails on data of another shape.
+IDS = {"in_short": "in-short", "replicate": "replicate", "five_kernels": "250mb",
+       "patched_site": "nop-or-call", "bare_hardware": "0.97", "no_impact": "no-impact",
+       "callee_save": "callee-save", "lock_slow_path": "lock-slow-path",
+       "boot_cost": "boot-cost"}
+
+
 def all_findings(d):
     out = []
     for c in CLAIMS:
@@ -448,7 +455,7 @@ def all_findings(d):
             out.append(c(d))
         except (KeyError, TypeError, ValueError, ZeroDivisionError, AttributeError,
                 IndexError, StopIteration) as e:
-            out.append(finding(c.__name__, c.__doc__.strip(), "-", "missing",
+            out.append(finding(IDS[c.__name__], c.__doc__.strip(), "-", "missing",
                                f"The data this rests on is not in the expected form ({e!r}).",
                                [], "-", None, why="a JSON file changed shape"))
     return out
