@@ -1,9 +1,10 @@
 """keys: a findings figure's key resolved in its JSON file.  A key is a
 path of fields: `a.b`, `points[2]` (a list index), `runs[file=X]` (the
-list entry whose "file" is X; X may contain dots)."""
+list entry whose "file" is X; X may contain dots), `a["b c"]` (a field
+whose name has spaces)."""
 import re
 
-TOKEN = re.compile(r"\.?([A-Za-z_][\w-]*)|\[(-?\d+)\]|\[file=([^\]]+)\]")
+TOKEN = re.compile(r'\.?([A-Za-z_][\w-]*)|\[(-?\d+)\]|\[file=([^\]]+)\]|\["([^"]+)"\]')
 
 
 def resolve(data, key):
@@ -13,7 +14,8 @@ def resolve(data, key):
         m = TOKEN.match(key, pos)
         if not m:
             raise KeyError(f"{key}: cannot parse at {key[pos:]!r}")
-        name, idx, file = m.groups()
+        name, idx, file, quoted = m.groups()
+        name = name if name is not None else quoted
         try:
             if name is not None:
                 d = d[name]
