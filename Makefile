@@ -29,7 +29,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --gc-sections
 
 .DEFAULT_GOAL := all
 .PHONY: all kernel layout-link allvariants bundle check test demo report clean help menuconfig \
-	olddefconfig savedefconfig syncconfig hostbench hostbench-build linux linux-bundle check-linux fuzz FORCE
+	olddefconfig savedefconfig syncconfig hostbench hostbench-build linux linux-bundle linux-growth check-linux fuzz FORCE
 
 # Configuration (kconfig-frontends) --------------------------------------
 KCONF_ENV := srctree=$(SRC) KCONFIG_CONFIG=.config
@@ -211,6 +211,11 @@ fuzz:
 	@$(MAKE) --no-print-directory -s -C fuzz O=$(abspath $(O))/fuzz BUILD=$(abspath $(O)) \
 		run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
+# The growth curve's Linux guests, built only for it (no platform here):
+# build/linux/{hyperv,vmware,acrn,jailhouse}/vmlinux.  make report uses them.
+linux-growth:
+	@tools/linux-build hyperv vmware acrn jailhouse
+
 # Tests, demo, report ------------------------------------------------------
 check test:
 	@tools/check
@@ -218,9 +223,14 @@ check test:
 demo:
 	@tools/demo
 
+# The report: real Linux's tables (when `make linux` has built), the growth
+# curve (our kernel's six variants; Linux's that are built), then
+# tools/report: findings, figures, tables -> build/report/report.md, index.html.
 report:
+	@if [ -f build/linux/pvops/vmlinux ]; then tools/report-linux >/dev/null; fi
+	@tools/growth
 	@tools/report
-	@if [ -f build/linux/pvops/vmlinux ]; then tools/report-linux; fi
+	@echo "hvbundle: the report is build/report/report.md; the page: $(CURDIR)/build/report/index.html"
 
 clean:
 	rm -rf build
@@ -236,10 +246,11 @@ help:
 	@echo "  bundle            $(O)/images/bundle.elf from $(SHARED_VARIANTS) (bundler + stub)"
 	@echo "  check             install what is missing, build, run every test"
 	@echo "  demo              install, build, boot on each platform, print the table"
-	@echo "  report            build/report/report.md and sizes.json: the size table"
+	@echo "  report            build/report/report.md and index.html: findings, figures, tables"
 	@echo "  linux             build real Linux 6.1 per hypervisor: build/linux/<variant>/vmlinux,"
 	@echo "                    then linux-bundle"
 	@echo "  linux-bundle      build/linux/bundle.elf: native whole, kvm and xen as deltas"
+	@echo "  linux-growth      also the build-only Hyper-V, VMware, ACRN, Jailhouse guests (growth curve)"
 	@echo "  hostbench         build build/host/hostbench and run it: host CPU cycles per op and dispatch"
 	@echo "  fuzz              run each libFuzzer target FUZZ_SECONDS (default 60); executions per second"
 	@echo "  clean             remove build/"
