@@ -240,7 +240,9 @@ static int residual_of(struct bundle *b, const struct xvariant *v,
 }
 
 /* the file from the segment table: segments from the work image, the
- * gaps from the residual, which must be used up exactly */
+ * gaps from the residual, which must be used up exactly.  With f NULL it
+ * only checks the table, so that file_size is known to be made of bytes
+ * the bundle holds before anything that large is allocated. */
 static int assemble(struct bundle *b, const struct xvariant *v,
 		    const uint8_t *img, const uint8_t *res, uint8_t *f)
 {
@@ -260,16 +262,19 @@ static int assemble(struct bundle *b, const struct xvariant *v,
 		if (off > pos) {
 			if (off - pos > v->res_len - rp)
 				return -1;
-			memcpy(f + pos, res + rp, off - pos);
+			if (f)
+				memcpy(f + pos, res + rp, off - pos);
 			rp += off - pos;
 		}
-		memcpy(f + off, img + wo, n);
+		if (f)
+			memcpy(f + off, img + wo, n);
 		if (off + n > pos)
 			pos = off + n;
 	}
 	if (v->file_size - pos != v->res_len - rp)
 		return -1;
-	memcpy(f + pos, res + rp, v->file_size - pos);
+	if (f)
+		memcpy(f + pos, res + rp, v->file_size - pos);
 	return 0;
 }
 
@@ -295,6 +300,10 @@ int bundle_file(struct bundle *b, const char *name, uint8_t **file,
 		return -1;
 	if (!(v = xvariant(b, name)) || residual_of(b, v, &res))
 		goto out;
+	if (assemble(b, v, img, res, NULL)) {
+		ferr(b->path, "%s: extract data inconsistent", name);
+		goto out;
+	}
 	f = xcalloc(v->file_size ? v->file_size : 1, 1);
 	if (assemble(b, v, img, res, f))
 		ferr(b->path, "%s: extract data inconsistent", name);
