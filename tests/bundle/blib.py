@@ -123,22 +123,23 @@ def payload(data):
     return dict(off=off, size=size, variants=variants)
 
 
-def xxh64(b):
+def _xxhsum(b, algo):
+    """xxhsum's -H<algo> hash of b (Debian's xxhash, the same library the
+    bundler links), as an integer."""
     tmp = os.path.join(TMP, "blib.hash.bin")
     with open(tmp, "wb") as f:
         f.write(b)
-    out = subprocess.run(["xxhsum", "-H64", tmp], check=True, stdout=subprocess.PIPE,
+    out = subprocess.run(["xxhsum", f"-H{algo}", tmp], check=True, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL)
     return int(out.stdout.decode().split()[0], 16)
+
+
+def xxh64(b):
+    return _xxhsum(b, "64")
 
 
 def xxh32(b):
-    tmp = os.path.join(TMP, "blib.hash.bin")
-    with open(tmp, "wb") as f:
-        f.write(b)
-    out = subprocess.run(["xxhsum", "-H0", tmp], check=True, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL)
-    return int(out.stdout.decode().split()[0], 16)
+    return _xxhsum(b, "0")
 
 
 def stub_check_off(data):
