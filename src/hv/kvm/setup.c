@@ -55,10 +55,5 @@ void kvm_handle_irq(unsigned int vector)
 				     : "+m"(kvm_pv_eoi), "=qm"(skip) : : "memory", "cc");
 	if (!skip)
 		lapic_eoi();
-	if (vector == VEC_TIMER)
-		timer_interrupt();
-	else if (vector == VEC_IPI)
-		smp_ipi_interrupt();
-	else
-		kprintf("hvbundle: unexpected interrupt vector %u\n", vector);
+	lapic_dispatch(vector);
 }

@@ -82,6 +82,18 @@ void lapic_eoi(void)
 	lapic_write(LAPIC_EOI, 0);
 }
 
+/* What a LAPIC vector means, once the backend has done its EOI (native
+ * and KVM, and any backend built on the LAPIC, differ only in the EOI). */
+void lapic_dispatch(unsigned int vector)
+{
+	if (vector == VEC_TIMER)
+		timer_interrupt();
+	else if (vector == VEC_IPI)
+		smp_ipi_interrupt();
+	else
+		kprintf("hvbundle: unexpected interrupt vector %u\n", vector);
+}
+
 /* Each CPU's own LAPIC (at the same address): accept every priority,
  * software-enabled. */
 void lapic_cpu_init(void)

@@ -34,6 +34,7 @@ static inline u64 native_fault_addr(void)
 /* Pieces the KVM backend shares (it is native plus kvmclock and PV EOI). */
 void lapic_init(u64 (*clock_ns)(void));
 void lapic_eoi(void);
+void lapic_dispatch(unsigned int vector);
 void lapic_cpu_init(void);
 void lapic_start_cpu(u32 apic_id, u32 page);
 void lapic_send_ipi(u32 apic_id, u32 vector);

@@ -74,10 +74,5 @@ void native_handle_irq(unsigned int vector)
 	if (vector == VEC_SPURIOUS)
 		return;
 	lapic_eoi();
-	if (vector == VEC_TIMER)
-		timer_interrupt();
-	else if (vector == VEC_IPI)
-		smp_ipi_interrupt();
-	else
-		kprintf("hvbundle: unexpected interrupt vector %u\n", vector);
+	lapic_dispatch(vector);
 }

@@ -53,10 +53,5 @@ void hyperv_handle_irq(unsigned int vector)
 		wrmsr(HV_X64_MSR_EOI, 0);
 	else
 		lapic_eoi();
-	if (vector == VEC_TIMER)
-		timer_interrupt();
-	else if (vector == VEC_IPI)
-		smp_ipi_interrupt();
-	else
-		kprintf("hvbundle: unexpected interrupt vector %u\n", vector);
+	lapic_dispatch(vector);
 }
