@@ -2,6 +2,7 @@
  * format/apply.c), rebuild a variant's loaded image and its ELF file. */
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 #include "bundler.h"
 #include "hvb_hash.h"
 
@@ -210,24 +211,59 @@ int bundle_image(struct bundle *b, const char *name, uint8_t **img)
 	return 0;
 }
 
+/* a split residual (compression 3 or 4) as stored before zstd: its
+ * length is the frame's content size, at least the residual and its
+ * trailer, at most that and one u32 per 24 bytes of residual */
+static int split_of(struct bundle *b, const struct xvariant *v, uint8_t **out,
+		    size_t *len)
+{
+	const uint8_t *d = b->xblob + v->data_off;
+	unsigned long long n = ZSTD_getFrameContentSize(d, v->data_len);
+	uint8_t *base = NULL;
+	size_t blen = 0;
+	int rc;
+
+	if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN ||
+	    n < v->res_len + 12 || n > v->res_len + v->res_len / 6 + 12)
+		return -1;
+	if (v->comp == HVB_XCOMP_ZSTD_SPLIT_BASE &&
+	    (v == &b->xv[0] || b->xv[0].comp != HVB_XCOMP_ZSTD_SPLIT ||
+	     split_of(b, &b->xv[0], &base, &blen)))
+		return -1;
+	*out = xmalloc(n);
+	*len = n;
+	rc = zs_decompress(d, v->data_len, *out, n, base, blen);
+	free(base);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 /* a variant's residual, decompressed */
 static int residual_of(struct bundle *b, const struct xvariant *v,
 		       uint8_t **out)
 {
 	const uint8_t *d = b->xblob + v->data_off;
 	uint8_t *r = xmalloc(v->res_len ? v->res_len : 1), *base = NULL;
+	size_t slen;
 	int rc = 0;
 
 	if (v->comp == HVB_XCOMP_NONE) {
 		memcpy(r, d, v->res_len);
 	} else if (v->comp == HVB_XCOMP_ZSTD) {
 		rc = zs_decompress(d, v->data_len, r, v->res_len, NULL, 0);
-	} else {
+	} else if (v->comp == HVB_XCOMP_ZSTD_BASE) {
 		if (v == &b->xv[0] || residual_of(b, &b->xv[0], &base))
 			rc = -1;
 		else
 			rc = zs_decompress(d, v->data_len, r, v->res_len, base,
 					   b->xv[0].res_len);
+		free(base);
+	} else {
+		rc = split_of(b, v, &base, &slen) ? -1 :
+		    symjoin(base, slen, r, v->res_len);
 		free(base);
 	}
 	if (rc) {

@@ -266,6 +266,11 @@ int bundle_image(struct bundle *b, const char *name, uint8_t **img);
 int bundle_file(struct bundle *b, const char *name, uint8_t **file,
 		size_t *len);
 int xblob_parse(struct bundle *b);
+/* symsplit.c: a residual with its symtab's names split out, and back */
+int symsplit_locate(const struct image *im, const struct buf *segs,
+		    uint64_t *roff, uint32_t *n);
+void symsplit(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out);
+int symjoin(const uint8_t *t, size_t tlen, uint8_t *raw, size_t rlen);
 uint64_t xblob_payload_hash(const struct bundle *b);
 
 /* pack-time state (pack.c builds it, format.c serialises it) */

@@ -45,33 +45,55 @@ static void residual(struct pvar *v, uint64_t w0, struct buf *raw)
 	free(s);
 }
 
-/* store the residual raw, zstd, or zstd against the base's residual,
- * whichever is smallest */
-static void store_residual(struct pvar *v, const struct buf *raw,
-			   const struct buf *braw, int zstd)
+/* keep the smallest of the candidates a store_residual measured */
+static void keep(struct buf *best, uint32_t *comp, const struct buf *z,
+		 uint32_t c)
 {
-	struct buf z1 = { 0 }, z2 = { 0 };
-	size_t s1 = 0, s2 = 0;
-
-	if (zstd && raw->len) {
-		s1 = zs_compress_big(raw->p, raw->len, &z1, NULL, 0);
-		if (braw && braw->len)
-			s2 = zs_compress_big(raw->p, raw->len, &z2, braw->p, braw->len);
+	if (z->len && z->len < best->len) {
+		best->len = 0;
+		buf_put(best, z->p, z->len);
+		*comp = c;
 	}
+}
+
+/* store the residual raw, zstd, or zstd against the base's residual; or,
+ * where it has a symbol table, its split form (symsplit.c) with zstd, alone
+ * or against the base's split form: whichever is smallest.  bsplit is the
+ * base's split form when the base is stored split, else empty. */
+static void store_residual(struct pvar *v, const struct buf *raw,
+			   const struct buf *braw, const struct buf *bsplit,
+			   struct buf *split, int zstd)
+{
+	struct buf z = { 0 };
+	uint64_t roff;
+	uint32_t n;
+
 	v->res_len = raw->len;
 	v->res.len = 0;
-	if (s2 && s2 < raw->len && (!s1 || s2 <= s1)) {
-		v->rcomp = HVB_XCOMP_ZSTD_BASE;
-		buf_put(&v->res, z2.p, z2.len);
-	} else if (s1 && s1 < raw->len) {
-		v->rcomp = HVB_XCOMP_ZSTD;
-		buf_put(&v->res, z1.p, z1.len);
-	} else {
-		v->rcomp = HVB_XCOMP_NONE;
-		buf_put(&v->res, raw->p, raw->len);
+	v->rcomp = HVB_XCOMP_NONE;
+	buf_put(&v->res, raw->p, raw->len);
+	split->len = 0;
+	if (!zstd || !raw->len)
+		return;
+	if (!symsplit_locate(&v->im, &v->segs, &roff, &n)) {
+		symsplit(raw, roff, n, split);
+		zs_compress_big(split->p, split->len, &z, NULL, 0);
+		keep(&v->res, &v->rcomp, &z, HVB_XCOMP_ZSTD_SPLIT);
+		if (bsplit && bsplit->len) {
+			z.len = 0;
+			zs_compress_big(split->p, split->len, &z, bsplit->p, bsplit->len);
+			keep(&v->res, &v->rcomp, &z, HVB_XCOMP_ZSTD_SPLIT_BASE);
+		}
 	}
-	free(z1.p);
-	free(z2.p);
+	z.len = 0;
+	zs_compress_big(raw->p, raw->len, &z, NULL, 0);
+	keep(&v->res, &v->rcomp, &z, HVB_XCOMP_ZSTD);
+	if (braw && braw->len) {
+		z.len = 0;
+		zs_compress_big(raw->p, raw->len, &z, braw->p, braw->len);
+		keep(&v->res, &v->rcomp, &z, HVB_XCOMP_ZSTD_BASE);
+	}
+	free(z.p);
 }
 
 static void put_xentry(uint8_t *e, const struct pvar *v, size_t soff,
@@ -125,20 +147,28 @@ static void put_xheader(uint8_t *h, size_t size, size_t n, uint64_t payload_hash
 
 void xblob_build(struct packctx *pc, uint64_t payload_hash, struct buf *out)
 {
-	struct buf braw = { 0 };
+	struct buf braw = { 0 }, bsplit = { 0 };
 	size_t i;
 
 	for (i = 0; i < pc->nv; i++) {
-		struct buf raw = { 0 };
+		struct buf raw = { 0 }, split = { 0 };
 
 		residual(&pc->v[i], pc->w0, &raw);
-		store_residual(&pc->v[i], &raw, i ? &braw : NULL, pc->xcompress);
-		if (i == 0)
+		store_residual(&pc->v[i], &raw, i ? &braw : NULL,
+			       i ? &bsplit : NULL, &split, pc->xcompress);
+		if (i == 0) {
 			braw = raw;
-		else
+			if (pc->v[0].rcomp == HVB_XCOMP_ZSTD_SPLIT)
+				bsplit = split;
+			else
+				free(split.p);
+		} else {
 			free(raw.p);
+			free(split.p);
+		}
 	}
 	free(braw.p);
+	free(bsplit.p);
 	out->len = 0;
 	buf_zero(out, HVB_XBLOB_HDR_SIZE + pc->nv * HVB_XBLOB_ENTRY_SIZE);
 	for (i = 0; i < pc->nv; i++) {
@@ -237,7 +267,7 @@ static int xentry_ok(const struct xvariant *v, uint64_t size)
 	return v->segs_off <= size && v->nsegs <= size / HVB_XSEG_ENTRY_SIZE &&
 	    (uint64_t)v->nsegs * HVB_XSEG_ENTRY_SIZE <= size - v->segs_off &&
 	    v->data_off <= size && v->data_len <= size - v->data_off &&
-	    v->comp <= HVB_XCOMP_ZSTD_BASE && v->file_size <= (1ull << 32) &&
+	    v->comp <= HVB_XCOMP_ZSTD_SPLIT_BASE && v->file_size <= (1ull << 32) &&
 	    v->res_len <= v->file_size &&
 	    (v->comp != HVB_XCOMP_NONE || v->data_len == v->res_len);
 }

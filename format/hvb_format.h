@@ -193,6 +193,8 @@
 #define HVB_XCOMP_NONE		0u
 #define HVB_XCOMP_ZSTD		1u
 #define HVB_XCOMP_ZSTD_BASE	2u	/* the base's residual as prefix */
+#define HVB_XCOMP_ZSTD_SPLIT	3u	/* its split form (section 4) */
+#define HVB_XCOMP_ZSTD_SPLIT_BASE 4u	/* the same, the base's split form as prefix */
 
 /* extract segment table entry */
 #define HVB_XSEG_ENTRY_SIZE	24u
