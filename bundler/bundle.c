@@ -224,7 +224,8 @@ static int split_of(struct bundle *b, const struct xvariant *v, uint8_t **out,
 	int rc;
 
 	if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN ||
-	    n < v->res_len + 12 || n > v->res_len + v->res_len / 6 + 12)
+	    n < v->res_len + HVB_XSPLIT_TRAILER_SIZE ||
+	    n > v->res_len + v->res_len / 6 + HVB_XSPLIT_TRAILER_SIZE)
 		return -1;
 	if (v->comp == HVB_XCOMP_ZSTD_SPLIT_BASE &&
 	    (v == &b->xv[0] || b->xv[0].comp != HVB_XCOMP_ZSTD_SPLIT ||

@@ -10,7 +10,8 @@
 #include <gelf.h>
 #include "bundler.h"
 
-#define SYM_SIZE	24u		/* Elf64_Sym */
+#define SYM_SIZE	HVB_XSPLIT_SYM_SIZE
+#define TRAILER		HVB_XSPLIT_TRAILER_SIZE
 
 /* Where im's .symtab lies in its residual (the bytes no segment of segs
  * covers, in file order): 0 with *roff and *n set, -1 if it has none of
@@ -49,7 +50,7 @@ int symsplit_locate(const struct image *im, const struct buf *segs,
 void symsplit(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out)
 {
 	uint32_t i, prev = 0;
-	uint8_t t[12];
+	uint8_t t[TRAILER];
 
 	out->len = 0;
 	buf_put(out, raw->p, raw->len);
@@ -62,8 +63,8 @@ void symsplit(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out)
 		memset(e, 0, 4);
 		buf_put(out, d, 4);
 	}
-	st64(t, roff);
-	st32(t + 8, n);
+	st64(t + HVB_XT_SYMTAB_OFF, roff);
+	st32(t + HVB_XT_NSYMS, n);
 	buf_put(out, t, sizeof(t));
 }
 
@@ -75,11 +76,11 @@ int symjoin(const uint8_t *t, size_t tlen, uint8_t *raw, size_t rlen)
 	uint64_t roff;
 	uint32_t n, i, name = 0;
 
-	if (tlen < rlen + 12)
+	if (tlen < rlen + TRAILER)
 		return -1;
-	roff = ld64(t + tlen - 12);
-	n = ld32(t + tlen - 4);
-	if (tlen - rlen - 12 != (uint64_t)n * 4 || roff > rlen ||
+	roff = ld64(t + tlen - TRAILER + HVB_XT_SYMTAB_OFF);
+	n = ld32(t + tlen - TRAILER + HVB_XT_NSYMS);
+	if (tlen - rlen - TRAILER != (uint64_t)n * 4 || roff > rlen ||
 	    (uint64_t)n * SYM_SIZE > rlen - roff)
 		return -1;
 	memcpy(raw, t, rlen);

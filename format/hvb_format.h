@@ -196,6 +196,12 @@
 #define HVB_XCOMP_ZSTD_SPLIT	3u	/* its split form (section 4) */
 #define HVB_XCOMP_ZSTD_SPLIT_BASE 4u	/* the same, the base's split form as prefix */
 
+/* a split residual's trailer (FORMAT.md section 4, "The split form") */
+#define HVB_XSPLIT_SYM_SIZE	24u	/* an ELF64 symbol entry; st_name at 0 */
+#define HVB_XSPLIT_TRAILER_SIZE	12u
+#define HVB_XT_SYMTAB_OFF	0	/* u64: the symtab's offset in the residual */
+#define HVB_XT_NSYMS		8	/* u32: its entries */
+
 /* extract segment table entry */
 #define HVB_XSEG_ENTRY_SIZE	24u
 #define HVB_XS_FILE_OFF		0	/* u64 */

@@ -37,10 +37,12 @@ b = ents["native"]
 frame = bytes(data[xoff + b["doff"]:xoff + b["doff"] + b["dlen"]])
 split = subprocess.run(["zstd", "-d", "-q", "-c"], input=frame, stdout=subprocess.PIPE,
                        check=True).stdout
-roff, nsym = struct.unpack_from("<QI", split, len(split) - 12)
-check(len(split) == b["res_len"] + 4 * nsym + 12, "split form length")
+T = len(split) - F["HVB_XSPLIT_TRAILER_SIZE"]
+roff, = struct.unpack_from("<Q", split, T + F["HVB_XT_SYMTAB_OFF"])
+nsym, = struct.unpack_from("<I", split, T + F["HVB_XT_NSYMS"])
+check(len(split) == b["res_len"] + 4 * nsym + F["HVB_XSPLIT_TRAILER_SIZE"], "split form length")
 bad = bytearray(split)
-struct.pack_into("<I", bad, roff + 24 * (nsym // 2), 1)
+struct.pack_into("<I", bad, roff + F["HVB_XSPLIT_SYM_SIZE"] * (nsym // 2), 1)
 z = subprocess.run(["zstd", "-19", "-q", "-c", "--no-check"], input=bytes(bad),
                    stdout=subprocess.PIPE, check=True).stdout
 check(len(z) <= b["dlen"], f"damaged frame {len(z)} longer than the stored {b['dlen']}")
