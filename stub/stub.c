@@ -175,12 +175,18 @@ static const char *const ecode[HVB_E_COUNT] = {
 	[HVB_E_REF_TABLE] = "ref_table",
 };
 
-/* What went wrong, for people and for tools; never returns. */
+/* What went wrong, for people and for tools; never returns.  The code
+ * names the check (FORMAT.md 3.10); msg, when there is one, says more
+ * (a payload error has none: `bundler verify` explains its code). */
 static __noreturn void fail(const char *code, const char *msg, const char *variant,
 			  const char *what, u64 a, u64 b)
 {
 	puts_("hvbundle stub: FATAL: ");
-	puts_(msg);
+	puts_(code);
+	if (msg) {
+		puts_(": ");
+		puts_(msg);
+	}
 	if (variant) {
 		puts_(" (variant ");
 		puts_(variant);
@@ -197,7 +203,8 @@ static __noreturn void fail(const char *code, const char *msg, const char *varia
 	puts_("; no kernel started\n");
 	puts_("@hvb {\"event\":\"stub_error\"");
 	kv("code", code, 32);
-	kv("message", msg, 200);
+	if (msg)
+		kv("message", msg, 200);
 	if (variant)
 		kv("variant", variant, 16);
 	puts_("}\n@hvb {\"event\":\"done\",\"status\":");
@@ -208,8 +215,7 @@ static __noreturn void fail(const char *code, const char *msg, const char *varia
 
 static __noreturn void fail_apply(int e, const char *variant)
 {
-	fail(e > 0 && e < HVB_E_COUNT ? ecode[e] : "unknown", hvb_apply_strerror(e),
-	     variant, NULL, 0, 0);
+	fail(e > 0 && e < HVB_E_COUNT ? ecode[e] : "unknown", NULL, variant, NULL, 0, 0);
 }
 
 static bool overlap(u64 a, u64 alen, u64 b, u64 blen)
@@ -240,8 +246,7 @@ static bool params_filled(void)
 static void check_params(void)
 {
 	if (!params_filled())
-		fail("no_params", "stub parameters not filled: this stub was not "
-		     "packed into a bundle by 'bundler pack'", NULL, NULL, 0, 0);
+		fail("no_params", "not packed by 'bundler pack'", NULL, NULL, 0, 0);
 }
 
 /* Which variant: the shared detection routine (src/lib/hv_detect.c). */
@@ -268,13 +273,11 @@ static u32 open_payload(struct boot *b)
 	u32 index;
 	int e;
 
-	if (pp->payload_paddr > MAPPED_PHYS || pp->payload_size > MAPPED_PHYS - pp->payload_paddr)
-		fail("payload_address", "payload outside the mapped first GiB", NULL,
-		     "paddr, size", pp->payload_paddr, pp->payload_size);
 	b->payload = P2V(pp->payload_paddr);
 	b->psize = (size_t)pp->payload_size;
-	if (overlap((u64)(uintptr_t)b->payload, b->psize, stub_lo, stub_len))
-		fail("payload_address", "payload overlaps the stub", NULL,
+	if (pp->payload_paddr > MAPPED_PHYS || pp->payload_size > MAPPED_PHYS - pp->payload_paddr ||
+	    overlap((u64)(uintptr_t)b->payload, b->psize, stub_lo, stub_len))
+		fail("payload_address", "outside the mapped GiB or on the stub", NULL,
 		     "paddr, size", pp->payload_paddr, pp->payload_size);
 	e = hvb_payload_open(b->payload, b->psize, &b->pi);
 	if (e)
@@ -283,8 +286,7 @@ static u32 open_payload(struct boot *b)
 	if (e)
 		fail_apply(e, name);
 	if (b->pi.max_scratch > sizeof(scratch))
-		fail("scratch", "the largest region needs more scratch than the stub "
-		     "has", name, "needed, have", b->pi.max_scratch, sizeof(scratch));
+		fail("scratch", NULL, name, "needed, have", b->pi.max_scratch, sizeof(scratch));
 	return index;
 }
 
@@ -298,17 +300,15 @@ static void check_work_area(const struct boot *b)
 	u64 stub_len = (u64)(uintptr_t)__stub_end - stub_lo;
 	const char *name = b->d.variant;
 
-	if (wv < VBASE || ws > MAPPED_PHYS || wv - VBASE > MAPPED_PHYS - ws)
-		fail("work_area", "work area outside the mapped first GiB", name,
-		     "vaddr, size", wv, ws);
-	if (overlap(wv, ws, stub_lo, stub_len) ||
+	if (wv < VBASE || ws > MAPPED_PHYS || wv - VBASE > MAPPED_PHYS - ws ||
+	    overlap(wv, ws, stub_lo, stub_len) ||
 	    overlap(wv, ws, (u64)(uintptr_t)b->payload, b->psize))
-		fail("work_area", "work area overlaps the stub (stack, scratch) or "
-		     "the payload", name, "vaddr, size", wv, ws);
+		fail("work_area", "outside the mapped GiB or on the stub or payload", name,
+		     "vaddr, size", wv, ws);
 	for (int i = 0; i < b->nkeep; i++)
 		if (overlap(wv, ws, b->keep[i][0], b->keep[i][1]))
-			fail("work_area", "the loader's boot information lies inside the "
-			     "work area", name, "vaddr, size", b->keep[i][0], b->keep[i][1]);
+			fail("work_area", "holds the loader's boot information", name,
+			     "vaddr, size", b->keep[i][0], b->keep[i][1]);
 }
 
 /* Xen wrote its hypercall page into the work area: where, to put it back
@@ -321,8 +321,8 @@ static u64 xen_page_in_work(const struct boot *b)
 	if (!on_xen || hc < wv || hc - wv >= ws)
 		return 0;
 	if (hc & (PAGE - 1) || ws - (hc - wv) < PAGE)
-		fail("hypercall_page", "Xen hypercall page not a whole page "
-		     "inside the work area", b->d.variant, "vaddr, work", hc, wv);
+		fail("hypercall_page", "not a whole page in the work area", b->d.variant,
+		     "vaddr, work", hc, wv);
 	return hc;
 }
 
@@ -341,36 +341,15 @@ static void apply(struct boot *b, u32 index, struct hvb_apply_result *res, u64 t
 	if (b->hypercall_page)
 		memcpy((void *)(uintptr_t)b->hypercall_page, hypercall_page, PAGE);
 	if (on_xen ? !res->v.xen_entry : !res->v.pvh_entry || res->v.pvh_entry >= 0xffffffffull)
-		fail("no_entry", on_xen ? "the variant has no Xen PV entry" :
-		     "the variant has no PVH entry below 4 GiB", name,
+		fail("no_entry", on_xen ? "no Xen PV entry" : "no PVH entry below 4 GiB", name,
 		     "pvh_entry, xen_entry", res->v.pvh_entry, res->v.xen_entry);
 }
 
-/* What was done, for people, then as the @hvb stub line. */
+/* What was done: the @hvb stub line (one line, for people and tools). */
 static void report(const struct boot *b, const struct hvb_apply_result *res)
 {
 	const struct hv_detect *d = &b->d;
 
-	puts_("hvbundle stub: ");
-	puts_(b->entry);
-	puts_(" entry, variant ");
-	puts_(d->variant);
-	puts_(" (");
-	puts_(d->reason);
-	if (d->signature[0]) {
-		puts_(", CPUID signature \"");
-		putjs(d->signature, HV_SIGNATURE_LEN);
-		putc_('"');
-	}
-	puts_("), ");
-	putu(res->v.regions);
-	puts_(" regions, ");
-	putu(res->v.delta_bytes);
-	puts_(" delta bytes, image hash ");
-	puthex(res->computed_hash);
-	puts_(" ok, ");
-	putu(b->ticks);
-	puts_(" ticks\n");
 	puts_("@hvb {\"event\":\"stub\"");
 	kv("variant", d->variant, HV_NAME_MAX);
 	kv("signature", d->signature, HV_SIGNATURE_LEN);

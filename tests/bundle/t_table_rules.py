@@ -2,12 +2,19 @@
 # payload hash fixed up each time so that only that rule can catch it:
 # the stub must stop with the exact stub_error code the applier gives for
 # that rule (format/apply.c, the code the stub runs), and `bundler verify`
-# (the same applier on the host) must fail with the same message.  Each
+# (the same applier on the host) must fail with that code's message
+# (hvb_apply_strerror of HVB_E_<CODE>: the stub prints only the code).  Each
 # case changes one field of the real bundle's payload; a rule whose check
 # were removed would let its case boot (or fail later with another code).
+import re
 import subprocess
 
 from blib import *
+
+# what the host says for each code: format/apply.c's hvb_apply_strerror
+STRERROR = dict(re.findall(r'case HVB_E_(\w+): return "([^"]*)";',
+                           open(os.path.join(ROOT, "format", "apply.c")).read()))
+check(len(STRERROR) > 10, f"hvb_apply_strerror not found in format/apply.c: {STRERROR}")
 
 data0 = bytes(open(bundle(), "rb").read())
 pl = payload(data0)
@@ -167,7 +174,7 @@ for what, change, code, args in CASES:
     name = "rule-" + "".join(c if c.isalnum() else "_" for c in what) + ".elf"
     img = write(d, name)
     b = expect_stub_error(img, "native", args, code)
-    msg = b.all("stub_error")[0]["message"]
+    msg = STRERROR[code.upper()]
     v = subprocess.run([BUNDLER, "verify", img], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = v.stdout.decode()
     check(v.returncode == 1, f"{what}: verify exited {v.returncode}")
