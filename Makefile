@@ -152,6 +152,7 @@ bundle:
 		--base $(BUNDLE_BASE)=$(IMAGES)/$(BUNDLE_BASE).elf \
 		$(foreach v,$(BUNDLE_VARIANTS),--variant $(v)=$(IMAGES)/$(v).elf) \
 		--stub $(O)/stub/stub.elf --stub-zstd $(O)/stub/stub-zstd.elf \
+		--stub-norefs $(O)/stub/stub-norefs.elf \
 		2> $(HOST_O)/bundle.log \
 		|| { cat $(HOST_O)/bundle.log >&2; exit 1; }; \
 	ms=$$(( ($$(date +%s%N) - t0) / 1000000 )); \

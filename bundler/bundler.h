@@ -223,6 +223,11 @@ enum { ZS_MODE_AUTO, ZS_MODE_NONE, ZS_MODE_ZSTD };
 struct deltas;
 int zs_choose(const struct deltas *d, int mode, const char *stub,
 	      const char *stub_zstd, const char **use, int *zstd);
+struct packctx;
+/* with the deltas uncompressed: the stub without encoding 2 where it pays
+ * (auto) or encoding 2 is off; 0, or -1 after a message */
+int refs_choose(struct packctx *pc, struct deltas *d, int mode,
+		const char *stub, const char *stub_norefs, const char **use);
 /* xblob.c and bundle.c: the extract data; reading a bundle */
 struct xvariant {		/* one extract entry, decoded */
 	char name[HVB_NAME_SIZE];
@@ -375,6 +380,9 @@ void base_table(struct packctx *pc, const struct deltas *d);
 void measure_frames(struct packctx *pc, struct deltas *d, size_t i);
 /* keep one form per region: zstd ones only if zstd is set */
 void deltas_choose(struct packctx *pc, struct deltas *d, int zstd);
+/* the uncompressed deltas without encoding 2; and dropping its forms */
+uint64_t deltas_plain_total(const struct packctx *pc, const struct deltas *d);
+void deltas_drop_refs(struct packctx *pc, struct deltas *d);
 void deltas_free(struct packctx *pc, struct deltas *d);
 
 /* layout.c: where everything goes in the bundle */

@@ -28,9 +28,15 @@ static uint64_t sz_ref(const struct cands *c)
 	return c->rops.len ? c->rtab.len + c->rops.len : 0;
 }
 
+/* the smaller of literal and ops (no encoding 2) */
+static uint64_t sz_plain(const struct cands *c)
+{
+	return c->ops.len && c->ops.len < c->lit.len ? c->ops.len : c->lit.len;
+}
+
 static uint64_t sz_raw(const struct cands *c)
 {
-	return min2(sz_ref(c), c->ops.len && c->ops.len < c->lit.len ? c->ops.len : c->lit.len);
+	return min2(sz_ref(c), sz_plain(c));
 }
 
 static uint64_t sz_zstd(const struct cands *c)
@@ -305,6 +311,29 @@ void deltas_choose(struct packctx *pc, struct deltas *d, int zstd)
 		classes_delta(d->cls[i], pc->wsize, v->r, v->nr, &v->cl);
 	}
 	base_table(pc, d);
+}
+
+/* the stored deltas, uncompressed, if no region used encoding 2 */
+uint64_t deltas_plain_total(const struct packctx *pc, const struct deltas *d)
+{
+	uint64_t t = 0;
+	size_t i, k;
+
+	for (i = 1; i < pc->nv; i++)
+		for (k = 0; k < pc->v[i].nr; k++)
+			t += sz_plain(&d->cand[i][k]);
+	return t;
+}
+
+/* no region may use encoding 2 (the stub has none): forget its forms */
+void deltas_drop_refs(struct packctx *pc, struct deltas *d)
+{
+	size_t i, k;
+
+	pc->norefs = 1;
+	for (i = 1; i < pc->nv; i++)
+		for (k = 0; k < pc->v[i].nr; k++)
+			d->cand[i][k].rops.len = d->cand[i][k].rtab.len = 0;
 }
 
 void deltas_free(struct packctx *pc, struct deltas *d)

@@ -6,10 +6,13 @@
 static void usage(FILE *f)
 {
 	fputs("usage: bundler pack -o OUT --base NAME=IMG [--variant NAME=IMG ...]\n"
-	      "                    --stub STUB [--stub-zstd STUB] [--compress auto|none|zstd]\n"
-	      "                    [--refs on|off] [-v] [-q] [--no-self-check]\n"
+	      "                    --stub STUB [--stub-zstd STUB] [--stub-norefs STUB]\n"
+	      "                    [--compress auto|none|zstd] [--refs on|off] [-v] [-q]\n"
+	      "                    [--no-self-check]\n"
 	      "         (--stub-zstd: the stub with a zstd decoder; auto stores the\n"
 	      "          deltas with zstd when that and its stub make a smaller bundle;\n"
+	      "          --stub-norefs: the stub without encoding 2; auto takes it when\n"
+	      "          it and the deltas without encoding 2 make a smaller bundle;\n"
 	      "          -q: no progress and no summary on stderr, errors only;\n"
 	      "          --refs off: no reference-aware deltas, for comparison;\n"
 	      "          --no-self-check: keep the output without rebuilding the\n"

@@ -10,8 +10,8 @@
 enum { C_AUTO = ZS_MODE_AUTO, C_NONE = ZS_MODE_NONE, C_ZSTD = ZS_MODE_ZSTD };
 
 struct packargs {
-	const char *out, *stub, *stub_zstd;
-	const char *names[HVB_MAX_VARIANTS], *paths[HVB_MAX_VARIANTS + 2];
+	const char *out, *stub, *stub_zstd, *stub_norefs;
+	const char *names[HVB_MAX_VARIANTS], *paths[HVB_MAX_VARIANTS + 3];
 	size_t nv;
 	int mode;
 	int norefs;		/* --refs off: no encoding 2 */
@@ -101,6 +101,8 @@ static int parse_args(int argc, char **argv, struct packargs *a)
 			a->stub = val;
 		else if (!strcmp(o, "--stub-zstd"))
 			a->stub_zstd = val;
+		else if (!strcmp(o, "--stub-norefs"))
+			a->stub_norefs = val;
 		else if (!strcmp(o, "--compress"))
 			rc = compress_mode(val, &a->mode);
 		else if (!strcmp(o, "--refs") && (!strcmp(val, "on") || !strcmp(val, "off")))
@@ -305,10 +307,12 @@ int cmd_pack(int argc, char **argv)
 	rc = 1;
 	/* for out_check: the stubs are inputs too */
 	a.paths[a.nv] = a.stub;
-	a.paths[a.nv + 1] = a.stub_zstd;
-	if (out_check(a.out, a.paths, a.nv + (a.stub_zstd ? 2 : 1)) ||
+	a.paths[a.nv + 1] = a.stub_zstd ? a.stub_zstd : a.stub_norefs;
+	a.paths[a.nv + 2] = a.stub_zstd ? a.stub_norefs : NULL;
+	if (out_check(a.out, a.paths, a.nv + 1 + !!a.stub_zstd + !!a.stub_norefs) ||
 	    open_inputs(&pc, &a) || deltas_find(&pc, &d) ||
 	    zs_choose(&d, a.mode, a.stub, a.stub_zstd, &stub, &pc.compress) ||
+	    (!pc.compress && refs_choose(&pc, &d, a.mode, stub, a.stub_norefs, &stub)) ||
 	    stub_open(&st, stub))
 		goto out;
 	pc.xcompress = a.mode != C_NONE;

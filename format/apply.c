@@ -4,7 +4,8 @@
  * for -m32 without libgcc.  Built with HVB_APPLY_ZSTD (host, libzstd) or
  * HVB_APPLY_UNZSTD (the stub's decoder, hvb_unzstd in stub/unzstd.c) it
  * also decodes zstd-compressed regions; without, those give
- * HVB_E_COMPRESSION.
+ * HVB_E_COMPRESSION.  Built with HVB_APPLY_NO_REFOPS (stub-norefs.elf) it
+ * has no encoding 2, which then gives HVB_E_ENCODING.
  * Format: FORMAT.md; every offset is named in hvb_format.h. */
 #include <string.h>
 #include "apply.h"
@@ -19,6 +20,7 @@ static uint32_t ld32(const uint8_t *p)
 	    (uint32_t)p[3] << 24;
 }
 
+#ifndef HVB_APPLY_NO_REFOPS
 static void st32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v;
@@ -26,6 +28,7 @@ static void st32(uint8_t *p, uint32_t v)
 	p[2] = (uint8_t)(v >> 16);
 	p[3] = (uint8_t)(v >> 24);
 }
+#endif /* !HVB_APPLY_NO_REFOPS */
 
 static uint64_t ld64(const uint8_t *p)
 {
@@ -366,6 +369,8 @@ struct moves {
 	uint32_t btlen;
 };
 
+#ifndef HVB_APPLY_NO_REFOPS
+
 /* instruction bytes after a site's field, by HVB_REF_TAIL_* */
 static const uint8_t ref_tail[4] = { 0, 1, 2, 4 };
 #define SITE_OFF(v)	((v) & 0x1fffffffu)	/* a listed site: offset | kind << 29 */
@@ -531,6 +536,12 @@ static int inherit_copy(struct inherit *ih, uint8_t *dst, uint32_t nlen,
 	return HVB_OK;
 }
 
+#else
+struct inherit;
+/* no encoding 2: apply_ops is never given sites to carry (ih is NULL) */
+#define inherit_copy(ih, dst, nlen, o, p, n)	HVB_OK
+#endif /* !HVB_APPLY_NO_REFOPS */
+
 /* Decode an op stream: dst[0, nlen) from old[0, olen) and the data. */
 static int apply_ops(const uint8_t *d, size_t dlen, const uint8_t *old,
 		     size_t olen, uint8_t *dst, size_t nlen, struct inherit *ih)
@@ -595,6 +606,7 @@ static int apply_ops(const uint8_t *d, size_t dlen, const uint8_t *old,
 	return HVB_OK;
 }
 
+#ifndef HVB_APPLY_NO_REFOPS
 /* Encoding 2: the old bytes into reference space by the base's site
  * table (their sites listed in scratch after them), the op stream with the sites COPY carries brought
  * back as it goes, then the new side's extra sites. */
@@ -631,6 +643,7 @@ static int apply_refops(const uint8_t *d, size_t dlen, const struct region *r,
 		return HVB_E_REF_TABLE;		/* an exclusion no copy reached */
 	return ref_walk(d, dlen, &extras, dst, r->new_len, r->target, mv);
 }
+#endif /* !HVB_APPLY_NO_REFOPS */
 
 #ifdef HVB_APPLY_ZSTD
 static int unzstd(void *dst, size_t cap, const void *src, size_t len,
@@ -685,8 +698,13 @@ static int apply_region(const uint8_t *pl, const struct region *r,
 		if (r->enc == HVB_ENC_LITERAL)
 			memcpy(dst, data, r->new_len);
 		else if (r->enc == HVB_ENC_REFOPS) {
+#ifdef HVB_APPLY_NO_REFOPS
+			(void)mv;
+			return HVB_E_ENCODING;
+#else
 			if ((e = apply_refops(data, r->data_len, r, old, dst, mv)))
 				return e;
+#endif /* HVB_APPLY_NO_REFOPS */
 		}
 		else if ((e = apply_ops(data, r->data_len, old, r->old_len,
 					dst, r->new_len, 0)))

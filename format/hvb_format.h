@@ -17,6 +17,8 @@
 #define HVB_STUB_XEN_ENTRY_SYM	"hvb_stub_xen_entry"	/* Xen PV entry */
 /* a stub that has this symbol decodes zstd regions (HVB_COMP_ZSTD*) */
 #define HVB_STUB_UNZSTD_SYM	"hvb_unzstd"
+/* a stub without encoding 2 (stub-norefs.elf) has this absolute symbol */
+#define HVB_STUB_NOREFS_SYM	"hvb_stub_norefs"
 #define HVB_STUB_MAGIC		"HVBSTUB1"	/* 8 bytes, no NUL */
 #define HVB_SP_MAGIC		0	/* u8[8] */
 #define HVB_SP_PAYLOAD_PADDR	8	/* u64: physical address of the payload */
