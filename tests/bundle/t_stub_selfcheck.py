@@ -34,7 +34,7 @@ for name, off in places.items():
 # change is in a byte whose new value still boots: a rodata byte of the
 # failure text the stub never prints on a good boot)
 ok = bytearray(data)
-text = data.index(b"stub parameters not filled", start, at)
+text = data.index(b"not packed by", start, at)
 ok[text] ^= 0x20
 fix_stub_check(ok)
 b = boot(write(ok, "stub-fixed.elf"), "native", [], expect_rc=0)
