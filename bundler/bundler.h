@@ -274,6 +274,7 @@ struct rdelta {			/* one region of one variant */
 	unsigned enc, comp;
 	uint64_t raw_len;
 	struct buf data;
+	uint64_t foff;		/* HVB_COMP_FRAME: where data lies in the frame */
 };
 
 struct clsin {			/* what classify reads */
@@ -310,6 +311,8 @@ struct pvar {			/* base (index 0) or a variant */
 	uint32_t rcomp;
 	struct buf segs;	/* extract segment table */
 	uint32_t nsegs;
+	struct buf frame;	/* its regions' data as one zstd frame, or empty */
+	uint64_t frame_raw;	/* decoded bytes of it */
 };
 
 struct packctx {
@@ -346,6 +349,10 @@ struct deltas {
 	uint8_t *moved;		/* moved_map */
 	uint64_t tot_raw, tot_zstd, tot_pref;	/* measured totals */
 	uint64_t tot_best;	/* what deltas_choose keeps with zstd */
+	struct buf *frame;	/* each variant's regions as one frame (measure.c) */
+	uint64_t *frame_raw;
+	uint64_t *region_best;	/* each variant's best with zstd, region by region */
+	int noframes;		/* no frames: a Xen hypercall page in the work area */
 };
 /* regions, bsdiff, the measurements; 0 or -1 after a message */
 int deltas_find(struct packctx *pc, struct deltas *d);
@@ -368,6 +375,10 @@ struct deltas;
 void base_table(struct packctx *pc, const struct deltas *d);
 /* measure.c: what one zstd frame per variant would store (for the report) */
 void measure_frames(struct packctx *pc, struct deltas *d, size_t i);
+/* frame.c: a variant's regions as one frame; whether it is kept */
+void frame_build(struct packctx *pc, struct deltas *d, size_t i);
+int frame_take(struct pvar *v, struct deltas *d, size_t i);
+void best_raw(const struct cands *c, struct buf *out, unsigned *enc);
 /* keep one form per region: zstd ones only if zstd is set */
 void deltas_choose(struct packctx *pc, struct deltas *d, int zstd);
 void deltas_free(struct packctx *pc, struct deltas *d);
