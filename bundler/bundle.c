@@ -218,15 +218,25 @@ static int residual_of(struct bundle *b, const struct xvariant *v,
 	uint8_t *r = xmalloc(v->res_len ? v->res_len : 1), *base = NULL;
 	int rc = 0;
 
-	if (v->comp == HVB_XCOMP_NONE) {
+	uint64_t dlen = v->data_len, skip = 0;
+
+	if (v->comp == HVB_XCOMP_ZSTD_BASE_SYMS) {	/* behind its exception list */
+		skip = dlen >= 4 ? 4 + 4 * (uint64_t)ld32(d) : dlen + 1;
+		if (skip > dlen)
+			rc = -1;
+		d += rc ? 0 : skip;
+		dlen -= rc ? 0 : skip;
+	}
+	if (rc) {
+	} else if (v->comp == HVB_XCOMP_NONE) {
 		memcpy(r, d, v->res_len);
 	} else if (v->comp == HVB_XCOMP_ZSTD) {
-		rc = zs_decompress(d, v->data_len, r, v->res_len, NULL, 0);
+		rc = zs_decompress(d, dlen, r, v->res_len, NULL, 0);
 	} else {
 		if (v == &b->xv[0] || residual_of(b, &b->xv[0], &base))
 			rc = -1;
 		else
-			rc = zs_decompress(d, v->data_len, r, v->res_len, base,
+			rc = zs_decompress(d, dlen, r, v->res_len, base,
 					   b->xv[0].res_len);
 		free(base);
 	}
@@ -289,6 +299,34 @@ static const struct xvariant *xvariant(struct bundle *b, const char *name)
 	return NULL;
 }
 
+/* residual compression 3: the symbol values back from base coordinates,
+ * through the variant's move table in the payload */
+static int symbols_back(struct bundle *b, const struct xvariant *v, uint8_t *f)
+{
+	const uint8_t *d = b->xblob + v->data_off, *ve;
+	struct move *m;
+	uint32_t idx, nm, k;
+	int rc;
+
+	if (hvb_payload_find(b->payload, b->payload_size, v->name, &idx))
+		return -1;
+	ve = b->payload + ld32(b->payload + HVB_PH_VARIANT_OFF) +
+	    (uint64_t)idx * HVB_VARIANT_ENTRY_SIZE;
+	nm = ld32(ve + HVB_VE_MOVE_COUNT);	/* checked by hvb_payload_open */
+	m = xmalloc((nm ? nm : 1) * sizeof(*m));
+	for (k = 0; k < nm; k++) {
+		const uint8_t *e = b->payload + ld32(ve + HVB_VE_MOVE_OFF) +
+		    (uint64_t)k * HVB_MOVE_ENTRY_SIZE;
+
+		m[k] = (struct move){ ld32(e + HVB_MV_START), ld32(e + HVB_MV_LEN),
+				      ld32(e + HVB_MV_DELTA) };
+	}
+	rc = symnorm_undo(f, v->file_size, b->pi.work_vaddr, b->pi.work_size, m, nm,
+			  d + 4, ld32(d));	/* the list's bounds: residual_of */
+	free(m);
+	return rc;
+}
+
 int bundle_file(struct bundle *b, const char *name, uint8_t **file,
 		size_t *len)
 {
@@ -305,7 +343,8 @@ int bundle_file(struct bundle *b, const char *name, uint8_t **file,
 		goto out;
 	}
 	f = xcalloc(v->file_size ? v->file_size : 1, 1);
-	if (assemble(b, v, img, res, f))
+	if (assemble(b, v, img, res, f) ||
+	    (v->comp == HVB_XCOMP_ZSTD_BASE_SYMS && symbols_back(b, v, f)))
 		ferr(b->path, "%s: extract data inconsistent", name);
 	else if (hvb_hash64(f, v->file_size) != v->file_hash)
 		ferr(b->path, "%s: rebuilt file does not match its recorded hash",

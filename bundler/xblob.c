@@ -13,8 +13,9 @@ static int seg_cmp(const void *x, const void *y)
 	return a->offset < b->offset ? -1 : a->offset > b->offset;
 }
 
-/* the file bytes no PT_LOAD carries, in file order; the segment table */
-static void residual(struct pvar *v, uint64_t w0, struct buf *raw)
+/* the file bytes no PT_LOAD carries, in file order (of file, the
+ * variant's file or a copy of it); the segment table */
+static void residual(struct pvar *v, const uint8_t *file, uint64_t w0, struct buf *raw)
 {
 	const struct image *im = &v->im;
 	struct seg *s = xmalloc(im->nloads * sizeof(*s));
@@ -30,7 +31,7 @@ static void residual(struct pvar *v, uint64_t w0, struct buf *raw)
 		uint8_t *e;
 
 		if (s[i].offset > pos)
-			buf_put(raw, im->file + pos, s[i].offset - pos);
+			buf_put(raw, file + pos, s[i].offset - pos);
 		if (s[i].offset + s[i].filesz > pos)
 			pos = s[i].offset + s[i].filesz;
 		buf_zero(&v->segs, HVB_XSEG_ENTRY_SIZE);
@@ -40,27 +41,63 @@ static void residual(struct pvar *v, uint64_t w0, struct buf *raw)
 		st64(e + HVB_XS_LEN, s[i].filesz);
 	}
 	if (im->filesize > pos)
-		buf_put(raw, im->file + pos, im->filesize - pos);
+		buf_put(raw, file + pos, im->filesize - pos);
 	v->nsegs = (uint32_t)n;
 	free(s);
 }
 
-/* store the residual raw, zstd, or zstd against the base's residual,
- * whichever is smallest */
-static void store_residual(struct pvar *v, const struct buf *raw,
+/* the residual with the variant's symbol values in base coordinates,
+ * zstd against the base's residual, behind its exception list (z3) */
+static size_t residual_syms(struct packctx *pc, struct pvar *v,
+			    const struct buf *braw, struct buf *z3)
+{
+	uint8_t *f = xmalloc(v->im.filesize ? v->im.filesize : 1);
+	struct buf exc = { 0 }, raw = { 0 }, segs = v->segs;
+	uint8_t cnt[4];
+	size_t n = 0;
+
+	memcpy(f, v->im.file, v->im.filesize);
+	if (!symnorm_take(&v->im, f, v->im.filesize, pc->w0, pc->wsize, v->mv, v->nmv, &exc)) {
+		memset(&v->segs, 0, sizeof(v->segs));
+		residual(v, f, pc->w0, &raw);	/* the same length, other bytes */
+		free(v->segs.p);
+		st32(cnt, (uint32_t)(exc.len / 4));
+		buf_put(z3, cnt, 4);
+		buf_put(z3, exc.p, exc.len);
+		n = zs_compress_big(raw.p, raw.len, z3, braw->p, braw->len);
+		n = n ? z3->len : 0;
+	}
+	v->segs = segs;
+	free(exc.p);
+	free(raw.p);
+	free(f);
+	return n;
+}
+
+/* store the residual raw, zstd, zstd against the base's residual, or
+ * that with the symbol values in base coordinates, whichever is smallest */
+static void store_residual(struct packctx *pc, struct pvar *v, const struct buf *raw,
 			   const struct buf *braw, int zstd)
 {
-	struct buf z1 = { 0 }, z2 = { 0 };
-	size_t s1 = 0, s2 = 0;
+	struct buf z1 = { 0 }, z2 = { 0 }, z3 = { 0 };
+	size_t s1 = 0, s2 = 0, s3 = 0;
 
 	if (zstd && raw->len) {
 		s1 = zs_compress_big(raw->p, raw->len, &z1, NULL, 0);
-		if (braw && braw->len)
+		if (braw && braw->len) {
 			s2 = zs_compress_big(raw->p, raw->len, &z2, braw->p, braw->len);
+			s3 = residual_syms(pc, v, braw, &z3);
+		}
 	}
 	v->res_len = raw->len;
 	v->res.len = 0;
-	if (s2 && s2 < raw->len && (!s1 || s2 <= s1)) {
+	if (verbose && s3)
+		warnx_("%s: extract residual %zu B: zstd %zu, against the base's %zu, "
+		       "symbols in base coordinates %zu", v->name, raw->len, s1, s2, s3);
+	if (s3 && s3 < raw->len && (!s2 || s3 < s2) && (!s1 || s3 < s1)) {
+		v->rcomp = HVB_XCOMP_ZSTD_BASE_SYMS;
+		buf_put(&v->res, z3.p, z3.len);
+	} else if (s2 && s2 < raw->len && (!s1 || s2 <= s1)) {
 		v->rcomp = HVB_XCOMP_ZSTD_BASE;
 		buf_put(&v->res, z2.p, z2.len);
 	} else if (s1 && s1 < raw->len) {
@@ -72,6 +109,7 @@ static void store_residual(struct pvar *v, const struct buf *raw,
 	}
 	free(z1.p);
 	free(z2.p);
+	free(z3.p);
 }
 
 static void put_xentry(uint8_t *e, const struct pvar *v, size_t soff,
@@ -131,8 +169,8 @@ void xblob_build(struct packctx *pc, uint64_t payload_hash, struct buf *out)
 	for (i = 0; i < pc->nv; i++) {
 		struct buf raw = { 0 };
 
-		residual(&pc->v[i], pc->w0, &raw);
-		store_residual(&pc->v[i], &raw, i ? &braw : NULL, pc->xcompress);
+		residual(&pc->v[i], pc->v[i].im.file, pc->w0, &raw);
+		store_residual(pc, &pc->v[i], &raw, i ? &braw : NULL, pc->xcompress);
 		if (i == 0)
 			braw = raw;
 		else
@@ -237,7 +275,7 @@ static int xentry_ok(const struct xvariant *v, uint64_t size)
 	return v->segs_off <= size && v->nsegs <= size / HVB_XSEG_ENTRY_SIZE &&
 	    (uint64_t)v->nsegs * HVB_XSEG_ENTRY_SIZE <= size - v->segs_off &&
 	    v->data_off <= size && v->data_len <= size - v->data_off &&
-	    v->comp <= HVB_XCOMP_ZSTD_BASE && v->file_size <= (1ull << 32) &&
+	    v->comp <= HVB_XCOMP_ZSTD_BASE_SYMS && v->file_size <= (1ull << 32) &&
 	    v->res_len <= v->file_size &&
 	    (v->comp != HVB_XCOMP_NONE || v->data_len == v->res_len);
 }

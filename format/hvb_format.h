@@ -204,6 +204,10 @@
 #define HVB_XCOMP_NONE		0u
 #define HVB_XCOMP_ZSTD		1u
 #define HVB_XCOMP_ZSTD_BASE	2u	/* the base's residual as prefix */
+#define HVB_XCOMP_ZSTD_BASE_SYMS 3u	/* the same, symbol values in base
+					   coordinates; u32 count and u32
+					   indices of the entries left as
+					   they are, then the frame */
 
 /* extract segment table entry */
 #define HVB_XSEG_ENTRY_SIZE	24u
