@@ -269,10 +269,12 @@ int xblob_parse(struct bundle *b);
 /* symnorm.c: a variant's symbol values in base coordinates (residual
  * compression HVB_XCOMP_ZSTD_BASE_SYMS); exceptions as u32 indices */
 struct move;
-int symnorm_take(const struct image *im, uint8_t *f, size_t len, uint64_t w0,
-		 uint64_t wsize, const struct move *m, size_t nm, struct buf *exc);
-int symnorm_undo(uint8_t *f, size_t len, uint64_t w0, uint64_t wsize,
-		 const struct move *m, size_t nm, const uint8_t *exc, uint32_t nexc);
+int symnorm_take(const struct image *im, uint8_t *f, size_t len, const uint8_t *bf,
+		 size_t blen, uint64_t w0, uint64_t wsize, const struct move *m, size_t nm,
+		 struct buf *exc);
+int symnorm_undo(uint8_t *f, size_t len, const uint8_t *bf, size_t blen, uint64_t w0,
+		 uint64_t wsize, const struct move *m, size_t nm, const uint8_t *exc,
+		 uint32_t nexc);
 uint64_t xblob_payload_hash(const struct bundle *b);
 
 /* pack-time state (pack.c builds it, format.c serialises it) */

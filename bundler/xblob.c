@@ -53,17 +53,24 @@ static size_t residual_syms(struct packctx *pc, struct pvar *v,
 {
 	uint8_t *f = xmalloc(v->im.filesize ? v->im.filesize : 1);
 	struct buf exc = { 0 }, raw = { 0 }, segs = v->segs;
-	uint8_t cnt[4];
 	size_t n = 0;
 
 	memcpy(f, v->im.file, v->im.filesize);
-	if (!symnorm_take(&v->im, f, v->im.filesize, pc->w0, pc->wsize, v->mv, v->nmv, &exc)) {
+	if (!symnorm_take(&v->im, f, v->im.filesize, pc->v[0].im.file, pc->v[0].im.filesize,
+			  pc->w0, pc->wsize, v->mv, v->nmv, &exc)) {
 		memset(&v->segs, 0, sizeof(v->segs));
 		residual(v, f, pc->w0, &raw);	/* the same length, other bytes */
 		free(v->segs.p);
-		st32(cnt, (uint32_t)(exc.len / 4));
-		buf_put(z3, cnt, 4);
-		buf_put(z3, exc.p, exc.len);
+		uint64_t k, prev = 0;
+
+		buf_var(z3, exc.len / 4);	/* the exceptions: uvarint gaps */
+		for (k = 0; k < exc.len / 4; k++) {
+			buf_var(z3, ld32(exc.p + 4 * k) - prev);
+			prev = ld32(exc.p + 4 * k) + 1;
+		}
+		if (verbose)
+			warnx_("%s: %llu of its symbols kept as they are", v->name,
+			       (unsigned long long)(exc.len / 4));
 		n = zs_compress_big(raw.p, raw.len, z3, braw->p, braw->len);
 		n = n ? z3->len : 0;
 	}
