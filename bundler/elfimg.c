@@ -295,6 +295,12 @@ static int extent(struct image *im)
 	for (i = 0; i < im->nloads; i++) {
 		const struct seg *s = &im->loads[i];
 
+		if (s->filesz > s->memsz) {	/* else hi could pass memend */
+			ferr(im->path, "a PT_LOAD's file size (%llu) is above its memory "
+			     "size (%llu)", (unsigned long long)s->filesz,
+			     (unsigned long long)s->memsz);
+			return -1;
+		}
 		if (i && s->load < im->loads[i - 1].load + im->loads[i - 1].memsz) {
 			ferr(im->path, "PT_LOAD segments overlap in memory");
 			return -1;
