@@ -192,7 +192,7 @@ linux-bundle:
 	@out=$(LINUX_B)/bundle.elf; \
 	if [ -z "$$(find $(LINUX_INPUTS) $(HOST_O)/bundler $(O)/stub/stub.elf $(O)/stub/stub-zstd.elf \
 			-newer $$out 2>/dev/null)" ] && [ -f $$out ]; then exit 0; fi; \
-	echo "hvbundle: packing $$out (native base; kvm, xen deltas)"; \
+	echo "hvbundle: packing $$out ($(LINUX_BASE) base; $(LINUX_BUNDLED) as deltas)"; \
 	t0=$$(date +%s%N); \
 	$(HOST_O)/bundler pack -o $$out.tmp \
 		--base $(LINUX_BASE)=$(LINUX_B)/$(LINUX_BASE)/vmlinux \
