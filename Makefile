@@ -173,7 +173,8 @@ hostbench: hostbench-build
 	@$(abspath $(HOSTBENCH_O))/hostbench $(HOSTBENCH_ARGS)
 
 # Real Linux 6.1, once per hypervisor (configs/linux/): build/linux/<v>/vmlinux,
-# then the Linux bundle: native whole, kvm and xen as deltas, our stub.
+# then the Linux bundle: native whole, kvm and xen as deltas, our stubs
+# (native as the base: the smallest bundle of the three bases, README).
 # tools/linux-build always writes build/linux (not $(O)).
 LINUX_B := build/linux
 LINUX_BASE := native
