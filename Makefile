@@ -174,7 +174,8 @@ hostbench: hostbench-build
 	@$(abspath $(HOSTBENCH_O))/hostbench $(HOSTBENCH_ARGS)
 
 # Real Linux 6.1, once per hypervisor (configs/linux/): build/linux/<v>/vmlinux,
-# then the Linux bundle: native whole, kvm and xen as deltas, our stub.
+# then the Linux bundle: native whole, kvm and xen as deltas, our stubs
+# (native as the base: the smallest bundle of the three bases, README).
 # tools/linux-build always writes build/linux (not $(O)).
 LINUX_B := build/linux
 LINUX_BASE := native
@@ -191,14 +192,15 @@ linux-bundle:
 	@$(MAKE) --no-print-directory -s -C bundler O=$(HOST_O)
 	@$(MAKE) --no-print-directory -s -C stub O=$(abspath $(O))/stub
 	@out=$(LINUX_B)/bundle.elf; \
-	if [ -z "$$(find $(LINUX_INPUTS) $(HOST_O)/bundler $(O)/stub/stub.elf \
+	if [ -z "$$(find $(LINUX_INPUTS) $(HOST_O)/bundler $(O)/stub/stub.elf $(O)/stub/stub-zstd.elf \
 			-newer $$out 2>/dev/null)" ] && [ -f $$out ]; then exit 0; fi; \
-	echo "hvbundle: packing $$out (native base; kvm, xen deltas)"; \
+	echo "hvbundle: packing $$out ($(LINUX_BASE) base; $(LINUX_BUNDLED) as deltas)"; \
 	t0=$$(date +%s%N); \
 	$(HOST_O)/bundler pack -o $$out.tmp \
 		--base $(LINUX_BASE)=$(LINUX_B)/$(LINUX_BASE)/vmlinux \
 		$(foreach v,$(LINUX_BUNDLED),--variant $(v)=$(LINUX_B)/$(v)/vmlinux) \
-		--stub $(O)/stub/stub.elf 2> $(HOST_O)/linux-bundle.log \
+		--stub $(O)/stub/stub.elf --stub-zstd $(O)/stub/stub-zstd.elf \
+		2> $(HOST_O)/linux-bundle.log \
 		|| { cat $(HOST_O)/linux-bundle.log >&2; rm -f $$out.tmp; exit 1; }; \
 	mv $$out.tmp $$out; \
 	tail -n 1 $(HOST_O)/linux-bundle.log; \

@@ -242,6 +242,51 @@ static int split_of(struct bundle *b, const struct xvariant *v, uint8_t **out,
 	return rc;
 }
 
+/* residual compression 3's exception list: a uvarint count, then the
+ * indices as uvarint gaps (from the one after the previous); its length
+ * into *len, the indices as u32 into *out if not NULL.  -1 if malformed. */
+static int rd_uvar(const uint8_t *d, uint64_t dlen, size_t *pos, uint64_t *v)
+{
+	unsigned sh;
+
+	*v = 0;
+	for (sh = 0; *pos < dlen && sh < 64; sh += 7) {
+		uint8_t c = d[(*pos)++];
+
+		*v |= (uint64_t)(c & 0x7f) << sh;
+		if (!(c & 0x80))
+			return 0;
+	}
+	return -1;
+}
+
+static int sym_exceptions(const uint8_t *d, uint64_t dlen, uint64_t *len, uint8_t **out,
+			  uint32_t *count)
+{
+	uint64_t n, g, k, at = 0;
+	size_t pos = 0;
+
+	if (rd_uvar(d, dlen, &pos, &n) || n > dlen)
+		return -1;
+	if (out)
+		*out = xmalloc(n ? 4 * n : 1);
+	for (k = 0; k < n; k++) {
+		if (rd_uvar(d, dlen, &pos, &g) || g > UINT32_MAX || at + g > UINT32_MAX) {
+			if (out)
+				free(*out);
+			return -1;
+		}
+		at += g;
+		if (out)
+			st32(*out + 4 * k, (uint32_t)at);
+		at++;
+	}
+	*len = pos;
+	if (count)
+		*count = (uint32_t)n;
+	return 0;
+}
+
 /* a variant's residual, decompressed */
 static int residual_of(struct bundle *b, const struct xvariant *v,
 		       uint8_t **out)
@@ -249,17 +294,25 @@ static int residual_of(struct bundle *b, const struct xvariant *v,
 	const uint8_t *d = b->xblob + v->data_off;
 	uint8_t *r = xmalloc(v->res_len ? v->res_len : 1), *base = NULL;
 	size_t slen;
+	uint64_t dlen = v->data_len, skip = 0;
 	int rc = 0;
 
-	if (v->comp == HVB_XCOMP_NONE) {
+	if (v->comp == HVB_XCOMP_ZSTD_BASE_SYMS) {	/* behind its exception list */
+		if (sym_exceptions(d, dlen, &skip, NULL, NULL))
+			rc = -1;
+		d += rc ? 0 : skip;
+		dlen -= rc ? 0 : skip;
+	}
+	if (rc) {
+	} else if (v->comp == HVB_XCOMP_NONE) {
 		memcpy(r, d, v->res_len);
 	} else if (v->comp == HVB_XCOMP_ZSTD) {
-		rc = zs_decompress(d, v->data_len, r, v->res_len, NULL, 0);
-	} else if (v->comp == HVB_XCOMP_ZSTD_BASE) {
+		rc = zs_decompress(d, dlen, r, v->res_len, NULL, 0);
+	} else if (v->comp == HVB_XCOMP_ZSTD_BASE || v->comp == HVB_XCOMP_ZSTD_BASE_SYMS) {
 		if (v == &b->xv[0] || residual_of(b, &b->xv[0], &base))
 			rc = -1;
 		else
-			rc = zs_decompress(d, v->data_len, r, v->res_len, base,
+			rc = zs_decompress(d, dlen, r, v->res_len, base,
 					   b->xv[0].res_len);
 		free(base);
 	} else {
@@ -326,6 +379,43 @@ static const struct xvariant *xvariant(struct bundle *b, const char *name)
 	return NULL;
 }
 
+/* residual compression 3: the symbol values back from base coordinates,
+ * through the variant's move table in the payload */
+static int symbols_back(struct bundle *b, const struct xvariant *v, uint8_t *f)
+{
+	const uint8_t *d = b->xblob + v->data_off, *ve;
+	uint8_t *bf = NULL, *exc = NULL;
+	size_t blen;
+	uint64_t elen;
+	uint32_t nexc = 0;
+	struct move *m;
+	uint32_t idx, nm, k;
+	int rc;
+
+	if (v == &b->xv[0] || hvb_payload_find(b->payload, b->payload_size, v->name, &idx))
+		return -1;	/* the base's symbols are its own */
+	ve = b->payload + ld32(b->payload + HVB_PH_VARIANT_OFF) +
+	    (uint64_t)idx * HVB_VARIANT_ENTRY_SIZE;
+	nm = ld32(ve + HVB_VE_MOVE_COUNT);	/* checked by hvb_payload_open */
+	m = xmalloc((nm ? nm : 1) * sizeof(*m));
+	for (k = 0; k < nm; k++) {
+		const uint8_t *e = b->payload + ld32(ve + HVB_VE_MOVE_OFF) +
+		    (uint64_t)k * HVB_MOVE_ENTRY_SIZE;
+
+		m[k] = (struct move){ ld32(e + HVB_MV_START), ld32(e + HVB_MV_LEN),
+				      ld32(e + HVB_MV_DELTA) };
+	}
+	rc = -1;
+	if (!sym_exceptions(d, v->data_len, &elen, &exc, &nexc) &&
+	    !bundle_file(b, b->xv[0].name, &bf, &blen))	/* the base's: comp != 3 */
+		rc = symnorm_undo(f, v->file_size, bf, blen, b->pi.work_vaddr, b->pi.work_size,
+				  m, nm, exc, nexc);
+	free(bf);
+	free(exc);
+	free(m);
+	return rc;
+}
+
 int bundle_file(struct bundle *b, const char *name, uint8_t **file,
 		size_t *len)
 {
@@ -342,7 +432,8 @@ int bundle_file(struct bundle *b, const char *name, uint8_t **file,
 		goto out;
 	}
 	f = xcalloc(v->file_size ? v->file_size : 1, 1);
-	if (assemble(b, v, img, res, f))
+	if (assemble(b, v, img, res, f) ||
+	    (v->comp == HVB_XCOMP_ZSTD_BASE_SYMS && symbols_back(b, v, f)))
 		ferr(b->path, "%s: extract data inconsistent", name);
 	else if (hvb_hash64(f, v->file_size) != v->file_hash)
 		ferr(b->path, "%s: rebuilt file does not match its recorded hash",

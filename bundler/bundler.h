@@ -276,6 +276,15 @@ int symsplit_locate(const struct image *im, const struct buf *segs,
 		    uint64_t *roff, uint32_t *n);
 void symsplit(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out);
 int symjoin(const uint8_t *t, size_t tlen, uint8_t *raw, size_t rlen);
+/* symnorm.c: a variant's symbol values in base coordinates (residual
+ * compression HVB_XCOMP_ZSTD_BASE_SYMS); exceptions as u32 indices */
+struct move;
+int symnorm_take(const struct image *im, uint8_t *f, size_t len, const uint8_t *bf,
+		 size_t blen, uint64_t w0, uint64_t wsize, const struct move *m, size_t nm,
+		 struct buf *exc);
+int symnorm_undo(uint8_t *f, size_t len, const uint8_t *bf, size_t blen, uint64_t w0,
+		 uint64_t wsize, const struct move *m, size_t nm, const uint8_t *exc,
+		 uint32_t nexc);
 uint64_t xblob_payload_hash(const struct bundle *b);
 
 /* pack-time state (pack.c builds it, format.c serialises it) */
@@ -284,6 +293,7 @@ struct rdelta {			/* one region of one variant */
 	unsigned enc, comp;
 	uint64_t raw_len;
 	struct buf data;
+	uint64_t foff;		/* HVB_COMP_FRAME: where data lies in the frame */
 };
 
 struct clsin {			/* what classify reads */
@@ -320,6 +330,8 @@ struct pvar {			/* base (index 0) or a variant */
 	uint32_t rcomp;
 	struct buf segs;	/* extract segment table */
 	uint32_t nsegs;
+	struct buf frame;	/* its regions' data as one zstd frame, or empty */
+	uint64_t frame_raw;	/* decoded bytes of it */
 };
 
 struct packctx {
@@ -356,6 +368,10 @@ struct deltas {
 	uint8_t *moved;		/* moved_map */
 	uint64_t tot_raw, tot_zstd, tot_pref;	/* measured totals */
 	uint64_t tot_best;	/* what deltas_choose keeps with zstd */
+	struct buf *frame;	/* each variant's regions as one frame (measure.c) */
+	uint64_t *frame_raw;
+	uint64_t *region_best;	/* each variant's best with zstd, region by region */
+	int noframes;		/* no frames: a Xen hypercall page in the work area */
 };
 /* regions, bsdiff, the measurements; 0 or -1 after a message */
 int deltas_find(struct packctx *pc, struct deltas *d);
@@ -378,6 +394,10 @@ struct deltas;
 void base_table(struct packctx *pc, const struct deltas *d);
 /* measure.c: what one zstd frame per variant would store (for the report) */
 void measure_frames(struct packctx *pc, struct deltas *d, size_t i);
+/* frame.c: a variant's regions as one frame; whether it is kept */
+void frame_build(struct packctx *pc, struct deltas *d, size_t i);
+int frame_take(struct pvar *v, struct deltas *d, size_t i);
+void best_raw(const struct cands *c, struct buf *out, unsigned *enc);
 /* keep one form per region: zstd ones only if zstd is set */
 void deltas_choose(struct packctx *pc, struct deltas *d, int zstd);
 /* the uncompressed deltas without encoding 2; and dropping its forms */

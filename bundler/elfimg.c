@@ -295,6 +295,13 @@ static int extent(struct image *im)
 	for (i = 0; i < im->nloads; i++) {
 		const struct seg *s = &im->loads[i];
 
+		if (s->filesz > s->memsz || s->load + s->memsz < s->load) {
+			/* else hi could pass memend */
+			ferr(im->path, "a PT_LOAD's memory size (%llu) is below its file "
+			     "size (%llu) or wraps", (unsigned long long)s->memsz,
+			     (unsigned long long)s->filesz);
+			return -1;
+		}
 		if (i && s->load < im->loads[i - 1].load + im->loads[i - 1].memsz) {
 			ferr(im->path, "PT_LOAD segments overlap in memory");
 			return -1;

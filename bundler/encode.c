@@ -249,7 +249,24 @@ static void measure(struct packctx *pc, struct deltas *d, size_t i)
 	d->tot_zstd += v->delta_zstd;
 	d->tot_pref += v->delta_prefix;
 	for (k = 0; k < v->nr; k++)
-		d->tot_best += min2(sz_pref(&d->cand[i][k]), sz_zstd(&d->cand[i][k]));
+		d->region_best[i] += min2(sz_pref(&d->cand[i][k]), sz_zstd(&d->cand[i][k]));
+	frame_build(pc, d, i);
+	d->tot_best += d->frame[i].len ? min2(d->frame[i].len, d->region_best[i]) :
+	    d->region_best[i];
+}
+
+/* Xen writes its hypercall page into the work area when it loads the
+ * bundle, so there the work area is not the prefix a frame was made with */
+static int hypercall_page_in_work(const struct packctx *pc)
+{
+	uint64_t hc;
+	size_t i;
+
+	for (i = 0; i < pc->nv; i++)
+		if (img_note_entry(&pc->v[i].im, 2 /* XEN_ELFNOTE_HYPERCALL_PAGE */, &hc) &&
+		    hc >= pc->w0 && hc - pc->w0 < pc->wsize)
+			return 1;
+	return 0;
 }
 
 int deltas_find(struct packctx *pc, struct deltas *d)
@@ -264,6 +281,10 @@ int deltas_find(struct packctx *pc, struct deltas *d)
 	d->cand = xcalloc(pc->nv, sizeof(*d->cand));
 	d->vrefs = xcalloc(pc->nv, sizeof(*d->vrefs));
 	d->cls = xcalloc(pc->nv, sizeof(*d->cls));
+	d->frame = xcalloc(pc->nv, sizeof(*d->frame));
+	d->frame_raw = xcalloc(pc->nv, sizeof(*d->frame_raw));
+	d->region_best = xcalloc(pc->nv, sizeof(*d->region_best));
+	d->noframes = hypercall_page_in_work(pc);
 	img_fill(&pc->v[0].im, d->bw, pc->w0, pc->wsize);
 	if (refs_scan(&pc->v[0].im, d->bw, pc->w0, pc->wsize, &d->brefs))
 		return -1;
@@ -291,20 +312,49 @@ int deltas_find(struct packctx *pc, struct deltas *d)
 	return 0;
 }
 
+/* variant i as one frame: every region in its smallest uncompressed form,
+ * data inside the frame */
+static void take_frame(struct pvar *v, struct deltas *d, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < v->nr; k++) {
+		struct rdelta *r = &v->r[k];
+		unsigned enc;
+
+		r->foff = v->frame_raw;
+		best_raw(&d->cand[i][k], &r->data, &enc);
+		r->enc = enc;
+		r->comp = HVB_COMP_FRAME;
+		r->raw_len = r->data.len;
+		v->frame_raw += r->data.len;
+		cands_free(&d->cand[i][k]);
+	}
+	v->frame = d->frame[i];
+	memset(&d->frame[i], 0, sizeof(d->frame[i]));
+	v->delta_bytes = v->frame.len;
+}
+
 void deltas_choose(struct packctx *pc, struct deltas *d, int zstd)
 {
 	size_t i, k;
 
 	for (i = 1; i < pc->nv; i++) {
 		struct pvar *v = &pc->v[i];
+		int framed = zstd && d->frame[i].len && d->frame[i].len < d->region_best[i];
 
+		if (framed)
+			take_frame(v, d, i);
 		for (k = 0; k < v->nr; k++) {
 			uint64_t need;
 
-			choose(&v->r[k], &d->cand[i][k], zstd);
-			v->delta_bytes += v->r[k].data.len;
-			need = hvb_region_scratch(v->r[k].enc, v->r[k].comp,
-						  v->r[k].old_len, v->r[k].raw_len);
+			if (!framed) {
+				choose(&v->r[k], &d->cand[i][k], zstd);
+				v->delta_bytes += v->r[k].data.len;
+			}
+			need = hvb_frame_scratch(v->frame_raw,
+						 hvb_region_scratch(v->r[k].enc, v->r[k].comp,
+								    v->r[k].old_len, v->r[k].raw_len));
 			if (need > pc->max_scratch)
 				pc->max_scratch = (uint32_t)need;
 		}
@@ -353,6 +403,11 @@ void deltas_free(struct packctx *pc, struct deltas *d)
 		if (d->cls)
 			free(d->cls[i]);
 	}
+	for (i = 0; d->frame && i < pc->nv; i++)
+		free(d->frame[i].p);
+	free(d->frame);
+	free(d->frame_raw);
+	free(d->region_best);
 	free(d->vrefs);
 	free(d->cls);
 	free(d->cand);

@@ -211,6 +211,7 @@ static void free_pc(struct packctx *pc)
 		free(pc->v[i].mv);
 		free(pc->v[i].res.p);
 		free(pc->v[i].segs.p);
+		free(pc->v[i].frame.p);
 		diff_free(&pc->v[i].st);
 		img_close(&pc->v[i].im);
 	}

@@ -81,14 +81,22 @@ static void put_variant(struct buf *out, size_t ve_off, size_t roff,
 			const struct pvar *v)
 {
 	uint64_t dsum = 0;
-	size_t k, moff = 0;
+	size_t k, moff = 0, foff = 0;
 	uint8_t *e;
 
-	for (k = 0; k < v->nr; k++) {
+	for (k = 0; k < v->nr && !v->frame.len; k++) {
 		put_region(out->p + roff + k * HVB_REGION_ENTRY_SIZE, &v->r[k],
 			   out->len);
 		buf_put(out, v->r[k].data.p, v->r[k].data.len);
 		dsum += v->r[k].data.len;
+	}
+	if (v->frame.len) {	/* the regions' data lies in the frame */
+		for (k = 0; k < v->nr; k++)
+			put_region(out->p + roff + k * HVB_REGION_ENTRY_SIZE, &v->r[k],
+				   v->r[k].foff);
+		foff = out->len;
+		buf_put(out, v->frame.p, v->frame.len);
+		dsum = v->frame.len;
 	}
 	if (v->nmv)
 		moff = out->len;
@@ -113,6 +121,9 @@ static void put_variant(struct buf *out, size_t ve_off, size_t roff,
 	st32(e + HVB_VE_DELTA_BYTES, (uint32_t)dsum);
 	st32(e + HVB_VE_MOVE_OFF, (uint32_t)moff);
 	st32(e + HVB_VE_MOVE_COUNT, (uint32_t)v->nmv);
+	st32(e + HVB_VE_FRAME_OFF, (uint32_t)foff);
+	st32(e + HVB_VE_FRAME_LEN, (uint32_t)v->frame.len);
+	st32(e + HVB_VE_FRAME_RAW, v->frame.len ? (uint32_t)v->frame_raw : 0);
 }
 
 void payload_build(const struct packctx *pc, struct buf *out)

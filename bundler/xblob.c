@@ -13,8 +13,9 @@ static int seg_cmp(const void *x, const void *y)
 	return a->offset < b->offset ? -1 : a->offset > b->offset;
 }
 
-/* the file bytes no PT_LOAD carries, in file order; the segment table */
-static void residual(struct pvar *v, uint64_t w0, struct buf *raw)
+/* the file bytes no PT_LOAD carries, in file order (of file, the
+ * variant's file or a copy of it); the segment table */
+static void residual(struct pvar *v, const uint8_t *file, uint64_t w0, struct buf *raw)
 {
 	const struct image *im = &v->im;
 	struct seg *s = xmalloc(im->nloads * sizeof(*s));
@@ -30,7 +31,7 @@ static void residual(struct pvar *v, uint64_t w0, struct buf *raw)
 		uint8_t *e;
 
 		if (s[i].offset > pos)
-			buf_put(raw, im->file + pos, s[i].offset - pos);
+			buf_put(raw, file + pos, s[i].offset - pos);
 		if (s[i].offset + s[i].filesz > pos)
 			pos = s[i].offset + s[i].filesz;
 		buf_zero(&v->segs, HVB_XSEG_ENTRY_SIZE);
@@ -40,7 +41,7 @@ static void residual(struct pvar *v, uint64_t w0, struct buf *raw)
 		st64(e + HVB_XS_LEN, s[i].filesz);
 	}
 	if (im->filesize > pos)
-		buf_put(raw, im->file + pos, im->filesize - pos);
+		buf_put(raw, file + pos, im->filesize - pos);
 	v->nsegs = (uint32_t)n;
 	free(s);
 }
@@ -56,11 +57,47 @@ static void keep(struct buf *best, uint32_t *comp, const struct buf *z,
 	}
 }
 
-/* store the residual raw, zstd, or zstd against the base's residual; or,
- * where it has a symbol table, its split form (symsplit.c) with zstd, alone
- * or against the base's split form: whichever is smallest.  bsplit is the
- * base's split form when the base is stored split, else empty. */
-static void store_residual(struct pvar *v, const struct buf *raw,
+/* the residual with the variant's symbol values in base coordinates,
+ * zstd against the base's residual, behind its exception list (z3) */
+static size_t residual_syms(struct packctx *pc, struct pvar *v,
+			    const struct buf *braw, struct buf *z3)
+{
+	uint8_t *f = xmalloc(v->im.filesize ? v->im.filesize : 1);
+	struct buf exc = { 0 }, raw = { 0 }, segs = v->segs;
+	size_t n = 0;
+
+	memcpy(f, v->im.file, v->im.filesize);
+	if (!symnorm_take(&v->im, f, v->im.filesize, pc->v[0].im.file, pc->v[0].im.filesize,
+			  pc->w0, pc->wsize, v->mv, v->nmv, &exc)) {
+		memset(&v->segs, 0, sizeof(v->segs));
+		residual(v, f, pc->w0, &raw);	/* the same length, other bytes */
+		free(v->segs.p);
+		uint64_t k, prev = 0;
+
+		buf_var(z3, exc.len / 4);	/* the exceptions: uvarint gaps */
+		for (k = 0; k < exc.len / 4; k++) {
+			buf_var(z3, ld32(exc.p + 4 * k) - prev);
+			prev = ld32(exc.p + 4 * k) + 1;
+		}
+		if (verbose)
+			warnx_("%s: %llu of its symbols kept as they are", v->name,
+			       (unsigned long long)(exc.len / 4));
+		n = zs_compress_big(raw.p, raw.len, z3, braw->p, braw->len);
+		n = n ? z3->len : 0;
+	}
+	v->segs = segs;
+	free(exc.p);
+	free(raw.p);
+	free(f);
+	return n;
+}
+
+/* store the residual raw, zstd, or zstd against the base's residual (also
+ * with the symbol values in base coordinates, symnorm.c); or, where it has
+ * a symbol table, its split form (symsplit.c) with zstd, alone or against
+ * the base's split form: whichever is smallest.  bsplit is the base's split
+ * form when the base is stored split, else empty. */
+static void store_residual(struct packctx *pc, struct pvar *v, const struct buf *raw,
 			   const struct buf *braw, const struct buf *bsplit,
 			   struct buf *split, int zstd)
 {
@@ -92,6 +129,9 @@ static void store_residual(struct pvar *v, const struct buf *raw,
 		z.len = 0;
 		zs_compress_big(raw->p, raw->len, &z, braw->p, braw->len);
 		keep(&v->res, &v->rcomp, &z, HVB_XCOMP_ZSTD_BASE);
+		z.len = 0;
+		if (residual_syms(pc, v, braw, &z))
+			keep(&v->res, &v->rcomp, &z, HVB_XCOMP_ZSTD_BASE_SYMS);
 	}
 	free(z.p);
 }
@@ -153,8 +193,8 @@ void xblob_build(struct packctx *pc, uint64_t payload_hash, struct buf *out)
 	for (i = 0; i < pc->nv; i++) {
 		struct buf raw = { 0 }, split = { 0 };
 
-		residual(&pc->v[i], pc->w0, &raw);
-		store_residual(&pc->v[i], &raw, i ? &braw : NULL,
+		residual(&pc->v[i], pc->v[i].im.file, pc->w0, &raw);
+		store_residual(pc, &pc->v[i], &raw, i ? &braw : NULL,
 			       i ? &bsplit : NULL, &split, pc->xcompress);
 		if (i == 0) {
 			braw = raw;
@@ -267,7 +307,7 @@ static int xentry_ok(const struct xvariant *v, uint64_t size)
 	return v->segs_off <= size && v->nsegs <= size / HVB_XSEG_ENTRY_SIZE &&
 	    (uint64_t)v->nsegs * HVB_XSEG_ENTRY_SIZE <= size - v->segs_off &&
 	    v->data_off <= size && v->data_len <= size - v->data_off &&
-	    v->comp <= HVB_XCOMP_ZSTD_SPLIT_BASE && v->file_size <= (1ull << 32) &&
+	    v->comp <= HVB_XCOMP_ZSTD_BASE_SYMS && v->file_size <= (1ull << 32) &&
 	    v->res_len <= v->file_size &&
 	    (v->comp != HVB_XCOMP_NONE || v->data_len == v->res_len);
 }

@@ -5,7 +5,7 @@
 
 #define ZS_LEVEL	19	/* what FORMAT.md's measurements use */
 #define ZS_LEVEL_BIG	9	/* extract data over ZS_BIG: host-only bytes */
-#define ZS_BIG		(8u << 20)
+#define ZS_BIG		(16u << 20)
 
 /* compress src into out (appending); returns the compressed size or 0 */
 size_t zs_compress(const void *src, size_t len, struct buf *out,

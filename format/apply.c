@@ -78,6 +78,9 @@ static void rd_variant(const uint8_t *p, struct hvb_variant_info *vi)
 	vi->regions = ld32(p + HVB_VE_REGION_COUNT);
 	vi->delta_bytes = ld32(p + HVB_VE_DELTA_BYTES);
 	vi->moves = ld32(p + HVB_VE_MOVE_COUNT);
+	vi->frame_off = ld32(p + HVB_VE_FRAME_OFF);
+	vi->frame_len = ld32(p + HVB_VE_FRAME_LEN);
+	vi->frame_raw = ld32(p + HVB_VE_FRAME_RAW);
 }
 
 static int name_ok(const uint8_t *p)
@@ -121,6 +124,15 @@ static int check_moves(const uint8_t *pl, uint64_t psize, const uint8_t *ve,
 	return HVB_OK;
 }
 
+/* A variant's frame (FORMAT.md 3.3): inside the payload, not empty, and
+ * not at all when it has none; only a delta has one. */
+static int frame_ok(const struct hvb_variant_info *vi, uint64_t psize)
+{
+	if (!vi->frame_len)
+		return vi->frame_off == 0 && vi->frame_raw == 0;
+	return vi->regions && vi->frame_raw && inside(vi->frame_off, vi->frame_len, psize);
+}
+
 static int check_variant(const uint8_t *pl, uint64_t psize,
 			 const uint8_t *ve, uint64_t wvaddr, uint64_t wsize,
 			 uint32_t max_scratch)
@@ -133,7 +145,9 @@ static int check_variant(const uint8_t *pl, uint64_t psize,
 		return HVB_E_FORMAT;
 	rd_variant(ve, &vi);
 	roff = ld32(ve + HVB_VE_REGION_OFF);
-	if (ld32(ve + HVB_VE_FLAGS))	/* none defined */
+	if (ld32(ve + HVB_VE_FLAGS) || ld32(ve + HVB_VE_RESERVED))	/* none defined */
+		return HVB_E_FORMAT;
+	if (!frame_ok(&vi, psize))
 		return HVB_E_FORMAT;
 	if (vi.vaddr < wvaddr || vi.filesz > vi.memsz)
 		return HVB_E_FORMAT;
@@ -156,22 +170,26 @@ static int check_variant(const uint8_t *pl, uint64_t psize,
 		if (r.target < end || !inside(r.target, ext, wsize) || ext == 0)
 			return HVB_E_DELTA_BOUNDS;
 		end = (uint64_t)r.target + ext;
-		if (!inside(r.data_off, r.data_len, psize))
+		if ((r.comp == HVB_COMP_FRAME) != (vi.frame_len != 0))
+			return HVB_E_FORMAT;	/* a framed variant's regions, all and only */
+		if (!inside(r.data_off, r.data_len, vi.frame_len ? vi.frame_raw : psize))
 			return HVB_E_FORMAT;
-		if (r.comp == HVB_COMP_NONE && r.raw_len != r.data_len)
+		if ((r.comp == HVB_COMP_NONE || r.comp == HVB_COMP_FRAME) &&
+		    r.raw_len != r.data_len)
 			return HVB_E_FORMAT;
 		if (r.enc == HVB_ENC_LITERAL && r.raw_len != r.new_len)
 			return HVB_E_FORMAT;
 		if (r.comp == HVB_COMP_ZSTD_PREFIX && r.enc != HVB_ENC_LITERAL)
 			return HVB_E_FORMAT;
-		if (r.enc == HVB_ENC_REFOPS && (r.comp != HVB_COMP_NONE ||
+		if (r.enc == HVB_ENC_REFOPS && ((r.comp != HVB_COMP_NONE &&
+						 r.comp != HVB_COMP_FRAME) ||
 						r.old_len != r.new_len))
 			return HVB_E_FORMAT;
-		if (region_scratch(&r) > max_scratch)
+		if (hvb_frame_scratch(vi.frame_raw, region_scratch(&r)) > max_scratch)
 			return HVB_E_FORMAT;
 		sum += r.data_len;
 	}
-	if (sum != vi.delta_bytes)
+	if ((vi.frame_len ? vi.frame_len : sum) != vi.delta_bytes)
 		return HVB_E_FORMAT;
 	return check_moves(pl, psize, ve, wsize);
 }
@@ -672,18 +690,19 @@ static int unzstd(void *dst, size_t cap, const void *src, size_t len,
 #define HVB_APPLY_ANY_ZSTD 1
 #endif /* HVB_APPLY_ZSTD || HVB_APPLY_UNZSTD */
 
-static int apply_region(const uint8_t *pl, const struct region *r,
+/* src: the payload, or for HVB_COMP_FRAME the variant's decoded frame */
+static int apply_region(const uint8_t *src, const struct region *r,
 			uint8_t *img, uint8_t *scratch, size_t scratch_size,
 			const struct moves *mv)
 {
-	const uint8_t *data = pl + r->data_off;
+	const uint8_t *data = src + r->data_off;
 	uint8_t *dst = img + r->target;
 	uint8_t *old = scratch;
 	int e;
 
 	if (r->enc > HVB_ENC_REFOPS)
 		return HVB_E_ENCODING;
-	if (r->comp > HVB_COMP_ZSTD_PREFIX)
+	if (r->comp > HVB_COMP_FRAME)
 		return HVB_E_COMPRESSION;
 #ifndef HVB_APPLY_ANY_ZSTD
 	if (r->comp != HVB_COMP_NONE)
@@ -694,7 +713,7 @@ static int apply_region(const uint8_t *pl, const struct region *r,
 	if (r->enc != HVB_ENC_LITERAL || r->comp == HVB_COMP_ZSTD_PREFIX)
 		memcpy(old, dst, r->old_len);
 
-	if (r->comp == HVB_COMP_NONE) {
+	if (r->comp == HVB_COMP_NONE || r->comp == HVB_COMP_FRAME) {
 		if (r->enc == HVB_ENC_LITERAL)
 			memcpy(dst, data, r->new_len);
 		else if (r->enc == HVB_ENC_REFOPS) {
@@ -754,9 +773,38 @@ int hvb_apply(const void *payload, size_t payload_size,
 				scratch, scratch_size, out);
 }
 
+/* ---- frames (FORMAT.md 3.3): a variant's region data as one zstd frame
+ * whose prefix is the work area as the base fills it ---- */
+
+/* Decode variant vi's frame into scratch.  The prefix must be the work
+ * area exactly as pack saw it: the base's bytes, zero everywhere else, so
+ * the whole zero table is cleared first (not only up to the variant's
+ * extent, as for a variant without a frame). */
+static int apply_frame(const uint8_t *p, const struct hvb_payload_info *info,
+		       const struct hvb_variant_info *vi, uint8_t *img,
+		       uint8_t *scratch, size_t scratch_size)
+{
+	uint32_t zcount = ld32(p + HVB_PH_ZERO_COUNT), zoff = ld32(p + HVB_PH_ZERO_OFF), i;
+
+	if (!scratch || vi->frame_raw > scratch_size)
+		return HVB_E_SCRATCH;
+	for (i = 0; i < zcount; i++) {
+		const uint8_t *z = p + zoff + HVB_ZERO_ENTRY_SIZE * i;
+
+		memset(img + ld32(z + HVB_ZE_OFFSET), 0, ld32(z + HVB_ZE_LENGTH));
+	}
+#ifdef HVB_APPLY_ANY_ZSTD
+	return unzstd(scratch, vi->frame_raw, p + vi->frame_off, vi->frame_len,
+		      img, (size_t)info->work_size);
+#else
+	(void)info;
+	return HVB_E_COMPRESSION;
+#endif /* HVB_APPLY_ANY_ZSTD */
+}
+
 int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 		     uint32_t idx, void *image_base_ptr, size_t image_room,
-		     void *scratch, size_t scratch_size, struct hvb_apply_result *out)
+		     void *scratch_, size_t scratch_size, struct hvb_apply_result *out)
 {
 	const uint8_t *p = payload;
 	uint8_t *img = image_base_ptr;
@@ -765,7 +813,8 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 	uint32_t i, zcount, zoff, roff;
 	uint64_t voff, hash;
 	struct moves mv;
-	const uint8_t *ve;
+	const uint8_t *ve, *src;
+	uint8_t *scratch = scratch_;
 	size_t payload_size;
 	int e;
 
@@ -802,6 +851,14 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 
 	ve = p + ld32(p + HVB_PH_VARIANT_OFF) + (uint64_t)idx * HVB_VARIANT_ENTRY_SIZE;
 	roff = ld32(ve + HVB_VE_REGION_OFF);
+	src = p;
+	if (vi.frame_len) {	/* decoded once, before any region */
+		if ((e = apply_frame(p, &info, &vi, img, scratch, scratch_size)))
+			return e;
+		src = scratch;
+		scratch += vi.frame_raw;
+		scratch_size -= vi.frame_raw;
+	}
 	mv.t = p + ld32(ve + HVB_VE_MOVE_OFF);
 	mv.n = vi.moves;
 	mv.wlo = (uint32_t)info.work_vaddr;
@@ -811,7 +868,7 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 		struct region r;
 
 		rd_region(p + roff + (uint64_t)i * HVB_REGION_ENTRY_SIZE, &r);
-		if ((e = apply_region(p, &r, img, scratch, scratch_size, &mv)))
+		if ((e = apply_region(src, &r, img, scratch, scratch_size, &mv)))
 			return e;
 		out->regions_applied++;
 		out->bytes_written += r.new_len;

@@ -14,6 +14,12 @@
  * them, plus the decompressed op stream when it is compressed, plus the
  * list of old reference sites for encoding 2.  The
  * bundler records the largest; the applier checks against it. */
+/* A framed variant's whole need: its decoded frame, then the region's. */
+static inline uint64_t hvb_frame_scratch(uint64_t frame_raw, uint64_t region_need)
+{
+	return frame_raw + region_need;
+}
+
 static inline uint64_t hvb_region_scratch(uint32_t enc, uint32_t comp, uint64_t old_len,
 					  uint64_t raw_len)
 {
@@ -72,6 +78,7 @@ struct hvb_variant_info {
 	uint32_t regions;
 	uint32_t delta_bytes;	/* data bytes of its regions */
 	uint32_t moves;		/* entries of its move table */
+	uint32_t frame_off, frame_len, frame_raw;	/* its frame; len 0: none */
 };
 
 struct hvb_apply_result {

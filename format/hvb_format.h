@@ -40,10 +40,14 @@
  * 1 MiB: on Linux 6.1 (tinyconfig, kvm against native) 64 KiB pieces
  * made the delta 3.6 times larger, 1 MiB only 1% larger than uncut. */
 #define HVB_STUB_SCRATCH	1048576u
+/* The stub's room for one variant's decoded frame (HVB_VE_FRAME_*), on
+ * top of HVB_STUB_SCRATCH; pack frames a variant only if it fits. */
+#define HVB_STUB_FRAME_SCRATCH	4194304u
 
 /* ---- payload header ---- */
 #define HVB_PAYLOAD_MAGIC	"HVBPAYLD"	/* 8 bytes, no NUL */
-#define HVB_PAYLOAD_VERSION	2u	/* 1: no reference-aware deltas, no move table */
+#define HVB_PAYLOAD_VERSION	3u	/* 1: no reference-aware deltas, no move table;
+					   2: 96-byte variant entries, no frames */
 #define HVB_PAYLOAD_HDR_SIZE	136u
 #define HVB_PH_MAGIC		0	/* u8[8] */
 #define HVB_PH_VERSION		8	/* u32 */
@@ -79,7 +83,7 @@
 #define HVB_ZE_LENGTH		4	/* u32 */
 
 /* ---- variant entry ---- */
-#define HVB_VARIANT_ENTRY_SIZE	96u
+#define HVB_VARIANT_ENTRY_SIZE	112u
 #define HVB_VE_NAME		0	/* char[16] */
 #define HVB_VE_IMAGE_HASH	16	/* u64 */
 #define HVB_VE_VADDR		24	/* u64 */
@@ -94,6 +98,12 @@
 #define HVB_VE_FLAGS		84	/* u32, must be 0 */
 #define HVB_VE_MOVE_OFF		88	/* u32: its move table, in the payload */
 #define HVB_VE_MOVE_COUNT	92	/* u32: entries of HVB_MOVE_ENTRY_SIZE */
+/* the variant's frame: one zstd frame, the base's work area as prefix,
+ * that decodes to the data of all its regions (HVB_COMP_FRAME) */
+#define HVB_VE_FRAME_OFF	96	/* u32: in the payload, 0 if no frame */
+#define HVB_VE_FRAME_LEN	100	/* u32: compressed bytes, 0 if no frame */
+#define HVB_VE_FRAME_RAW	104	/* u32: decoded bytes */
+#define HVB_VE_RESERVED		108	/* u32, must be 0 */
 
 /* ---- move table entry (a variant's symbols that lie elsewhere than in
  * the base: reference-space values are re-resolved through it) ---- */
@@ -139,6 +149,7 @@
 #define HVB_COMP_ZSTD		1u	/* zstd frame of the encoded data */
 #define HVB_COMP_ZSTD_PREFIX	2u	/* zstd frame of the new bytes, old bytes
 					   as reference prefix (literal only) */
+#define HVB_COMP_FRAME		3u	/* data lies in the variant's decoded frame */
 
 /* op stream (HVB_ENC_OPS): uvarint v = (n << HVB_OP_SHIFT) | kind */
 #define HVB_OP_SHIFT		2
@@ -197,6 +208,10 @@
 #define HVB_XCOMP_ZSTD_BASE	2u	/* the base's residual as prefix */
 #define HVB_XCOMP_ZSTD_SPLIT	3u	/* its split form (section 4) */
 #define HVB_XCOMP_ZSTD_SPLIT_BASE 4u	/* the same, the base's split form as prefix */
+#define HVB_XCOMP_ZSTD_BASE_SYMS 5u	/* as 2, symbol values in base
+					   coordinates; u32 count and u32
+					   indices of the entries left as
+					   they are, then the frame */
 
 /* a split residual's trailer (FORMAT.md section 4, "The split form") */
 #define HVB_XSPLIT_SYM_SIZE	24u	/* an ELF64 symbol entry; st_name at 0 */

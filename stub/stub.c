@@ -17,7 +17,7 @@
 #define VBASE		0xffffffff80000000ull
 #define P2V(pa)		((void *)(uintptr_t)((u64)(pa) + VBASE))
 #define MAPPED_PHYS	HVB_STUB_MAPPED_PHYS	/* the PVH page tables map 1 GiB */
-#define SCRATCH_SIZE	HVB_STUB_SCRATCH
+#define SCRATCH_SIZE	(HVB_STUB_SCRATCH + HVB_STUB_FRAME_SCRATCH)	/* regions, a frame */
 #define DEBUG_EXIT_PORT	0xf4
 #define COM1		0x3f8
 #define STATUS_STUB	5

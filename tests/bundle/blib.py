@@ -119,7 +119,10 @@ def payload(data):
                                 comp=p[r + F["HVB_RE_COMPRESSION"]],
                                 data_off=u32(r + F["HVB_RE_DATA_OFF"]),
                                 data_len=u32(r + F["HVB_RE_DATA_LEN"])))
-        variants[name] = dict(regions=regions, delta_bytes=u32(e + F["HVB_VE_DELTA_BYTES"]))
+        variants[name] = dict(regions=regions, delta_bytes=u32(e + F["HVB_VE_DELTA_BYTES"]),
+                              entry=e, frame_off=u32(e + F["HVB_VE_FRAME_OFF"]),
+                              frame_len=u32(e + F["HVB_VE_FRAME_LEN"]),
+                              frame_raw=u32(e + F["HVB_VE_FRAME_RAW"]))
     return dict(off=off, size=size, variants=variants)
 
 

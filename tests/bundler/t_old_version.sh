@@ -1,7 +1,8 @@
 #!/bin/bash
-# A bundle of the previous payload format (version 1: no reference-aware
-# deltas, 88-byte variant entries) is refused by list, verify and extract
-# with a message that names both versions; nothing is written.
+# A bundle of an earlier payload format (version 1: no reference-aware
+# deltas, 88-byte variant entries; version 2: 96-byte entries, no frames)
+# is refused by list, verify and extract with a message that names both
+# versions; nothing is written.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -9,15 +10,17 @@ pack_dflags
 read -r po ps < <(secinfo "$W/b.elf" .hvb_payload)
 [ -n "$ps" ] || fail "no payload section"
 cur=$(fmt HVB_PAYLOAD_VERSION)
-[ "$cur" -ge 2 ] || fail "HVB_PAYLOAD_VERSION is $cur"
-cp "$W/b.elf" "$W/old.elf"
-# version 1, little-endian u32
-printf '\001\000\000\000' | dd of="$W/old.elf" bs=1 seek=$((po + $(fmt HVB_PH_VERSION))) \
-	conv=notrunc status=none
-want="old.elf: unsupported payload version: the payload is format version 1, this bundler reads version $cur only"
-run_fail "verify, version 1" 1 "$want" "$BUNDLER" verify "$W/old.elf"
-run_fail "list, version 1" 1 "$want" "$BUNDLER" list "$W/old.elf"
-run_fail "extract, version 1" 1 "$want" "$BUNDLER" extract "$W/old.elf" fast -o "$W/x"
-[ ! -e "$W/x" ] || fail "extract wrote a file from a version-1 bundle"
+[ "$cur" -ge 3 ] || fail "HVB_PAYLOAD_VERSION is $cur"
+for old in $(seq 1 $((cur - 1))); do
+	cp "$W/b.elf" "$W/old.elf"
+	# version $old, little-endian u32
+	printf "\\$(printf %03o "$old")\000\000\000" | dd of="$W/old.elf" bs=1 \
+		seek=$((po + $(fmt HVB_PH_VERSION))) conv=notrunc status=none
+	want="old.elf: unsupported payload version: the payload is format version $old, this bundler reads version $cur only"
+	run_fail "verify, version $old" 1 "$want" "$BUNDLER" verify "$W/old.elf"
+	run_fail "list, version $old" 1 "$want" "$BUNDLER" list "$W/old.elf"
+	run_fail "extract, version $old" 1 "$want" "$BUNDLER" extract "$W/old.elf" fast -o "$W/x"
+	[ ! -e "$W/x" ] || fail "extract wrote a file from a version-$old bundle"
+done
 run_ok "verify, current version" "$BUNDLER" verify "$W/b.elf"
 exit 0
