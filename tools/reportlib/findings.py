@@ -5,7 +5,8 @@ figures with the JSON file and key they come from (and the run, for a
 boot), the platform, whether the figures are exact, and, when data is
 missing or the claim cannot be tested here, why."""
 from .data import fig, get, pct
-from .runs import op_cost, work_of
+from .linuxcost import KVM_WHY
+from .runs import find, op_cost, work_of
 
 NATIVE_ICOUNT = "native (QEMU TCG, -icount: instructions)"
 XEN_ICOUNT = "Xen 4.17 PV dom0 under QEMU TCG (-icount: instructions, Xen's included)"
@@ -20,29 +21,71 @@ def finding(cid, claim, who, status, answer, figures, platform, exact, why=None)
     return f
 
 
-def missing(cid, claim, who, files):
-    return finding(cid, claim, who, "missing",
-                   "Not measured yet: " + ", ".join(f"build/report/{f}" for f in files) +
-                   " is missing.", [], "-", None,
-                   why="the run that writes it has not been made (make demo, make report)")
+class Claim:
+    """A claim of the debate: its id, who made it, its words; a finding
+    answers it."""
+
+    def __init__(self, cid, who, text, needs):
+        self.cid, self.who, self.text, self.needs = cid, who, text, needs
+
+    def found(self, status, answer, figures, platform, exact, why=None):
+        return finding(self.cid, self.text, self.who, status, answer, figures, platform,
+                       exact, why)
+
+    def missing(self, files):
+        return self.found("missing", "Not measured yet: " + ", ".join(
+            f"build/report/{f}" for f in files) + " is missing.", [], "-", None,
+            why="the run that writes it has not been made (make demo, make report)")
 
 
-def kib(n):
-    return f"{n / 1024:.1f} KiB"
+def claim(cid, who, text, needs=()):
+    """Decorator: FN(d, c) answers the claim C, kept as FN.claim; FN is
+    called only when the files NEEDS names are there (else: missing)."""
+    def wrap(fn):
+        fn.claim = Claim(cid, who, text, list(needs))
+        return fn
+    return wrap
 
 
-def mib(n):
-    return f"{n / 1048576:.1f} MiB"
+def runs_of(d):
+    """The digested boots of the last make demo (runs.json), or []."""
+    return (d.get("runs.json") or {}).get("runs") or []
 
 
-def replicate(d):
+def run_fig(run, path, unit, what):
+    """The figure at PATH (fields joined by dots) of one run's digest,
+    keyed in runs.json by the run's file."""
+    return fig(get(run, *path.split(".")), unit, what, "runs.json",
+               f"runs[file={run['file']}].{path}", run)
+
+
+def op_fig(run, op, what):
+    """One op's median instructions per iteration in RUN."""
+    return run_fig(run, f"bench.{op}.median", "instructions", what)
+
+
+def work_pairs(runs):
+    """[(platform label, direct run, pvops patched run)] of the whole
+    workload under icount, on each platform that has both."""
+    out = []
+    for plat, label in (("native", "native"), ("xen", "Xen")):
+        dr, pr = work_of(runs, plat, "direct"), work_of(runs, plat, "pvops patched")
+        if dr and pr:
+            out.append((label, dr, pr))
+    return out
+
+
+def work_figs(label, dr, pr):
+    return [run_fig(dr, "work.ticks", "instructions", f"workload, direct, {label}"),
+            run_fig(pr, "work.ticks", "instructions", f"workload, pvops patched, {label}")]
+
+
+@claim("replicate", "Ingo Molnar, 2007",
+       "It is enough to replicate only those functions that truly differ between the builds.",
+       needs=["sizes.json"])
+def replicate(d, c):
     """Molnar: bundle only the functions that differ."""
-    cid, who = "replicate", "Ingo Molnar, 2007"
-    claim = ("It is enough to replicate only those functions that truly differ "
-             "between the builds.")
-    s = d.get("sizes.json")
-    if not s or "per_variant" not in s:
-        return missing(cid, claim, who, ["sizes.json"])
+    s = d["sizes.json"]
     figs, parts = [], []
     for v, pv in s["per_variant"].items():
         if not pv.get("functions_total") or v == "native":
@@ -85,7 +128,7 @@ def replicate(d):
     cls = d.get("bundle-classes.json")
     if cls is not None:
         answer += " The bundle's bytes by class are in build/report/bundle-classes.json."
-    return finding(cid, claim, who, "measured", answer, figs, HOST, True)
+    return c.found("measured", answer, figs, HOST, True)
 
 
 def growth_line(g, name, unit_name):
@@ -124,14 +167,12 @@ def growth_line(g, name, unit_name):
     return text, figs
 
 
-def five_kernels(d):
+@claim("250mb", "Jeremy Fitzhardinge, 2007",
+       ("Bundling N+1 builds multiplies the package: ~50 MB to ~250 MB for native, "
+        "Xen, vmi, lguest and kvm."), needs=["growth.json"])
+def five_kernels(d, c):
     """Fitzhardinge: five kernels in one package, 50 MB to 250 MB."""
-    cid, who = "250mb", "Jeremy Fitzhardinge, 2007"
-    claim = ("Bundling N+1 builds multiplies the package: ~50 MB to ~250 MB for native, "
-             "Xen, vmi, lguest and kvm.")
-    g = d.get("growth.json")
-    if not g:
-        return missing(cid, claim, who, ["growth.json"])
+    g = d["growth.json"]
     texts, figs = [], []
     for name, label in (("linux", "Linux 6.1"), ("ours", "Our kernel")):
         t, f = growth_line(g.get(name), name, label)
@@ -139,7 +180,7 @@ def five_kernels(d):
             texts.append(t)
             figs += f
     if not texts:
-        return missing(cid, claim, who, ["growth.json (no curve)"])
+        return c.missing(["growth.json (no curve)"])
     lx = g.get("linux") or {}
     status = "measured"
     note = ""
@@ -153,35 +194,29 @@ def five_kernels(d):
     answer = ("No: a bundle grows by the variant's differences, not by a kernel. " +
               "; ".join(texts) + "." + note +
               " Build-only variants (no platform here) are named in growth.json.")
-    return finding(cid, claim, who, status, answer, figs, HOST, True)
+    return c.found(status, answer, figs, HOST, True)
 
 
-def patched_site(d):
+@claim("nop-or-call", "Jeremy Fitzhardinge, 2010",
+       ("A pvops site costs, at worst, a 6-byte nop when unused and a direct call "
+        "(or up to 6 bytes inline) when used."), needs=["runs.json"])
+def patched_site(d, c):
     """Fitzhardinge: a patched site costs a 6-byte nop or a direct call."""
-    cid, who = "nop-or-call", "Jeremy Fitzhardinge, 2010"
-    claim = ("A pvops site costs, at worst, a 6-byte nop when unused and a direct call "
-             "(or up to 6 bytes inline) when used.")
-    runs = (d.get("runs.json") or {}).get("runs")
-    if not runs:
-        return missing(cid, claim, who, ["runs.json"])
-    pr = next((r for r in runs if r["platform"] == "native" and r["how"] == "pvops patched"
-               and "pvops" in r and r["icount"]), None)
+    runs = runs_of(d)
+    pr = find(runs, "native", "pvops patched", "pvops")
     figs, texts = [], []
     if pr:
         p = pr["pvops"]
-        for k in ("sites", "direct", "inline", "nop"):
-            figs.append(fig(p[k], "sites", f"pvops.elf on native: {k}", "runs.json",
-                            f"runs[file={pr['file']}].pvops.{k}", pr))
+        figs += [run_fig(pr, f"pvops.{k}", "sites", f"pvops.elf on native: {k}")
+                 for k in ("sites", "direct", "inline", "nop")]
         texts.append(f"On native the {p['sites']} sites of pvops.elf become {p['inline']} "
                      f"inline, {p['direct']} direct calls and {p['nop']} nops, as claimed")
     costs = []
     for op in ("lock_kick", "irq_disable", "set_pte", "clock_ns"):
         dv, pv = op_cost(runs, op, "native", "direct"), op_cost(runs, op, "native", "pvops patched")
         if dv and pv:
-            figs += [fig(dv[0], "instructions", f"{op}, direct, native", "runs.json",
-                         f"runs[file={dv[1]['file']}].bench.{op}.median", dv[1]),
-                     fig(pv[0], "instructions", f"{op}, pvops patched, native", "runs.json",
-                         f"runs[file={pv[1]['file']}].bench.{op}.median", pv[1])]
+            figs += [op_fig(dv[1], op, f"{op}, direct, native"),
+                     op_fig(pv[1], op, f"{op}, pvops patched, native")]
             costs.append(f"{op} {dv[0]:g} direct, {pv[0]:g} patched")
             if op == "lock_kick" and dv[0] == 3:
                 costs[-1] += " (native's body is empty and its site a nop)"
@@ -200,31 +235,29 @@ def patched_site(d):
         if "native" in ps and "pvops" in ps:
             texts.append(f"Linux 6.1 has {ps['pvops']['parainstructions']} pvops sites in the "
                          f"pvops build and {ps['native']['parainstructions']} in the native one")
-    extra = {k: v for k, v in lx.items() if "site" in k and "cost" in k}
-    for k in extra:
-        texts.append(f"Linux's per-site cost: build/report/linux.json, {k}")
+    para = get(lx, "patch_cost_icount", "linux", "pvops on native", "apply_paravirt")
+    if para and get(ps, "pvops", "parainstructions"):
+        n = ps["pvops"]["parainstructions"]
+        figs.append(fig(para, "instructions", "Linux pvops on native: apply_paravirt",
+                        "linux.json", 'patch_cost_icount.linux["pvops on native"].apply_paravirt'))
+        texts.append(f"patching them at boot (apply_paravirt, exact under icount) costs Linux "
+                     f"{para} instructions on native, {para / n:.0f} a site")
     if not texts:
-        return missing(cid, claim, who, ["runs.json (no pvops run)"])
-    return finding(cid, claim, who, "measured", "; ".join(texts) + ".", figs,
+        return c.missing(["runs.json (no pvops run)"])
+    return c.found("measured", "; ".join(texts) + ".", figs,
                    NATIVE_ICOUNT, True)
 
 
-def bare_hardware(d):
+@claim("0.97", "the 2009 pvops measurement on bare hardware",
+       "A pvops kernel costs +0.97% on bare hardware against one built without it.")
+def bare_hardware(d, c):
     """The 2009 measurement: +0.97% on bare hardware."""
-    cid, who = "0.97", "the 2009 pvops measurement on bare hardware"
-    claim = "A pvops kernel costs +0.97% on bare hardware against one built without it."
-    runs = (d.get("runs.json") or {}).get("runs") or []
     figs, texts = [], []
-    for plat, label in (("native", "native"), ("xen", "Xen")):
-        dr, pr = work_of(runs, plat, "direct"), work_of(runs, plat, "pvops patched")
-        if dr and pr:
-            a, b = pr["work"]["ticks"], dr["work"]["ticks"]
-            figs += [fig(b, "instructions", f"workload, direct, {label}", "runs.json",
-                         f"runs[file={dr['file']}].work.ticks", dr),
-                     fig(a, "instructions", f"workload, pvops patched, {label}", "runs.json",
-                         f"runs[file={pr['file']}].work.ticks", pr)]
-            texts.append(f"our kernel's whole workload on {label}: {b} instructions direct, "
-                         f"{a} pvops patched ({pct(a, b)})")
+    for label, dr, pr in work_pairs(runs_of(d)):
+        a, b = pr["work"]["ticks"], dr["work"]["ticks"]
+        figs += work_figs(label, dr, pr)
+        texts.append(f"our kernel's whole workload on {label}: {b} instructions direct, "
+                     f"{a} pvops patched ({pct(a, b)})")
     w = get(d.get("linux.json"), "workload_icount_native")
     if w and w.get("native") and w.get("pvops"):
         ops = [op for op in w["native"] if op in w["pvops"]]
@@ -239,90 +272,77 @@ def bare_hardware(d):
            "no cycles, caches or branch predictors, so a cycle percentage cannot be "
            "measured; the instruction-count analogue is")
     if not texts:
-        return finding(cid, claim, who, "untestable", "Untestable here as stated, and the "
+        return c.found("untestable", "Untestable here as stated, and the "
                        "analogue is missing: build/report/runs.json has no workload runs "
                        "(make demo).", [], "-", None, why=why)
-    return finding(cid, claim, who, "untestable as stated; analogue measured",
+    return c.found("untestable as stated; analogue measured",
                    "Not as cycles: " + why + ": " + "; ".join(texts) + ".", figs,
                    NATIVE_ICOUNT + "; " + XEN_ICOUNT, True, why=why)
 
 
-def no_impact(d):
+@claim("no-impact", "the pvops design goal (Fitzhardinge, 2007; the 2010 thread)",
+       "After patching, running on bare hardware is indistinguishable from a native build.",
+       needs=["runs.json"])
+def no_impact(d, c):
     """After patching, native runs as if pvops were not there."""
-    cid, who = "no-impact", "the pvops design goal (Fitzhardinge, 2007; the 2010 thread)"
-    claim = "After patching, running on bare hardware is indistinguishable from a native build."
-    runs = (d.get("runs.json") or {}).get("runs")
-    if not runs:
-        return missing(cid, claim, who, ["runs.json"])
-    dr = next((r for r in runs if r["platform"] == "native" and r["how"] == "direct"
-               and r["icount"] and r["bench"]), None)
-    pr = next((r for r in runs if r["platform"] == "native" and r["how"] == "pvops patched"
-               and r["icount"] and r["bench"]), None)
+    runs = runs_of(d)
+    dr, pr = find(runs, "native", "direct", "bench"), find(runs, "native", "pvops patched", "bench")
     if not (dr and pr):
-        return missing(cid, claim, who, ["runs.json (native icount runs)"])
+        return c.missing(["runs.json (native icount runs)"])
     ops = [op for op in dr["bench"] if op in pr["bench"]]
     worse = [(op, dr["bench"][op]["median"], pr["bench"][op]["median"]) for op in ops
              if pr["bench"][op]["median"] > dr["bench"][op]["median"]]
     same = [op for op in ops if pr["bench"][op]["median"] == dr["bench"][op]["median"]]
-    figs = []
-    for op, a, b in worse:
-        figs += [fig(a, "instructions", f"{op}, direct", "runs.json",
-                     f"runs[file={dr['file']}].bench.{op}.median", dr),
-                 fig(b, "instructions", f"{op}, pvops patched", "runs.json",
-                     f"runs[file={pr['file']}].bench.{op}.median", pr)]
+    figs = [f for op, _, _ in worse for f in (op_fig(dr, op, f"{op}, direct"),
+                                              op_fig(pr, op, f"{op}, pvops patched"))]
     top = sorted(worse, key=lambda w: (w[2] - w[1]) / w[1], reverse=True)[:4]
     answer = (f"No: after patching, {len(worse)} of {len(ops)} benchmarked ops still cost "
               f"more on native than in the direct build ({len(same)} the same); the largest: " +
               ", ".join(f"{op} {a:g} to {b:g} ({pct(b, a)})" for op, a, b in top) +
               ". Patching removes the indirect call, not the call site's register and "
               "argument constraints.")
-    return finding(cid, claim, who, "measured", answer, figs, NATIVE_ICOUNT, True)
+    return c.found("measured", answer, figs, NATIVE_ICOUNT, True)
 
 
-def callee_save(d):
+@claim("callee-save", "Linus Torvalds and Jeremy Fitzhardinge, 2007",
+       ("Ops called with a convention that clobbers nothing (callee-save) make a call "
+        "almost as cheap as the inline instruction it replaces."), needs=["runs.json"])
+def callee_save(d, c):
     """The callee-save convention for the irq ops."""
-    cid, who = "callee-save", "Linus Torvalds and Jeremy Fitzhardinge, 2007"
-    claim = ("Ops called with a convention that clobbers nothing (callee-save) make a call "
-             "almost as cheap as the inline instruction it replaces.")
-    runs = (d.get("runs.json") or {}).get("runs")
-    if not runs:
-        return missing(cid, claim, who, ["runs.json"])
+    runs = runs_of(d)
     figs, rows, diffs = [], [], []
     for op in ("irq_disable", "irq_enable", "irq_save", "irq_restore"):
         got = {h: op_cost(runs, op, "xen", h) for h in ("direct", "pvops patched", "pvops calls")}
         if not all(got.values()):
             continue
-        for h, (v, r) in got.items():
-            figs.append(fig(v, "instructions", f"{op}, {h}, Xen", "runs.json",
-                            f"runs[file={r['file']}].bench.{op}.median", r))
+        figs += [op_fig(r, op, f"{op}, {h}, Xen") for h, (_, r) in got.items()]
         diffs.append(got["pvops calls"][0] - got["direct"][0])
         rows.append(f"{op} {got['direct'][0]:g} inlined, {got['pvops calls'][0]:g} as a call "
                     f"to the callee-save entry")
     if not rows:
-        return missing(cid, claim, who, ["runs.json (Xen icount runs)"])
+        return c.missing(["runs.json (Xen icount runs)"])
     answer = (f"Yes, measured on Xen, where the irq ops are real work: a call to the "
               f"callee-save entry costs {min(diffs):+g} to {max(diffs):+g} instructions "
               "against the inlined body (" + "; ".join(rows) + "), the call and return "
               "and no spills at the site, because the site may clobber only rax. What a call "
               "cannot recover is what inlining lets the compiler fold (constants, "
               "registers): tools/inlinecost decomposes it.")
-    return finding(cid, claim, who, "measured", answer, figs, XEN_ICOUNT, True)
+    return c.found("measured", answer, figs, XEN_ICOUNT, True)
 
 
-def lock_slow_path(d):
+@claim("lock-slow-path", "Jeremy Fitzhardinge, 2010; Waiman Long, 2014",
+       ("Spinlock pvops are called only in the slow path (a long spin, an unlock with "
+        "waiters); the uncontended lock and unlock make no extra calls."))
+def lock_slow_path(d, c):
     """Spinlock pvops only on the slow path."""
-    cid, who = "lock-slow-path", "Jeremy Fitzhardinge, 2010; Waiman Long, 2014"
-    claim = ("Spinlock pvops are called only in the slow path (a long spin, an unlock with "
-             "waiters); the uncontended lock and unlock make no extra calls.")
-    runs = (d.get("runs.json") or {}).get("runs") or []
+    runs = runs_of(d)
     figs, texts = [], []
     for plat in ("native", "xen"):
-        cr = next((r for r in runs if r["platform"] == plat and "work_ops" in r), None)
+        cr = find(runs, plat, "pvops counting", "work_ops")
         if cr:
             ops = cr["work_ops"]
-            for k in ("lock_wait", "lock_kick", "irq_save", "irq_restore"):
-                figs.append(fig(ops.get(k), "calls", f"workload on {plat}: {k} calls",
-                                "runs.json", f"runs[file={cr['file']}].work_ops.{k}", cr))
+            figs += [run_fig(cr, f"work_ops.{k}", "calls", f"workload on {plat}: {k} calls")
+                     for k in ("lock_wait", "lock_kick", "irq_save", "irq_restore") if k in ops]
             rounds = get(cr, "work", "rounds")
             texts.append(f"on {plat}, the workload's {rounds} rounds of two threads over one "
                          f"lock made {ops.get('lock_wait')} lock_wait and "
@@ -331,16 +351,14 @@ def lock_slow_path(d):
         dv, pv = op_cost(runs, "spin_lock_irqsave", plat, "direct"), \
             op_cost(runs, "spin_lock_irqsave", plat, "pvops patched")
         if dv and pv:
-            figs += [fig(dv[0], "instructions", f"spin_lock_irqsave, direct, {plat}", "runs.json",
-                         f"runs[file={dv[1]['file']}].bench.spin_lock_irqsave.median", dv[1]),
-                     fig(pv[0], "instructions", f"spin_lock_irqsave, pvops, {plat}", "runs.json",
-                         f"runs[file={pv[1]['file']}].bench.spin_lock_irqsave.median", pv[1])]
+            figs += [op_fig(dv[1], "spin_lock_irqsave", f"spin_lock_irqsave, direct, {plat}"),
+                     op_fig(pv[1], "spin_lock_irqsave", f"spin_lock_irqsave, pvops, {plat}")]
             texts.append(f"an uncontended spin_lock_irqsave on {plat} costs {dv[0]:g} "
                          f"instructions direct and {pv[0]:g} pvops (its irq sites)")
     lt = d.get("locktable.json")
     if lt and isinstance(lt.get("cells"), list):
-        cells = {(c.get("setup"), c.get("image"), c.get("mode")): i
-                 for i, c in enumerate(lt["cells"])}
+        cells = {(x.get("setup"), x.get("image"), x.get("mode")): i
+                 for i, x in enumerate(lt["cells"])}
         for img in ("direct", "pvops"):
             si, pi = cells.get(("overcommit", img, "spin")), cells.get(("overcommit", img, "pv"))
             if si is not None and pi is not None:
@@ -355,61 +373,105 @@ def lock_slow_path(d):
                                  f"cuts the median worst wait from {b / 1e6:.0f} to "
                                  f"{a / 1e6:.0f} ms (wall clock under TCG: not exact)")
     if not texts:
-        return missing(cid, claim, who, ["runs.json", "locktable.json"])
-    return finding(cid, claim, who, "measured", "Yes: " + "; ".join(texts) + ".", figs,
+        return c.missing(["runs.json", "locktable.json"])
+    return c.found("measured", "Yes: " + "; ".join(texts) + ".", figs,
                    NATIVE_ICOUNT + "; " + XEN_ICOUNT + "; lock waits: Xen under TCG, wall clock",
                    "partly" if lt else True)
 
 
-def boot_cost(d):
-    """Not a claim of the debate, but its price: what each way costs at boot."""
-    cid, who = "boot-cost", "(the bundle's own question)"
-    claim = "Choosing the variant at boot costs the bundle more than patching costs pvops."
-    runs = (d.get("runs.json") or {}).get("runs") or []
-    stubs = [r for r in runs if "stub" in r and r["icount"] and r["platform"] == "native"]
-    pv = next((r for r in runs if r["platform"] == "native" and r["how"] == "pvops patched"
-               and r["icount"] and "pvops" in r), None)
-    if not stubs or not pv:
-        return missing(cid, claim, who, ["runs.json (boot-cost runs)"])
+def stub_runs(runs, platform):
+    """{variant: its icount run on PLATFORM whose stub took fewest
+    instructions} (the boot-cost runs: the shortest command lines; the
+    stub reads the command line)."""
     best = {}
-    for r in stubs:
-        v = r["stub"]["variant"]
-        if v not in best or r["stub"]["ticks"] < best[v]["stub"]["ticks"]:
-            best[v] = r
-    figs = [fig(r["stub"]["ticks"], "instructions", f"stub applying {v}", "runs.json",
-                f"runs[file={r['file']}].stub.ticks", r) for v, r in sorted(best.items())]
-    figs.append(fig(pv["pvops"]["ticks"], "instructions", "pvops detect and patch",
-                    "runs.json", f"runs[file={pv['file']}].pvops.ticks", pv))
-    answer = ("Our kernel: the stub (detect, apply the delta, hash the image) takes " +
-              ", ".join(f"{r['stub']['ticks']} instructions for {v}"
-                        for v, r in sorted(best.items())) +
-              f"; pvops detects and patches its {pv['pvops']['sites']} sites in "
-              f"{pv['pvops']['ticks']}. Both are once per boot.")
-    lc = get(d.get("linux.json"), "patch_cost_icount")
-    lin = get(lc, "linux", "pvops on native")
-    st = get(lc, "stub", "native on native")
-    if isinstance(lin, dict) and isinstance(st, dict) and "alternative_instructions" in lin \
-            and "stub_rdtsc_total" in st:
-        figs += [fig(lin["alternative_instructions"], "instructions",
-                     "Linux pvops on native: alternative_instructions", "linux.json",
-                     'patch_cost_icount.linux["pvops on native"].alternative_instructions'),
-                 fig(st["stub_rdtsc_total"], "instructions",
-                     "Linux bundle's stub choosing native", "linux.json",
-                     'patch_cost_icount.stub["native on native"].stub_rdtsc_total')]
-        answer += (f" Linux 6.1: pvops Linux's own patching (alternative_instructions) takes "
-                   f"{lin['alternative_instructions']} instructions on native, the Linux "
-                   f"bundle's stub {st['stub_rdtsc_total']} to choose and rebuild native.")
-    return finding(cid, claim, who, "measured", answer, figs, NATIVE_ICOUNT, True)
+    for r in runs:
+        if "stub" in r and r["icount"] and r["platform"] == platform:
+            v = r["stub"]["variant"]
+            if v not in best or r["stub"]["ticks"] < best[v]["stub"]["ticks"]:
+                best[v] = r
+    return best
+
+
+def our_boot(runs):
+    """Our kernel: the stub per variant against pvops patching, per
+    platform under icount: (sentences, figures)."""
+    texts, figs = [], []
+    for plat, label in (("native", "native"), ("xen", "Xen")):
+        best, pv = stub_runs(runs, plat), find(runs, plat, "pvops patched", "pvops")
+        if not best or not pv:
+            continue
+        figs += [run_fig(r, "stub.ticks", "instructions", f"stub applying {v}, {label}")
+                 for v, r in sorted(best.items())]
+        figs.append(run_fig(pv, "pvops.ticks", "instructions", f"pvops detect and patch, {label}"))
+        texts.append(f"on {label} the stub (detect, apply the delta, hash the image) takes " +
+                     ", ".join(f"{r['stub']['ticks']} instructions for {v}"
+                               for v, r in sorted(best.items())) +
+                     f"; pvops detects and patches its {pv['pvops']['sites']} sites in "
+                     f"{pv['pvops']['ticks']}")
+    return texts, figs
+
+
+# tools/patchcost's comparison (reportlib/linuxcost.py): field, what it is
+LINUX_BOOT = [("pvops_patching", "pvops Linux's alternative_instructions"),
+              ("pvops_apply_paravirt", "of it apply_paravirt"),
+              ("direct_patching", "the direct build's own alternative_instructions"),
+              ("paravirt_added", "pvops' patching beyond the direct build's"),
+              ("stub", "the bundle's stub (rdtsc total)"),
+              ("stub_image_hash", "the stub's image hash"),
+              ("bundle_total", "the bundle: stub and the direct build's own patching")]
+
+
+def linux_boot(d):
+    """Linux 6.1: its own boot-time patching against its bundle's stub,
+    exact under icount, per platform: (sentences, figures)."""
+    cmp = get(d.get("linux.json"), "patch_cost_icount", "compare")
+    texts, figs = [], []
+    for plat, label in (("native", "native"), ("xen", "Xen")):
+        x = get(cmp, plat)
+        if not isinstance(x, dict):
+            continue
+        figs += [fig(x[k], "instructions", f"Linux on {label}: {what}", "linux.json",
+                     f"patch_cost_icount.compare.{plat}.{k}") for k, what in LINUX_BOOT]
+        texts.append(f"on {label} pvops Linux patches itself in {x['pvops_patching']} "
+                     f"instructions ({x['pvops_apply_paravirt']} of them in apply_paravirt), "
+                     f"where the direct {x['variant']} build's own patching takes "
+                     f"{x['direct_patching']}: paravirt's share is {x['paravirt_added']}. The "
+                     f"bundle's stub takes {x['stub']} ({x['stub_image_hash']} of them hashing "
+                     f"the rebuilt image), so its path costs {x['bundle_total']}, "
+                     f"{x['bundle_total'] / x['pvops_patching']:.2f}x pvops'")
+    if texts:
+        texts.append("on KVM not measured: " + (get(cmp, "kvm", "why") or KVM_WHY))
+    return texts, figs
+
+
+@claim("boot-cost", "(the bundle's own question)",
+       "Choosing the variant at boot costs the bundle more than patching costs pvops.")
+def boot_cost(d, c):
+    """Not a claim of the debate, but its price: what each way costs at boot."""
+    ours, ofigs = our_boot(runs_of(d))
+    lin, lfigs = linux_boot(d)
+    if not ours and not lin:
+        return c.missing(["runs.json (boot-cost runs)", "linux.json (patch_cost_icount)"])
+    answer = ""
+    if ours:
+        answer += "Our kernel: " + "; ".join(ours) + ". Both are once per boot."
+    if lin:
+        answer += (" Linux 6.1 (tools/patchcost, each call counted from entry to return "
+                   "under icount): " + "; ".join(lin) + ".")
+    status = "measured" if ours and lin else "partly measured"
+    return c.found(status, answer.strip(), ofigs + lfigs,
+                   NATIVE_ICOUNT + "; " + XEN_ICOUNT, True,
+                   why=None if lin else "no Linux patch costs (make linux, then make report)")
 
 
 def dearer(a, b):
     return "dearer" if a > b else "cheaper" if a < b else "the same"
 
 
-def in_short(d):
-    """The answer to the issue's question, in bytes, boot and hot path."""
-    s, runs = d.get("sizes.json"), (d.get("runs.json") or {}).get("runs") or []
-    figs, lines = [], []
+def short_bytes(d):
+    """In short, bytes: our bundle against pvops.elf, Linux's against pvops
+    Linux: (sentences, figures)."""
+    s, lines, figs = d.get("sizes.json"), [], []
     if s and s.get("pvops"):
         b, p = s["bundle"], s["pvops"]
         figs += [fig(b["file_bytes"], "bytes", "bundle.elf", "sizes.json", "bundle.file_bytes"),
@@ -432,38 +494,52 @@ def in_short(d):
                      f"{dearer(lb['zstd19_bytes'], lp['zstd19_bytes'])} than pvops Linux: "
                      f"{lb['zstd19_bytes']} bytes against {lp['zstd19_bytes']} under zstd -19 "
                      f"({pct(lb['zstd19_bytes'], lp['zstd19_bytes'])}).")
-    stub = [r for r in runs if "stub" in r and r["icount"] and r["platform"] == "native"
-            and r["stub"]["variant"] == "native"]
-    pv = next((r for r in runs if r["platform"] == "native" and r["how"] == "pvops patched"
-               and r["icount"] and "pvops" in r), None)
-    if stub and pv:
-        st = min(stub, key=lambda r: r["stub"]["ticks"])
-        figs += [fig(st["stub"]["ticks"], "instructions", "stub, native", "runs.json",
-                     f"runs[file={st['file']}].stub.ticks", st),
-                 fig(pv["pvops"]["ticks"], "instructions", "pvops patching, native", "runs.json",
-                     f"runs[file={pv['file']}].pvops.ticks", pv)]
+    return lines, figs
+
+
+def short_boot(d, runs):
+    """In short, boot, on native: (sentences, figures)."""
+    lines, figs = [], []
+    st, pv = stub_runs(runs, "native").get("native"), find(runs, "native", "pvops patched", "pvops")
+    if st and pv:
+        figs += [run_fig(st, "stub.ticks", "instructions", "stub, native"),
+                 run_fig(pv, "pvops.ticks", "instructions", "pvops patching, native")]
         lines.append(f"Boot: the bundle is {dearer(st['stub']['ticks'], pv['pvops']['ticks'])}"
                      f", its stub takes {st['stub']['ticks']} "
                      f"instructions on native against {pv['pvops']['ticks']} for pvops' "
                      f"patching ({st['stub']['ticks'] / pv['pvops']['ticks']:.1f}x), once.")
-    hot = []
-    for plat, label in (("native", "native"), ("xen", "Xen")):
-        dr, pr = work_of(runs, plat, "direct"), work_of(runs, plat, "pvops patched")
-        if dr and pr:
-            a, b = dr["work"]["ticks"], pr["work"]["ticks"]
-            figs += [fig(a, "instructions", f"workload direct, {label}", "runs.json",
-                         f"runs[file={dr['file']}].work.ticks", dr),
-                     fig(b, "instructions", f"workload pvops, {label}", "runs.json",
-                         f"runs[file={pr['file']}].work.ticks", pr)]
-            hot.append((a, b, label))
+    c = get(d.get("linux.json"), "patch_cost_icount", "compare", "native")
+    if isinstance(c, dict):
+        a, b = c["bundle_total"], c["pvops_patching"]
+        figs += [fig(a, "instructions", "Linux bundle on native: stub and own patching",
+                     "linux.json", "patch_cost_icount.compare.native.bundle_total"),
+                 fig(b, "instructions", "pvops Linux on native: its patching", "linux.json",
+                     "patch_cost_icount.compare.native.pvops_patching")]
+        lines.append(f"Linux 6.1's bundle boots {dearer(a, b)} on native: {a} instructions "
+                     f"(stub and the direct build's own patching) against {b} for pvops "
+                     f"Linux's patching ({a / b:.2f}x).")
+    return lines, figs
+
+
+@claim("in-short", "this report", "In short: bundling against runtime patching")
+def in_short(d, c):
+    """The answer to the issue's question, in bytes, boot and hot path."""
+    runs = runs_of(d)
+    lines, figs = short_bytes(d)
+    bl, bf = short_boot(d, runs)
+    lines, figs = lines + bl, figs + bf
+    hot = work_pairs(runs)
+    for label, dr, pr in hot:
+        figs += work_figs(label, dr, pr)
     if hot:
         lines.append("Hot path: the bundle is " + " and ".join(
             f"{dearer(a, b)} on {label} (its direct variant runs the whole workload in "
-            f"{a} instructions, pvops in {b}: {pct(a, b)})" for a, b, label in hot) + ".")
+            f"{a} instructions, pvops in {b}: {pct(a, b)})"
+            for label, a, b in ((lb, dr["work"]["ticks"], pr["work"]["ticks"])
+                                for lb, dr, pr in hot)) + ".")
     if not lines:
-        return missing("in-short", "In short", "-", ["sizes.json", "runs.json"])
-    return finding("in-short", "In short: bundling against runtime patching", "this report",
-                   "measured" if len(lines) >= 3 else "partly measured", " ".join(lines), figs,
+        return c.missing(["sizes.json", "runs.json"])
+    return c.found("measured" if len(lines) >= 3 else "partly measured", " ".join(lines), figs,
                    NATIVE_ICOUNT + "; " + XEN_ICOUNT + "; sizes: " + HOST, True)
 
 
@@ -471,21 +547,18 @@ CLAIMS = [in_short, replicate, five_kernels, patched_site, bare_hardware, no_imp
           lock_slow_path, boot_cost]
 
 
-# Each claim's id, also when its function fails on data of another shape.
-IDS = {"in_short": "in-short", "replicate": "replicate", "five_kernels": "250mb",
-       "patched_site": "nop-or-call", "bare_hardware": "0.97", "no_impact": "no-impact",
-       "callee_save": "callee-save", "lock_slow_path": "lock-slow-path",
-       "boot_cost": "boot-cost"}
-
-
 def all_findings(d):
     out = []
-    for c in CLAIMS:
+    for fn in CLAIMS:
+        absent = [f for f in fn.claim.needs if not d.get(f)]
+        if absent:
+            out.append(fn.claim.missing(absent))
+            continue
         try:
-            out.append(c(d))
+            out.append(fn(d, fn.claim))
         except (KeyError, TypeError, ValueError, ZeroDivisionError, AttributeError,
                 IndexError, StopIteration) as e:
-            out.append(finding(IDS[c.__name__], c.__doc__.strip(), "-", "missing",
-                               f"The data this rests on is not in the expected form ({e!r}).",
-                               [], "-", None, why="a JSON file changed shape"))
+            out.append(fn.claim.found("missing", "The data this rests on is not in the "
+                                      f"expected form ({e!r}).", [], "-", None,
+                                      why="a JSON file changed shape"))
     return out
