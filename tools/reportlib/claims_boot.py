@@ -1,0 +1,91 @@
+"""claims_boot: what choosing the variant costs at boot: our stub against
+pvops patching, and Linux 6.1's own patching against its bundle's stub
+(reportlib/linuxcost.py compares them; tools/patchcost measures)."""
+from .claim import NATIVE_ICOUNT, XEN_ICOUNT, claim, run_fig, runs_of
+from .data import fig, get
+from .linuxcost import KVM_WHY
+from .runs import find
+
+def stub_runs(runs, platform):
+    """{variant: its icount run on PLATFORM whose stub took fewest
+    instructions} (the boot-cost runs: the shortest command lines; the
+    stub reads the command line)."""
+    best = {}
+    for r in runs:
+        if "stub" in r and r["icount"] and r["platform"] == platform:
+            v = r["stub"]["variant"]
+            if v not in best or r["stub"]["ticks"] < best[v]["stub"]["ticks"]:
+                best[v] = r
+    return best
+
+
+def our_boot(runs):
+    """Our kernel: the stub per variant against pvops patching, per
+    platform under icount: (sentences, figures)."""
+    texts, figs = [], []
+    for plat, label in (("native", "native"), ("xen", "Xen")):
+        best, pv = stub_runs(runs, plat), find(runs, plat, "pvops patched", "pvops")
+        if not best or not pv:
+            continue
+        figs += [run_fig(r, "stub.ticks", "instructions", f"stub applying {v}, {label}")
+                 for v, r in sorted(best.items())]
+        figs.append(run_fig(pv, "pvops.ticks", "instructions", f"pvops detect and patch, {label}"))
+        texts.append(f"on {label} the stub (detect, apply the delta, hash the image) takes " +
+                     ", ".join(f"{r['stub']['ticks']} instructions for {v}"
+                               for v, r in sorted(best.items())) +
+                     f"; pvops detects and patches its {pv['pvops']['sites']} sites in "
+                     f"{pv['pvops']['ticks']}")
+    return texts, figs
+
+
+# tools/patchcost's comparison (reportlib/linuxcost.py): field, what it is
+LINUX_BOOT = [("pvops_patching", "pvops Linux's alternative_instructions"),
+              ("pvops_apply_paravirt", "of it apply_paravirt"),
+              ("direct_patching", "the direct build's own alternative_instructions"),
+              ("paravirt_added", "pvops' patching beyond the direct build's"),
+              ("stub", "the bundle's stub (rdtsc total)"),
+              ("stub_image_hash", "the stub's image hash"),
+              ("bundle_total", "the bundle: stub and the direct build's own patching")]
+
+
+def linux_boot(d):
+    """Linux 6.1: its own boot-time patching against its bundle's stub,
+    exact under icount, per platform: (sentences, figures)."""
+    cmp = get(d.get("linux.json"), "patch_cost_icount", "compare")
+    texts, figs = [], []
+    for plat, label in (("native", "native"), ("xen", "Xen")):
+        x = get(cmp, plat)
+        if not isinstance(x, dict):
+            continue
+        figs += [fig(x[k], "instructions", f"Linux on {label}: {what}", "linux.json",
+                     f"patch_cost_icount.compare.{plat}.{k}") for k, what in LINUX_BOOT]
+        texts.append(f"on {label} pvops Linux patches itself in {x['pvops_patching']} "
+                     f"instructions ({x['pvops_apply_paravirt']} of them in apply_paravirt), "
+                     f"where the direct {x['variant']} build's own patching takes "
+                     f"{x['direct_patching']}: paravirt's share is {x['paravirt_added']}. The "
+                     f"bundle's stub takes {x['stub']} ({x['stub_image_hash']} of them hashing "
+                     f"the rebuilt image), so its path costs {x['bundle_total']}, "
+                     f"{x['bundle_total'] / x['pvops_patching']:.2f}x pvops'")
+    if texts:
+        texts.append("on KVM not measured: " + (get(cmp, "kvm", "why") or KVM_WHY))
+    return texts, figs
+
+
+@claim("boot-cost", "(the bundle's own question)",
+       "Choosing the variant at boot costs the bundle more than patching costs pvops.")
+def boot_cost(d, c):
+    """Not a claim of the debate, but its price: what each way costs at boot."""
+    ours, ofigs = our_boot(runs_of(d))
+    lin, lfigs = linux_boot(d)
+    if not ours and not lin:
+        return c.missing(["runs.json (boot-cost runs)", "linux.json (patch_cost_icount)"])
+    answer = ""
+    if ours:
+        answer += "Our kernel: " + "; ".join(ours) + ". Both are once per boot."
+    if lin:
+        answer += (" Linux 6.1 (tools/patchcost, each call counted from entry to return "
+                   "under icount): " + "; ".join(lin) + ".")
+    status = "measured" if ours and lin else "partly measured"
+    return c.found(status, answer.strip(), ofigs + lfigs,
+                   NATIVE_ICOUNT + "; " + XEN_ICOUNT, True,
+                   why=None if lin else "no Linux patch costs (make linux, then make report)")
