@@ -42,6 +42,7 @@ def our_boot(runs):
 LINUX_BOOT = [("pvops_patching", "pvops Linux's alternative_instructions"),
               ("pvops_apply_paravirt", "of it apply_paravirt"),
               ("direct_patching", "the direct build's own alternative_instructions"),
+              ("direct_apply_paravirt", "of it apply_paravirt (0: not a PARAVIRT build)"),
               ("paravirt_added", "pvops' patching beyond the direct build's"),
               ("stub", "the bundle's stub (rdtsc total)"),
               ("stub_image_hash", "the stub's image hash"),
@@ -62,7 +63,10 @@ def linux_boot(d):
         texts.append(f"on {label} pvops Linux patches itself in {x['pvops_patching']} "
                      f"instructions ({x['pvops_apply_paravirt']} of them in apply_paravirt), "
                      f"where the direct {x['variant']} build's own patching takes "
-                     f"{x['direct_patching']}: paravirt's share is {x['paravirt_added']}. The "
+                     f"{x['direct_patching']}" +
+                     (f" (a PARAVIRT build itself, as Xen PV needs: {x['direct_apply_paravirt']} "
+                      "in apply_paravirt)" if x["direct_apply_paravirt"] else "") +
+                     f": paravirt's share is {x['paravirt_added']}. The "
                      f"bundle's stub takes {x['stub']} ({x['stub_image_hash']} of them hashing "
                      f"the rebuilt image), so its path costs {x['bundle_total']}, "
                      f"{x['bundle_total'] / x['pvops_patching']:.2f}x pvops'")
