@@ -37,22 +37,60 @@ def replicate(d, c):
     if frac > 0.5:
         answer += (f" But the functions that differ are not few: up to {100 * frac:.0f}% of a "
                    "variant's, because every caller of an inlined op is different code.")
-    lx = get(d.get("growth.json"), "linux", "points")
-    if lx and lx[-1].get("functions"):
-        last = lx[-1]
-        fx = last["functions"]
-        for v, f in fx.items():
-            figs.append(fig(f["differ"], "functions", f"Linux {v}: functions that differ",
-                            "growth.json", f"linux.points[{last['n'] - 1}].functions.{v}.differ"))
-        answer += (" In Linux 6.1 (bundled by tools/growth): " + "; ".join(
-            f"{v} differs from native in {f['differ']} of {f['total']} functions "
-            f"({100 * f['differ'] / max(f['total'], 1):.1f}%)" for v, f in fx.items()) +
-                   ", by bytes: each vmlinux is linked alone (no shared layout), so a function "
-                   "whose addresses moved counts as differing.")
+    text, lfigs = linux_classes(d)
+    if text is None:
+        text, lfigs = linux_by_bytes(d)
+    answer += text or ""
+    figs += lfigs
     cls = d.get("bundle-classes.json")
     if cls is not None:
         answer += " The bundle's bytes by class are in build/report/bundle-classes.json."
     return c.found("measured", answer, figs, HOST, True)
+
+
+CLASSES = ["identical", "ref_identical", "changed", "only_in_one"]
+
+
+def linux_classes(d):
+    """Linux 6.1's bundle, per variant: its functions by class against
+    native's (linux.json, from bundler list): (sentence, figures), or
+    (None, []) when not measured."""
+    parts, figs = [], []
+    for v, x in (get(d.get("linux.json"), "bundle", "variants") or {}).items():
+        fc = get(x, "classes", "functions")
+        if not isinstance(fc, dict) or not all(k in fc for k in CLASSES):
+            continue
+        figs += [fig(fc[k], "functions", f"Linux {v}: functions {k}", "linux.json",
+                     f"bundle.variants.{v}.classes.functions.{k}") for k in CLASSES]
+        figs.append(fig(x["delta_bytes"], "bytes", f"Linux {v}: stored delta", "linux.json",
+                        f"bundle.variants.{v}.delta_bytes"))
+        total = sum(fc[k] for k in CLASSES)
+        parts.append(f"{v}: of its {total} functions {fc['identical']} are identical to "
+                     f"native's, {fc['ref_identical']} identical once references are resolved, "
+                     f"{fc['changed']} changed and {fc['only_in_one']} only in {v} "
+                     f"({100 * (fc['changed'] + fc['only_in_one']) / max(total, 1):.1f}% "
+                     f"truly differ), stored as {x['delta_bytes']} bytes of delta")
+    if not parts:
+        return None, []
+    return (" In Linux 6.1's bundle (build/linux/bundle.elf, reference-aware deltas): " +
+            "; ".join(parts) + "."), figs
+
+
+def linux_by_bytes(d):
+    """Linux 6.1 by bytes only (tools/growth's packs), where the bundle's
+    classes are not measured: (sentence, figures), or (None, [])."""
+    lx = get(d.get("growth.json"), "linux", "points")
+    if not lx or not lx[-1].get("functions"):
+        return None, []
+    last = lx[-1]
+    fx = last["functions"]
+    figs = [fig(f["differ"], "functions", f"Linux {v}: functions that differ", "growth.json",
+                f"linux.points[{last['n'] - 1}].functions.{v}.differ") for v, f in fx.items()]
+    return (" In Linux 6.1 (bundled by tools/growth): " + "; ".join(
+        f"{v} differs from native in {f['differ']} of {f['total']} functions "
+        f"({100 * f['differ'] / max(f['total'], 1):.1f}%)" for v, f in fx.items()) +
+        ", by bytes: each vmlinux is linked alone (no shared layout), so a function "
+        "whose addresses moved counts as differing."), figs
 
 
 def growth_line(g, name, unit_name):
