@@ -126,6 +126,11 @@ def growth_line(g, name, unit_name):
                         "growth.json", f"{name}.pvops.file_bytes"))
         text += (f" and {pv['file_bytes']} for the one pvops image "
                  f"({last['bundle_file_bytes'] / pv['file_bytes']:.2f}x)")
+    built = [v for v in last["variants"]
+             if g.get("platforms", {}).get(v, "").startswith("build-only")]
+    if built:
+        text += f"; of the {last['n']}, {', '.join(built)} are built and bundled only (no such " \
+                "platform here)"
     return text, figs
 
 
@@ -154,6 +159,5 @@ def five_kernels(d, c):
                 " (the curve stops short).")
         status = "partly measured"
     answer = ("No: a bundle grows by the variant's differences, not by a kernel. " +
-              "; ".join(texts) + "." + note +
-              " Build-only variants (no platform here) are named in growth.json.")
+              "; ".join(texts) + "." + note)
     return c.found(status, answer, figs, HOST, True)
