@@ -38,28 +38,47 @@ def our_boot(runs):
     return texts, figs
 
 
-# tools/patchcost's comparison (reportlib/linuxcost.py): field, what it is
-LINUX_BOOT = [("pvops_patching", "pvops Linux's alternative_instructions"),
-              ("pvops_apply_paravirt", "of it apply_paravirt"),
-              ("direct_patching", "the direct build's own alternative_instructions"),
-              ("direct_apply_paravirt", "of it apply_paravirt (0: not a PARAVIRT build)"),
-              ("paravirt_added", "pvops' patching beyond the direct build's"),
-              ("stub", "the bundle's stub (rdtsc total)"),
-              ("stub_image_hash", "the stub's image hash"),
-              ("bundle_total", "the bundle: stub and the direct build's own patching")]
+# tools/patchcost's comparison (reportlib/linuxcost.py): field, what it
+# is, the boot it comes from (pvops Linux, the direct build, the bundle)
+LINUX_BOOT = [("pvops_patching", "pvops Linux's alternative_instructions", "pvops"),
+              ("pvops_apply_paravirt", "of it apply_paravirt", "pvops"),
+              ("direct_patching", "the direct build's own alternative_instructions", "direct"),
+              ("direct_apply_paravirt", "of it apply_paravirt (0: not a PARAVIRT build)",
+               "direct"),
+              ("paravirt_added", "pvops' patching beyond the direct build's", "pvops"),
+              ("stub", "the bundle's stub (rdtsc total)", "bundle"),
+              ("stub_image_hash", "the stub's image hash", "bundle"),
+              ("bundle_total", "the bundle: stub and the direct build's own patching",
+               "bundle")]
+
+
+def patchcost_run(lc, boot, plat, variant):
+    """The record tools/patchcost kept of one boot (a run for fig()), or None."""
+    name, image = {"pvops": (f"linux pvops on {plat}", "build/linux/pvops/vmlinux"),
+                   "direct": (f"linux {variant} on {plat}", f"build/linux/{variant}/vmlinux"),
+                   "bundle": (f"stub {variant} on {plat}", "build/linux/bundle.elf")}[boot]
+    rec = get(lc, "records", name)
+    if not rec:
+        return None
+    return {"file": rec, "image": image, "how": "tools/patchcost: recorded, replayed under gdb",
+            "where": {"native": "native (QEMU TCG), icount",
+                      "xen": "Xen 4.17 PV dom0 (QEMU TCG), icount"}[plat]}
 
 
 def linux_boot(d):
     """Linux 6.1: its own boot-time patching against its bundle's stub,
     exact under icount, per platform: (sentences, figures)."""
-    cmp = get(d.get("linux.json"), "patch_cost_icount", "compare")
+    lc = get(d.get("linux.json"), "patch_cost_icount")
+    cmp = get(lc, "compare")
     texts, figs = [], []
     for plat, label in (("native", "native"), ("xen", "Xen")):
         x = get(cmp, plat)
         if not isinstance(x, dict):
             continue
         figs += [fig(x[k], "instructions", f"Linux on {label}: {what}", "linux.json",
-                     f"patch_cost_icount.compare.{plat}.{k}") for k, what in LINUX_BOOT]
+                     f"patch_cost_icount.compare.{plat}.{k}",
+                     patchcost_run(lc, boot, plat, x["variant"]))
+                 for k, what, boot in LINUX_BOOT]
         texts.append(f"on {label} pvops Linux patches itself in {x['pvops_patching']} "
                      f"instructions ({x['pvops_apply_paravirt']} of them in apply_paravirt), "
                      f"where the direct {x['variant']} build's own patching takes "

@@ -4,7 +4,7 @@ short (bytes, boot, hot path), then the claims (claims_size, claims_ops,
 claims_boot; what a claim and a finding are: claim.py)."""
 from .claim import HOST, NATIVE_ICOUNT, XEN_ICOUNT, claim, dearer, run_fig, runs_of, \
     work_figs, work_pairs
-from .claims_boot import boot_cost, stub_runs
+from .claims_boot import boot_cost, patchcost_run, stub_runs
 from .claims_ops import bare_hardware, callee_save, lock_slow_path, no_impact, patched_site
 from .claims_size import five_kernels, replicate
 from .data import fig, get, pct
@@ -51,13 +51,16 @@ def short_boot(d, runs):
                      f", its stub takes {st['stub']['ticks']} "
                      f"instructions on native against {pv['pvops']['ticks']} for pvops' "
                      f"patching ({st['stub']['ticks'] / pv['pvops']['ticks']:.1f}x), once.")
-    c = get(d.get("linux.json"), "patch_cost_icount", "compare", "native")
+    lc = get(d.get("linux.json"), "patch_cost_icount")
+    c = get(lc, "compare", "native")
     if isinstance(c, dict):
         a, b = c["bundle_total"], c["pvops_patching"]
         figs += [fig(a, "instructions", "Linux bundle on native: stub and own patching",
-                     "linux.json", "patch_cost_icount.compare.native.bundle_total"),
+                     "linux.json", "patch_cost_icount.compare.native.bundle_total",
+                     patchcost_run(lc, "bundle", "native", "native")),
                  fig(b, "instructions", "pvops Linux on native: its patching", "linux.json",
-                     "patch_cost_icount.compare.native.pvops_patching")]
+                     "patch_cost_icount.compare.native.pvops_patching",
+                     patchcost_run(lc, "pvops", "native", "native"))]
         lines.append(f"Linux 6.1's bundle boots {dearer(a, b)} on native: {a} instructions "
                      f"(stub and the direct build's own patching) against {b} for pvops "
                      f"Linux's patching ({a / b:.2f}x).")
