@@ -68,6 +68,10 @@ def markdown(cmp, table):
              c["paravirt_added"], c["stub"], c["stub_image_hash"], c["bundle_total"],
              f"{c['bundle_total'] / c['pvops_patching']:.2f}x"]
             for p, c in cmp.items() if p in PLATFORMS]
+    if not rows:
+        return ["", "Side by side: **not measured yet** on any platform (it needs pvops Linux, "
+                "the direct build and the Linux bundle booted on the same platform).", "",
+                f"KVM: not measured: {cmp['kvm']['why']}."]
     md = ["", "Side by side, per platform: what runs before the kernel proper goes on.",
           "pvops Linux patches itself (alternative_instructions); the bundle runs its stub,",
           "then the chosen direct build's own alternative_instructions (CPU-feature",
