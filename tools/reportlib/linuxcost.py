@@ -18,6 +18,8 @@ or SVM), which cannot run unmodified Linux, and -icount needs TCG anyway.
 The stub's rebuild of the kvm variant is measured on TCG instead
 (hvb.variant=kvm), and the kvm build's own patching likewise."""
 
+from .render import table
+
 KVM_WHY = ("this host's /dev/kvm is kvm_pvm (no VT-x/SVM), which cannot run unmodified "
            "Linux, and -icount needs TCG; the stub rebuilding kvm and the kvm build's own "
            "patching are measured on native TCG instead (hvb.variant=kvm)")
@@ -62,8 +64,8 @@ def compare(cost):
     return out
 
 
-def markdown(cmp, table):
-    """The comparison as report lines; TABLE(rows, head) makes a table."""
+def markdown(cmp):
+    """The comparison as report lines."""
     rows = [[p, c["pvops_patching"], c["pvops_apply_paravirt"], c["direct_patching"],
              c["paravirt_added"], c["stub"], c["stub_image_hash"], c["bundle_total"],
              f"{c['bundle_total'] / c['pvops_patching']:.2f}x"]
