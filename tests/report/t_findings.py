@@ -85,14 +85,21 @@ check(cmp["native"]["bundle_total"] == 5200 and cmp["native"]["paravirt_added"] 
       f"linuxcost.compare: {cmp['native']}")
 check("xen" not in cmp and cmp["kvm"]["measured"] is False and cmp["kvm"]["why"],
       f"linuxcost.compare: a platform without runs, or KVM: {cmp}")
+del fake["stub"]["native on native"]
+cmp = compare(fake)
+check(cmp["native"]["paravirt_added"] == 800 and "bundle_total" not in cmp["native"],
+      f"linuxcost.compare without the stub's run: {cmp['native']}")
 lx = json.load(open(os.path.join(REPORT, "linux.json"))) \
     if os.path.exists(os.path.join(REPORT, "linux.json")) else None
 measured = sorted(((lx or {}).get("patch_cost_icount") or {}).get("compare") or {})
 boot = next(f for f in fj["findings"] if f["id"] == "boot-cost")
 for plat in (p for p in measured if p != "kvm"):
     keys = {x["key"] for x in boot["figures"] if x["json"] == "build/report/linux.json"}
-    check(f"patch_cost_icount.compare.{plat}.bundle_total" in keys,
-          f"boot-cost does not cite Linux's {plat} comparison: {sorted(keys)}")
+    want = ["paravirt_added"] + (["bundle_total"] if "stub" in lx["patch_cost_icount"][
+        "compare"][plat] else [])
+    for k in want:
+        check(f"patch_cost_icount.compare.{plat}.{k}" in keys,
+              f"boot-cost does not cite Linux's {plat} {k}: {sorted(keys)}")
 if measured:
     check("on KVM not measured" in boot["answer"],
           "boot-cost does not say why Linux's KVM boot is not measured")

@@ -78,17 +78,20 @@ def linux_boot(d):
         figs += [fig(x[k], "instructions", f"Linux on {label}: {what}", "linux.json",
                      f"patch_cost_icount.compare.{plat}.{k}",
                      patchcost_run(lc, boot, plat, x["variant"]))
-                 for k, what, boot in LINUX_BOOT]
+                 for k, what, boot in LINUX_BOOT if k in x]
         texts.append(f"on {label} pvops Linux patches itself in {x['pvops_patching']} "
                      f"instructions ({x['pvops_apply_paravirt']} of them in apply_paravirt), "
                      f"where the direct {x['variant']} build's own patching takes "
                      f"{x['direct_patching']}" +
                      (f" (a PARAVIRT build itself, as Xen PV needs: {x['direct_apply_paravirt']} "
                       "in apply_paravirt)" if x["direct_apply_paravirt"] else "") +
-                     f": paravirt's share is {x['paravirt_added']}. The "
-                     f"bundle's stub takes {x['stub']} ({x['stub_image_hash']} of them hashing "
-                     f"the rebuilt image), so its path costs {x['bundle_total']}, "
-                     f"{x['bundle_total'] / x['pvops_patching']:.2f}x pvops'")
+                     f": paravirt's share is {x['paravirt_added']}. " +
+                     (f"The bundle's stub takes {x['stub']} ({x['stub_image_hash']} of them "
+                      f"hashing the rebuilt image), so its path costs {x['bundle_total']}, "
+                      f"{x['bundle_total'] / x['pvops_patching']:.2f}x pvops'" if "stub" in x
+                      else "The bundle's stub is not measured yet: the Linux bundle needs the "
+                      "native, kvm and xen builds (" + ", ".join(
+                          get(d.get("linux.json"), "missing") or ["?"]) + " not built)"))
     if texts:
         texts.append("on KVM not measured: " + (get(cmp, "kvm", "why") or KVM_WHY))
     return texts, figs

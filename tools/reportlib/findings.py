@@ -53,7 +53,7 @@ def short_boot(d, runs):
                      f"patching ({st['stub']['ticks'] / pv['pvops']['ticks']:.1f}x), once.")
     lc = get(d.get("linux.json"), "patch_cost_icount")
     c = get(lc, "compare", "native")
-    if isinstance(c, dict):
+    if isinstance(c, dict) and "bundle_total" in c:
         a, b = c["bundle_total"], c["pvops_patching"]
         figs += [fig(a, "instructions", "Linux bundle on native: stub and own patching",
                      "linux.json", "patch_cost_icount.compare.native.bundle_total",

@@ -28,29 +28,32 @@ PLATFORMS = {"native": "native", "xen": "xen"}
 
 
 def side_by_side(linux, stub, platform, variant):
-    """One platform's comparison from patchcost's per-run counts, or None
-    when a run is missing."""
+    """One platform's comparison from patchcost's per-run counts: Linux's
+    side when pvops Linux and the direct build were booted there, the
+    bundle's when its stub was too; None when Linux's side is missing."""
     pv = linux.get(f"pvops on {platform}")
     dv = linux.get(f"{variant} on {platform}")
     st = stub.get(f"{variant} on {platform}")
-    if not (pv and dv and st):
+    if not (pv and dv):
         return None
-    x, y, s = pv["alternative_instructions"], dv["alternative_instructions"], \
-        st["stub_rdtsc_total"]
-    return {"variant": variant,
-            "pvops_patching": x,
-            "pvops_apply_paravirt": pv.get("apply_paravirt", 0),
-            "direct_patching": y,
-            # Xen PV needs PARAVIRT: the direct xen build patches pvops sites too
-            "direct_apply_paravirt": dv.get("apply_paravirt", 0),
-            "paravirt_added": x - y,
-            "stub": s,
-            "stub_detect": st["detect"],
-            "stub_payload_check": st["payload_check"],
-            "stub_rebuild": st["rebuild"],
-            "stub_image_hash": st["image_hash"],
-            "bundle_total": s + y,
-            "bundle_minus_pvops": s + y - x}
+    x, y = pv["alternative_instructions"], dv["alternative_instructions"]
+    out = {"variant": variant,
+           "pvops_patching": x,
+           "pvops_apply_paravirt": pv.get("apply_paravirt", 0),
+           "direct_patching": y,
+           # Xen PV needs PARAVIRT: the direct xen build patches pvops sites too
+           "direct_apply_paravirt": dv.get("apply_paravirt", 0),
+           "paravirt_added": x - y}
+    if st:
+        s = st["stub_rdtsc_total"]
+        out.update({"stub": s,
+                    "stub_detect": st["detect"],
+                    "stub_payload_check": st["payload_check"],
+                    "stub_rebuild": st["rebuild"],
+                    "stub_image_hash": st["image_hash"],
+                    "bundle_total": s + y,
+                    "bundle_minus_pvops": s + y - x})
+    return out
 
 
 def compare(cost):
@@ -66,14 +69,16 @@ def compare(cost):
 
 def markdown(cmp):
     """The comparison as report lines."""
-    rows = [[p, c["pvops_patching"], c["pvops_apply_paravirt"], c["direct_patching"],
-             c["paravirt_added"], c["stub"], c["stub_image_hash"], c["bundle_total"],
-             f"{c['bundle_total'] / c['pvops_patching']:.2f}x"]
-            for p, c in cmp.items() if p in PLATFORMS]
-    if not rows:
-        return ["", "Side by side: **not measured yet** on any platform (it needs pvops Linux, "
-                "the direct build and the Linux bundle booted on the same platform).", "",
+    plats = [(p, c) for p, c in cmp.items() if p in PLATFORMS]
+    if not plats:
+        return ["", "Side by side: **not measured yet** on any platform (it needs pvops Linux "
+                "and the direct build booted on the same platform).", "",
                 f"KVM: not measured: {cmp['kvm']['why']}."]
+    rows = [[p, c["pvops_patching"], c["pvops_apply_paravirt"], c["direct_patching"],
+             c["paravirt_added"]] +
+            ([c["stub"], c["stub_image_hash"], c["bundle_total"],
+              f"{c['bundle_total'] / c['pvops_patching']:.2f}x"] if "stub" in c else
+             ["**missing**", "", "", ""]) for p, c in plats]
     md = ["", "Side by side, per platform: what runs before the kernel proper goes on.",
           "pvops Linux patches itself (alternative_instructions); the bundle runs its stub,",
           "then the chosen direct build's own alternative_instructions (CPU-feature",
@@ -84,6 +89,9 @@ def markdown(cmp):
     md += [""] + [f"The direct {c['variant']} build is a PARAVIRT build itself (Linux's Xen PV "
                   f"guest needs it): its own patching includes apply_paravirt, "
                   f"{c['direct_apply_paravirt']} instructions."
-                  for p, c in cmp.items() if p in PLATFORMS and c["direct_apply_paravirt"]]
+                  for p, c in plats if c["direct_apply_paravirt"]]
+    if any("stub" not in c for _, c in plats):
+        md += ["", "The stub: **missing** where marked (the Linux bundle needs native, kvm "
+               "and xen built)."]
     md += ["", f"KVM: not measured: {cmp['kvm']['why']}."]
     return md
