@@ -60,11 +60,13 @@ def linux_classes(d):
         fc = get(x, "classes", "functions")
         if not isinstance(fc, dict) or not all(k in fc for k in CLASSES):
             continue
+        total = sum(fc[k] for k in CLASSES)
+        if not total:
+            continue              # the base: nothing to compare it with
         figs += [fig(fc[k], "functions", f"Linux {v}: functions {k}", "linux.json",
                      f"bundle.variants.{v}.classes.functions.{k}") for k in CLASSES]
         figs.append(fig(x["delta_bytes"], "bytes", f"Linux {v}: stored delta", "linux.json",
                         f"bundle.variants.{v}.delta_bytes"))
-        total = sum(fc[k] for k in CLASSES)
         parts.append(f"{v}: of its {total} functions {fc['identical']} are identical to "
                      f"native's, {fc['ref_identical']} identical once references are resolved, "
                      f"{fc['changed']} changed and {fc['only_in_one']} only in {v} "
