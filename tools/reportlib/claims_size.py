@@ -161,5 +161,5 @@ def five_kernels(d, c):
                 " (the curve stops short).")
         status = "partly measured"
     answer = ("No: a bundle grows by the variant's differences, not by a kernel. " +
-              "; ".join(texts) + "." + note)
+              ". ".join(texts) + "." + note)
     return c.found(status, answer, figs, HOST, True)
