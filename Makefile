@@ -230,7 +230,7 @@ demo:
 # curve (our kernel's six variants; Linux's that are built), then
 # tools/report: findings, figures, tables -> build/report/report.md, index.html.
 report:
-	@if [ -f build/linux/pvops/vmlinux ]; then tools/report-linux >/dev/null; fi
+	@if [ -f build/linux/native/vmlinux ]; then tools/report-linux >/dev/null; fi
 	@tools/growth
 	@tools/report
 	@echo "hvbundle: the report is build/report/report.md; the page: $(CURDIR)/build/report/index.html"

@@ -68,3 +68,39 @@ victim = next(f for f in altered if f["figures"])
 victim["figures"][0]["value"] = (victim["figures"][0]["value"] or 0) + 1
 check(len(bad_figures(altered)) == 1, "an altered figure went unnoticed")
 print(f"{n} figures, each found at its key; an altered one is caught")
+
+# Linux's boot-time patching against its bundle's stub (tools/patchcost's
+# "compare", reportlib/linuxcost): the bundle's path is its stub plus the
+# direct build's own patching, and the boot-cost finding cites both
+# platforms' figures from linux.json when they are measured.
+from reportlib.linuxcost import compare  # noqa: E402
+
+fake = {"linux": {"pvops on native": {"alternative_instructions": 1000, "apply_paravirt": 300},
+                  "native on native": {"alternative_instructions": 200}},
+        "stub": {"native on native": {"stub_rdtsc_total": 5000, "detect": 7,
+                                      "payload_check": 900, "rebuild": 100,
+                                      "image_hash": 3900}}}
+cmp = compare(fake)
+check(cmp["native"]["bundle_total"] == 5200 and cmp["native"]["paravirt_added"] == 800,
+      f"linuxcost.compare: {cmp['native']}")
+check("xen" not in cmp and cmp["kvm"]["measured"] is False and cmp["kvm"]["why"],
+      f"linuxcost.compare: a platform without runs, or KVM: {cmp}")
+del fake["stub"]["native on native"]
+cmp = compare(fake)
+check(cmp["native"]["paravirt_added"] == 800 and "bundle_total" not in cmp["native"],
+      f"linuxcost.compare without the stub's run: {cmp['native']}")
+lx = json.load(open(os.path.join(REPORT, "linux.json"))) \
+    if os.path.exists(os.path.join(REPORT, "linux.json")) else None
+measured = sorted(((lx or {}).get("patch_cost_icount") or {}).get("compare") or {})
+boot = next(f for f in fj["findings"] if f["id"] == "boot-cost")
+for plat in (p for p in measured if p != "kvm"):
+    keys = {x["key"] for x in boot["figures"] if x["json"] == "build/report/linux.json"}
+    want = ["paravirt_added"] + (["bundle_total"] if "stub" in lx["patch_cost_icount"][
+        "compare"][plat] else [])
+    for k in want:
+        check(f"patch_cost_icount.compare.{plat}.{k}" in keys,
+              f"boot-cost does not cite Linux's {plat} {k}: {sorted(keys)}")
+if measured:
+    check("on KVM not measured" in boot["answer"],
+          "boot-cost does not say why Linux's KVM boot is not measured")
+print(f"Linux patch cost cited for: {', '.join(p for p in measured if p != 'kvm') or 'none (no linux.json)'}")

@@ -4,6 +4,8 @@ say which.  A figure is recorded with the file and key it came from and,
 for a boot, the run file and that run's own description."""
 import json
 import os
+import subprocess
+import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REPORT = os.path.join(ROOT, "build", "report")
@@ -59,6 +61,16 @@ def fig(value, unit, what, file, key, run=None):
 def pct(a, b):
     """a over b, as a signed percentage string."""
     return f"{100 * (a - b) / b:+.2f}%"
+
+
+def zstd19(data, prog):
+    """Bytes of DATA compressed with zstd -19; PROG stops with a message if
+    zstd fails."""
+    p = subprocess.run(["zstd", "-19", "-q", "-c"], input=data, stdout=subprocess.PIPE)
+    if p.returncode:
+        print(f"{prog}: zstd -19 failed (exit {p.returncode})", file=sys.stderr)
+        sys.exit(1)
+    return len(p.stdout)
 
 
 def write_atomic(path, text):

@@ -1,4 +1,16 @@
-"""render: the findings as Markdown, the report's first section."""
+"""render: Markdown: tables, sizes, and the findings as the report's
+first section."""
+
+
+def table(rows, head):
+    """A Markdown table: the first column left-aligned, the rest right."""
+    out = ["| " + " | ".join(head) + " |",
+           "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
+    return out + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+
+
+def kib(n):
+    return f"{n / 1024:.1f} KiB"
 
 
 def exact_word(x):

@@ -72,17 +72,24 @@ def collect():
     return [d for d in map(digest, files) if d is not None]
 
 
+def find(runs, platform, how, has, icount=True):
+    """The first run of HOW on PLATFORM (under icount or not) that carries
+    HAS: a part of the digest ("work", "pvops", "bench"), or "bench.OP"
+    for one benchmark; None when there is none."""
+    part, _, op = has.partition(".")
+    for r in runs:
+        if r["platform"] == platform and r["how"] == how and r["icount"] == icount:
+            x = r.get(part)
+            if x and (not op or op in x):
+                return r
+    return None
+
+
 def op_cost(runs, op, platform, how, icount=True):
     """(median, run) of OP's bench figure from the first run matching, or None."""
-    for r in runs:
-        if (r["platform"] == platform and r["how"] == how and r["icount"] == icount
-                and op in r["bench"]):
-            return r["bench"][op]["median"], r
-    return None
+    r = find(runs, platform, how, f"bench.{op}", icount)
+    return (r["bench"][op]["median"], r) if r else None
 
 
 def work_of(runs, platform, how):
-    for r in runs:
-        if r["platform"] == platform and r["how"] == how and r["icount"] and "work" in r:
-            return r
-    return None
+    return find(runs, platform, how, "work")

@@ -1,0 +1,97 @@
+"""linuxcost: Linux 6.1's own boot-time patching against the Linux
+bundle's stub, both exact under icount (tools/patchcost counts each), put
+side by side the one fair way: what each path runs before the kernel
+proper goes on.
+
+pvops Linux runs alternative_instructions: apply_paravirt over
+.parainstructions, apply_alternatives over .altinstructions (paravirt
+sites among them since 6.1: ALT_NOT(X86_FEATURE_XENPV)) and a few small
+passes.  The bundle runs its stub (detect, check the payload and its hash,
+rebuild the variant, hash the image), then the chosen direct build's own
+alternative_instructions: every build patches CPU-feature alternatives,
+so only what pvops patches beyond the direct build is paravirt's price.
+The direct xen build is itself a PARAVIRT build (Linux's Xen PV guest
+needs it; its apply_paravirt shows it), so on Xen that price is small.
+
+KVM is not among the platforms: this host's /dev/kvm is kvm_pvm (no VT-x
+or SVM), which cannot run unmodified Linux, and -icount needs TCG anyway.
+The stub's rebuild of the kvm variant is measured on TCG instead
+(hvb.variant=kvm), and the kvm build's own patching likewise."""
+
+from .render import table
+
+KVM_WHY = ("this host's /dev/kvm is kvm_pvm (no VT-x/SVM), which cannot run unmodified "
+           "Linux, and -icount needs TCG; the stub rebuilding kvm and the kvm build's own "
+           "patching are measured on native TCG instead (hvb.variant=kvm)")
+# platform: the direct variant the stub chooses there
+PLATFORMS = {"native": "native", "xen": "xen"}
+
+
+def side_by_side(linux, stub, platform, variant):
+    """One platform's comparison from patchcost's per-run counts: Linux's
+    side when pvops Linux and the direct build were booted there, the
+    bundle's when its stub was too; None when Linux's side is missing."""
+    pv = linux.get(f"pvops on {platform}")
+    dv = linux.get(f"{variant} on {platform}")
+    st = stub.get(f"{variant} on {platform}")
+    if not (pv and dv):
+        return None
+    x, y = pv["alternative_instructions"], dv["alternative_instructions"]
+    out = {"variant": variant,
+           "pvops_patching": x,
+           "pvops_apply_paravirt": pv.get("apply_paravirt", 0),
+           "direct_patching": y,
+           # Xen PV needs PARAVIRT: the direct xen build patches pvops sites too
+           "direct_apply_paravirt": dv.get("apply_paravirt", 0),
+           "paravirt_added": x - y}
+    if st:
+        s = st["stub_rdtsc_total"]
+        out.update({"stub": s,
+                    "stub_detect": st["detect"],
+                    "stub_payload_check": st["payload_check"],
+                    "stub_rebuild": st["rebuild"],
+                    "stub_image_hash": st["image_hash"],
+                    "bundle_total": s + y,
+                    "bundle_minus_pvops": s + y - x})
+    return out
+
+
+def compare(cost):
+    """{platform: side_by_side} for native and Xen, and kvm: why it is not."""
+    out = {}
+    for platform, variant in PLATFORMS.items():
+        c = side_by_side(cost["linux"], cost["stub"], platform, variant)
+        if c:
+            out[platform] = c
+    out["kvm"] = {"measured": False, "why": KVM_WHY}
+    return out
+
+
+def markdown(cmp):
+    """The comparison as report lines."""
+    plats = [(p, c) for p, c in cmp.items() if p in PLATFORMS]
+    if not plats:
+        return ["", "Side by side: **not measured yet** on any platform (it needs pvops Linux "
+                "and the direct build booted on the same platform).", "",
+                f"KVM: not measured: {cmp['kvm']['why']}."]
+    rows = [[p, c["pvops_patching"], c["pvops_apply_paravirt"], c["direct_patching"],
+             c["paravirt_added"]] +
+            ([c["stub"], c["stub_image_hash"], c["bundle_total"],
+              f"{c['bundle_total'] / c['pvops_patching']:.2f}x"] if "stub" in c else
+             ["**missing**", "", "", ""]) for p, c in plats]
+    md = ["", "Side by side, per platform: what runs before the kernel proper goes on.",
+          "pvops Linux patches itself (alternative_instructions); the bundle runs its stub,",
+          "then the chosen direct build's own alternative_instructions (CPU-feature",
+          "alternatives: every build has them, so pvops minus direct is paravirt's share).", ""]
+    md += table(rows, ["platform", "pvops Linux patching", "of it apply_paravirt",
+                       "direct build's own patching", "paravirt's share", "stub",
+                       "of it image hash", "bundle: stub + own patching", "bundle / pvops"])
+    md += [""] + [f"The direct {c['variant']} build is a PARAVIRT build itself (Linux's Xen PV "
+                  f"guest needs it): its own patching includes apply_paravirt, "
+                  f"{c['direct_apply_paravirt']} instructions."
+                  for p, c in plats if c["direct_apply_paravirt"]]
+    if any("stub" not in c for _, c in plats):
+        md += ["", "The stub: **missing** where marked (the Linux bundle needs native, kvm "
+               "and xen built)."]
+    md += ["", f"KVM: not measured: {cmp['kvm']['why']}."]
+    return md
