@@ -22,6 +22,11 @@ unsigned long big[NBIG] = { [0 ... NBIG - 1] = 0x0123456789abcdefUL,
 			    [0] = BIGDATA, [NBIG / 2] = BIGDATA, [NBIG - 1] = BIGDATA };
 #endif
 
+#ifdef RUNDATA		/* 512 KiB in two long runs of zeros, a few bytes set */
+unsigned char runs[512 << 10] = { [0] = RUNDATA, [4096] = 7 * RUNDATA,
+				  [300 << 10] = RUNDATA, [(512 << 10) - 1] = 1 };
+#endif
+
 void tick(void)
 {
 	irq_disable();
