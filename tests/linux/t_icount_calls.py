@@ -10,13 +10,20 @@ import subprocess
 import sys
 from llib import ROOT, bundle, check
 
-STUB = os.path.join(ROOT, "build", "stub", "stub.elf")
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from reportlib.stubs import packed_stub  # noqa: E402
+
 FUNCS = ["hv_detect", "hvb_payload_open", "hvb_payload_find", "hvb_apply_opened"]
 
 
 def addr(path, sym):
     out = subprocess.run(["nm", path], stdout=subprocess.PIPE, check=True).stdout.decode()
     return next(int(l.split()[0], 16) for l in out.splitlines() if l.endswith(" " + sym))
+
+
+# The stub pack chose for this bundle (it has only the entry symbols).
+STUB = packed_stub(bundle(), os.path.join(ROOT, "build", "stub"))
+print("stub:", os.path.relpath(STUB, ROOT))
 
 
 def run():
