@@ -379,12 +379,24 @@ static int rdvar(const uint8_t *d, size_t len, size_t *pos, uint64_t *v)
 
 /* ---- encoding 2: reference-aware regions (FORMAT.md 3.8) ---- */
 
+/* Where the last walk of the base's site table stopped: the varint of the
+ * next site at pos, n sites left, at the work offset the gaps so far add
+ * up to, and end, the end of the region that walk served.  A region that
+ * starts at or after end resumes there, so a variant whose regions come in
+ * address order reads the table once, not once per region. */
+struct bt_cursor {
+	size_t pos;
+	uint64_t n, at, end;
+	int open;
+};
+
 struct moves {
 	const uint8_t *t;	/* the variant's move table */
 	uint32_t n;
 	uint32_t wlo;		/* low 32 bits of work_vaddr */
 	const uint8_t *bt;	/* the base's site table */
 	uint32_t btlen;
+	struct bt_cursor *cur;
 };
 
 #ifndef HVB_APPLY_NO_REFOPS
@@ -461,32 +473,43 @@ static int ref_walk(const uint8_t *d, size_t dlen, size_t *pos, uint8_t *buf,
 
 /* The base's site table (header HVB_PH_REFS_*), whose offsets are work
  * offsets: the sites that lie whole in the region [target, + len) go into
- * reference space in old (the region's old bytes) and are listed. */
+ * reference space in old (the region's old bytes) and are listed.  The
+ * walk resumes at mv->cur when the region starts after the last one. */
 static int ref_walk_base(const struct moves *mv, uint8_t *old, uint32_t target,
 			 uint32_t len, uint8_t *list, uint32_t *nlist)
 {
-	size_t pos = 0;
-	uint64_t n, v, at = 0;
+	struct bt_cursor *c = mv->cur;
+	uint64_t v, at;
 	uint32_t k = 0;
 
 	*nlist = 0;
 	if (!mv->btlen)
 		return HVB_OK;
-	if (rdvar(mv->bt, mv->btlen, &pos, &n))
-		return HVB_E_REF_TABLE;
-	for (; n; n--) {
-		if (rdvar(mv->bt, mv->btlen, &pos, &v) || (v >> HVB_REF_SHIFT) > 0xffffffffu)
+	if (!c->open || target < c->end) {	/* from the start */
+		c->pos = 0;
+		c->at = 0;
+		if (rdvar(mv->bt, mv->btlen, &c->pos, &c->n))
 			return HVB_E_REF_TABLE;
-		at += v >> HVB_REF_SHIFT;
-		if (at + HVB_REF_FIELD > (uint64_t)target + len)
+		c->open = 1;
+	}
+	c->end = (uint64_t)target + len;
+	for (; c->n; c->n--) {
+		size_t here = c->pos;
+
+		if (rdvar(mv->bt, mv->btlen, &c->pos, &v) || (v >> HVB_REF_SHIFT) > 0xffffffffu)
+			return HVB_E_REF_TABLE;
+		at = c->at + (v >> HVB_REF_SHIFT);
+		if (at + HVB_REF_FIELD > c->end) {
+			c->pos = here;	/* a later region starts with it */
 			break;
+		}
 		if (at >= target) {
 			uint32_t o = (uint32_t)(at - target);
 
 			st32(old + o, ld32(old + o) + ref_bias((unsigned)(v & 7), target, o, mv->wlo));
 			st32(list + 4 * (uint64_t)k++, o | (uint32_t)(v & 7) << 29);
 		}
-		at += HVB_REF_FIELD;
+		c->at = at + HVB_REF_FIELD;
 	}
 	*nlist = k;
 	return HVB_OK;
@@ -813,6 +836,7 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 	uint32_t i, zcount, zoff, roff;
 	uint64_t voff, hash;
 	struct moves mv;
+	struct bt_cursor cur = { 0 };
 	const uint8_t *ve, *src;
 	uint8_t *scratch = scratch_;
 	size_t payload_size;
@@ -864,6 +888,7 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 	mv.wlo = (uint32_t)info.work_vaddr;
 	mv.bt = p + ld32(p + HVB_PH_REFS_OFF);
 	mv.btlen = ld32(p + HVB_PH_REFS_LEN);
+	mv.cur = &cur;
 	for (i = 0; i < vi.regions; i++) {
 		struct region r;
 
