@@ -28,6 +28,11 @@ def config(variant):
     p = os.path.join(LINUX, variant, ".config")
     if not os.path.exists(p):
         fail(f"{p} is missing: run 'make linux' first")
+    return read_config(p)
+
+
+def read_config(p):
+    """A Linux .config file as {option: value}, unset options left out."""
     opts = {}
     with open(p) as f:
         for line in f:

@@ -6,7 +6,7 @@ paravirt and every guest option off and the PVH entry on, and xen has
 Xen PV dom0 support.  Skips when `make linux-scale` has not configured."""
 import fnmatch
 import os
-from llib import ROOT, check, fail
+from llib import ROOT, check, fail, read_config
 from hvbtest import skip
 
 SCALE = os.path.join(os.environ.get("BUILD", os.path.join(ROOT, "build")), "linux-scale")
@@ -16,13 +16,7 @@ def config(v):
     p = os.path.join(SCALE, v, ".config")
     if not os.path.exists(p):
         skip(f"{p} is missing: run 'make linux-scale' (or tools/linux-build --set scale --config-only)")
-    opts = {}
-    with open(p) as f:
-        for line in f:
-            if line.startswith("CONFIG_"):
-                k, val = line.rstrip("\n").split("=", 1)
-                opts[k[len("CONFIG_"):]] = val
-    return opts
+    return read_config(p)
 
 
 allowed = []
