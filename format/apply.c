@@ -14,19 +14,37 @@
 #include <zstd.h>
 #endif /* HVB_APPLY_ZSTD */
 
-static uint32_t ld32(const uint8_t *p)
+/* Little-endian loads and stores of unaligned fields: one mov where the
+ * machine is little-endian (x86: the stub, the host), inlined, as these
+ * run once per site and per move-table probe; bytes elsewhere. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HVB_LE_DIRECT 1
+#endif /* __BYTE_ORDER__ */
+
+static inline __attribute__((always_inline)) uint32_t ld32(const uint8_t *p)
 {
+#ifdef HVB_LE_DIRECT
+	uint32_t v;
+
+	__builtin_memcpy(&v, p, 4);
+	return v;
+#else
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	    (uint32_t)p[3] << 24;
+#endif /* HVB_LE_DIRECT */
 }
 
 #ifndef HVB_APPLY_NO_REFOPS
-static void st32(uint8_t *p, uint32_t v)
+static inline __attribute__((always_inline)) void st32(uint8_t *p, uint32_t v)
 {
+#ifdef HVB_LE_DIRECT
+	__builtin_memcpy(p, &v, 4);
+#else
 	p[0] = (uint8_t)v;
 	p[1] = (uint8_t)(v >> 8);
 	p[2] = (uint8_t)(v >> 16);
 	p[3] = (uint8_t)(v >> 24);
+#endif /* HVB_LE_DIRECT */
 }
 #endif /* !HVB_APPLY_NO_REFOPS */
 
@@ -390,6 +408,14 @@ struct bt_cursor {
 	int open;
 };
 
+/* The move table's index (built once per variant, move_index): for each
+ * bucket of 2^shift work offsets, lo[b] is the first entry that ends past
+ * the bucket's start.  The entry covering x lies in [lo[b], lo[b + 1] + 1):
+ * entries before lo[b] end before x's bucket, and of those from lo[b + 1]
+ * on only the first can start before the next bucket (sorted, disjoint).
+ * Offsets past the last bucket search [lo[MOVE_BUCKETS], n). */
+#define MOVE_BUCKETS	256u
+
 struct moves {
 	const uint8_t *t;	/* the variant's move table */
 	uint32_t n;
@@ -397,6 +423,8 @@ struct moves {
 	const uint8_t *bt;	/* the base's site table */
 	uint32_t btlen;
 	struct bt_cursor *cur;
+	unsigned shift;		/* bucket size, log2 */
+	uint32_t lo[MOVE_BUCKETS + 1];
 };
 
 #ifndef HVB_APPLY_NO_REFOPS
@@ -406,11 +434,40 @@ static const uint8_t ref_tail[4] = { 0, 1, 2, 4 };
 #define SITE_OFF(v)	((v) & 0x1fffffffu)	/* a listed site: offset | kind << 29 */
 #define SITE_KIND(v)	((v) >> 29)
 
-/* the delta of the move entry covering base offset b, 0 if none */
+/* the move table's index, over a work area of wsize bytes (> 0) */
+static void move_index(struct moves *mv, uint64_t wsize)
+{
+	uint32_t j = 0, b;
+
+	mv->shift = 0;
+	while (((wsize - 1) >> mv->shift) >= MOVE_BUCKETS)
+		mv->shift++;
+	for (b = 0; b <= MOVE_BUCKETS; b++) {
+		uint64_t at = (uint64_t)b << mv->shift;
+
+		while (j < mv->n && (uint64_t)ld32(mv->t + (uint64_t)j * HVB_MOVE_ENTRY_SIZE + HVB_MV_START) +
+		       ld32(mv->t + (uint64_t)j * HVB_MOVE_ENTRY_SIZE + HVB_MV_LEN) <= at)
+			j++;
+		mv->lo[b] = j;
+	}
+}
+
+/* the delta of the move entry covering base offset b, 0 if none: a
+ * binary search of the entries move_index leaves for b's bucket */
 static uint32_t move_delta(const struct moves *mv, uint32_t b)
 {
-	uint32_t lo = 0, hi = mv->n;
+	uint32_t k, lo, hi;
 
+	if (!mv->n)
+		return 0;	/* no table, and no index built */
+	k = b >> mv->shift;
+	if (k >= MOVE_BUCKETS) {
+		lo = mv->lo[MOVE_BUCKETS];
+		hi = mv->n;
+	} else {
+		lo = mv->lo[k];
+		hi = mv->lo[k + 1] < mv->n ? mv->lo[k + 1] + 1 : mv->n;
+	}
 	while (lo < hi) {
 		uint32_t m = lo + ((hi - lo) >> 1);
 		const uint8_t *e = mv->t + (uint64_t)m * HVB_MOVE_ENTRY_SIZE;
@@ -889,6 +946,10 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 	mv.bt = p + ld32(p + HVB_PH_REFS_OFF);
 	mv.btlen = ld32(p + HVB_PH_REFS_LEN);
 	mv.cur = &cur;
+#ifndef HVB_APPLY_NO_REFOPS
+	if (mv.n)
+		move_index(&mv, info.work_size);
+#endif /* !HVB_APPLY_NO_REFOPS */
 	for (i = 0; i < vi.regions; i++) {
 		struct region r;
 
