@@ -373,7 +373,8 @@ int hvb_payload_find(const void *payload, size_t payload_size,
 }
 
 /* LEB128 unsigned varint */
-static int rdvar(const uint8_t *d, size_t len, size_t *pos, uint64_t *v)
+static int __attribute__((noinline)) rdvar_long(const uint8_t *d, size_t len, size_t *pos,
+						uint64_t *v)
 {
 	uint64_t r = 0;
 	unsigned shift = 0;
@@ -393,6 +394,20 @@ static int rdvar(const uint8_t *d, size_t len, size_t *pos, uint64_t *v)
 			return -1;
 	}
 	return -1;
+}
+
+/* the same, a one-byte varint (most sites and ops) read inline */
+static inline __attribute__((always_inline)) int rdvar(const uint8_t *d, size_t len, size_t *pos,
+							uint64_t *v)
+{
+	size_t p = *pos;
+
+	if (p < len && d[p] < 0x80) {
+		*v = d[p];
+		*pos = p + 1;
+		return 0;
+	}
+	return rdvar_long(d, len, pos, v);
 }
 
 /* ---- encoding 2: reference-aware regions (FORMAT.md 3.8) ---- */
