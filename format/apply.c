@@ -597,6 +597,7 @@ struct inherit {
 	size_t xlen, xpos;
 	uint64_t xleft;		/* exclusions not yet reached */
 	uint32_t xnext, xend;	/* the next one's offset; the end of the last */
+	uint32_t cur;		/* where the last copy's sites ended */
 };
 
 /* the next exclusion's offset into ih->xnext, if any is left */
@@ -621,7 +622,20 @@ static int inherit_copy(struct inherit *ih, uint8_t *dst, uint32_t nlen,
 	uint32_t lo = 0, hi = ih->ns, k, at, q;
 	int e;
 
-	while (lo < hi) {	/* the first site at or after o */
+	/* The first site at or after o.  Copies mostly go forward: from where
+	 * the last one stopped, a few steps, else a binary search on the side
+	 * of the cursor o lies on (the sites are sorted). */
+	k = ih->cur;
+	if (k && SITE_OFF(ld32(ih->sites + 4 * (uint64_t)(k - 1))) >= o) {
+		hi = k - 1;	/* o at or before site k - 1 */
+	} else {
+		for (at = 0; at < 4 && k < hi && SITE_OFF(ld32(ih->sites + 4 * (uint64_t)k)) < o; at++)
+			k++;
+		lo = k;
+		if (at < 4)
+			hi = k;	/* found: site k is the first at or after o, or none is */
+	}
+	while (lo < hi) {
 		uint32_t m = lo + ((hi - lo) >> 1);
 
 		if (SITE_OFF(ld32(ih->sites + 4 * (uint64_t)m)) < o)
@@ -646,6 +660,7 @@ static int inherit_copy(struct inherit *ih, uint8_t *dst, uint32_t nlen,
 		}
 		ref_back(dst + q, ref_bias(SITE_KIND(v), ih->target, q, ih->mv->wlo), ih->mv);
 	}
+	ih->cur = k;
 	return HVB_OK;
 }
 
@@ -748,6 +763,7 @@ static int apply_refops(const uint8_t *d, size_t dlen, const struct region *r,
 	ih.target = r->target;
 	ih.mv = mv;
 	ih.xend = 0;
+	ih.cur = 0;
 	if ((e = excl_next(&ih, r->new_len)))
 		return e;
 	if ((e = apply_ops(d + pos, dlen - pos, old, r->old_len, dst, r->new_len, &ih)))
