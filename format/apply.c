@@ -946,9 +946,10 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 
 	/* parts of the work area the base does not load from its file:
 	 * gaps, bss, room for bigger variants; make them zero.  Past the
-	 * variant's file-backed extent the last step zeroes anyway. */
+	 * variant's file-backed extent the last step zeroes anyway.  A
+	 * variant with a frame has apply_frame clear them whole. */
 	voff = vi.vaddr - info.work_vaddr;
-	zcount = ld32(p + HVB_PH_ZERO_COUNT);
+	zcount = vi.frame_len ? 0 : ld32(p + HVB_PH_ZERO_COUNT);
 	zoff = ld32(p + HVB_PH_ZERO_OFF);
 	for (i = 0; i < zcount; i++) {
 		const uint8_t *z = p + zoff + HVB_ZERO_ENTRY_SIZE * i;
