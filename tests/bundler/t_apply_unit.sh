@@ -1,6 +1,7 @@
 #!/bin/bash
 # format/apply.c: compiles freestanding for -m32 and -m64 with only
-# mem* left undefined, and passes the hand-built payload unit test.
+# mem* left undefined, and passes the hand-built payload unit test and
+# the white-box test of its search shortcuts (apply_index_test.c).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -21,4 +22,10 @@ gcc -std=c99 -O2 -Wall -Wextra -Werror ${SANITIZE_CFLAGS:-} -I "$R/format" -I "$
 	-o "$W/apply_test" "$HERE/apply_test.c" "$R/format/apply.c" ||
 	fail "apply_test does not build"
 "$W/apply_test" || fail "apply_test failed"
+# apply.c's move-table index and site cursor against full searches
+# shellcheck disable=SC2086
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror ${SANITIZE_CFLAGS:-} -I "$R/format" -I "$R/src/include" \
+	-o "$W/apply_index_test" "$HERE/apply_index_test.c" ||
+	fail "apply_index_test does not build"
+"$W/apply_index_test" || fail "apply_index_test failed"
 exit 0
