@@ -373,8 +373,7 @@ int hvb_payload_find(const void *payload, size_t payload_size,
 }
 
 /* LEB128 unsigned varint */
-static int __attribute__((noinline)) rdvar_long(const uint8_t *d, size_t len, size_t *pos,
-						uint64_t *v)
+static int rdvar_long(const uint8_t *d, size_t len, size_t *pos, uint64_t *v)
 {
 	uint64_t r = 0;
 	unsigned shift = 0;
