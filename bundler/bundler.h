@@ -202,6 +202,8 @@ size_t zs_compress(const void *src, size_t len, struct buf *out,
 		   const void *prefix, size_t plen);
 size_t zs_compress_big(const void *src, size_t len, struct buf *out,
 		       const void *prefix, size_t plen);
+size_t zs_compress_deep(const void *src, size_t len, struct buf *out,
+			const void *prefix, size_t plen);
 size_t zs_compress_level(const void *src, size_t len, struct buf *out,
 			 const void *prefix, size_t plen, int level);
 int zs_decompress(const void *src, size_t len, void *dst, size_t dlen,
