@@ -278,6 +278,8 @@ int symsplit_locate(const struct image *im, const struct buf *segs,
 		    uint64_t *roff, uint32_t *n);
 void symsplit(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out);
 int symjoin(const uint8_t *t, size_t tlen, uint8_t *raw, size_t rlen);
+void symplanes(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out);
+int symunplane(const uint8_t *t, size_t tlen, uint8_t *raw, size_t rlen);
 /* symnorm.c: a variant's symbol values in base coordinates (residual
  * compression HVB_XCOMP_ZSTD_BASE_SYMS); exceptions as u32 indices */
 struct move;
