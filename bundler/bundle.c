@@ -242,6 +242,19 @@ static int split_of(struct bundle *b, const struct xvariant *v, uint8_t **out,
 	return rc;
 }
 
+/* a residual stored in its plane form (compression 6): the frame must
+ * decode to exactly the residual and the trailer */
+static int planes_of(const uint8_t *d, uint64_t dlen, uint8_t *r, uint64_t rlen)
+{
+	uint64_t n = rlen + HVB_XSPLIT_TRAILER_SIZE;
+	uint8_t *t = xmalloc(n);
+	int rc = zs_decompress(d, dlen, t, n, NULL, 0) ||
+	    symunplane(t, n, r, rlen) ? -1 : 0;
+
+	free(t);
+	return rc;
+}
+
 /* residual compression 3's exception list: a uvarint count, then the
  * indices as uvarint gaps (from the one after the previous); its length
  * into *len, the indices as u32 into *out if not NULL.  -1 if malformed. */
@@ -315,6 +328,8 @@ static int residual_of(struct bundle *b, const struct xvariant *v,
 			rc = zs_decompress(d, dlen, r, v->res_len, base,
 					   b->xv[0].res_len);
 		free(base);
+	} else if (v->comp == HVB_XCOMP_ZSTD_PLANES) {
+		rc = planes_of(d, dlen, r, v->res_len);
 	} else {
 		rc = split_of(b, v, &base, &slen) ? -1 :
 		    symjoin(base, slen, r, v->res_len);

@@ -202,6 +202,8 @@ size_t zs_compress(const void *src, size_t len, struct buf *out,
 		   const void *prefix, size_t plen);
 size_t zs_compress_big(const void *src, size_t len, struct buf *out,
 		       const void *prefix, size_t plen);
+size_t zs_compress_deep(const void *src, size_t len, struct buf *out,
+			const void *prefix, size_t plen);
 size_t zs_compress_level(const void *src, size_t len, struct buf *out,
 			 const void *prefix, size_t plen, int level);
 int zs_decompress(const void *src, size_t len, void *dst, size_t dlen,
@@ -276,6 +278,8 @@ int symsplit_locate(const struct image *im, const struct buf *segs,
 		    uint64_t *roff, uint32_t *n);
 void symsplit(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out);
 int symjoin(const uint8_t *t, size_t tlen, uint8_t *raw, size_t rlen);
+void symplanes(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out);
+int symunplane(const uint8_t *t, size_t tlen, uint8_t *raw, size_t rlen);
 /* symnorm.c: a variant's symbol values in base coordinates (residual
  * compression HVB_XCOMP_ZSTD_BASE_SYMS); exceptions as u32 indices */
 struct move;

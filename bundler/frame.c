@@ -2,6 +2,7 @@
  * compression HVB_COMP_FRAME).  Each region keeps its smallest
  * uncompressed form (literal, ops, or tables and ops in reference space);
  * all of them, one after the other, are compressed as one zstd -19 frame
+ * (deep search: zs_compress_deep)
  * with the base's whole work area as prefix, which the stub has in
  * memory already.  One frame instead of one per region: one set of
  * entropy tables, and matches across regions and into the whole base. */
@@ -43,7 +44,7 @@ void frame_build(struct packctx *pc, struct deltas *d, size_t i)
 	d->frame[i].len = 0;
 	d->frame_raw[i] = raw.len;
 	if (raw.len && raw.len <= HVB_STUB_FRAME_SCRATCH && !d->noframes &&
-	    !zs_compress(raw.p, raw.len, &d->frame[i], d->bw, pc->wsize))
+	    !zs_compress_deep(raw.p, raw.len, &d->frame[i], d->bw, pc->wsize))
 		d->frame[i].len = 0;
 	if (verbose)
 		warnx_("%s: regions %zu B uncompressed; as one frame with the base "

@@ -6,6 +6,7 @@
  * (left as zero) to the end of the residual, each as the difference from
  * the entry before's: what differs is then one entry and one difference
  * per name added, and the rest matches the base.  Host only. */
+#include <stdlib.h>
 #include <string.h>
 #include <gelf.h>
 #include "bundler.h"
@@ -90,6 +91,80 @@ int symjoin(const uint8_t *t, size_t tlen, uint8_t *raw, size_t rlen)
 		if (ld32(e))
 			return -1;
 		name += ld32(t + rlen + 4 * (uint64_t)i);
+		st32(e, name);
+	}
+	return 0;
+}
+
+/* The plane form (residual compression 6): the split form's idea taken
+ * further.  A symbol table is columns (name, info, other, section index,
+ * value, size) whose bytes compress best apart: each entry's st_name
+ * becomes the difference from the entry before's, then the n entries are
+ * stored as planes, in place: for each byte of an entry (the section
+ * index as one 2-byte unit) that byte of every entry, in order.  The
+ * residual keeps its length; the trailer {u64 roff, u32 n} follows.
+ * Linux 6.1 tinyconfig native: 231,006 bytes split, 214,167 as planes. */
+static const uint8_t plane_w[] = { 1, 1, 1, 1, 1, 1, 2,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+
+/* entries (n of them) to planes, or planes back to entries: src to dst */
+static void planes_move(const uint8_t *src, uint8_t *dst, uint32_t n, int to_planes)
+{
+	size_t u, off = 0;
+	uint32_t i;
+
+	for (u = 0; u < sizeof(plane_w); off += plane_w[u++])
+		for (i = 0; i < n; i++) {
+			uint64_t col = (uint64_t)n * off + (uint64_t)i * plane_w[u];
+			uint64_t ent = (uint64_t)i * SYM_SIZE + off;
+
+			if (to_planes)
+				memcpy(dst + col, src + ent, plane_w[u]);
+			else
+				memcpy(dst + ent, src + col, plane_w[u]);
+		}
+}
+
+void symplanes(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out)
+{
+	uint8_t *e = xmalloc(n ? (uint64_t)n * SYM_SIZE : 1), t[TRAILER];
+	uint32_t i, prev = 0;
+
+	memcpy(e, raw->p + roff, (uint64_t)n * SYM_SIZE);
+	for (i = 0; i < n; i++) {
+		uint32_t name = ld32(e + (uint64_t)i * SYM_SIZE);
+
+		st32(e + (uint64_t)i * SYM_SIZE, name - prev);
+		prev = name;
+	}
+	out->len = 0;
+	buf_put(out, raw->p, raw->len);
+	planes_move(e, out->p + roff, n, 1);
+	free(e);
+	st64(t + HVB_XT_SYMTAB_OFF, roff);
+	st32(t + HVB_XT_NSYMS, n);
+	buf_put(out, t, sizeof(t));
+}
+
+/* the residual (rlen bytes, into raw) from its plane form t: -1 unless t
+ * is exactly rlen bytes and the trailer, and the entries lie inside */
+int symunplane(const uint8_t *t, size_t tlen, uint8_t *raw, size_t rlen)
+{
+	uint64_t roff;
+	uint32_t n, i, name = 0;
+
+	if (tlen != rlen + TRAILER)
+		return -1;
+	roff = ld64(t + rlen + HVB_XT_SYMTAB_OFF);
+	n = ld32(t + rlen + HVB_XT_NSYMS);
+	if (roff > rlen || (uint64_t)n * SYM_SIZE > rlen - roff)
+		return -1;
+	memcpy(raw, t, rlen);
+	planes_move(t + roff, raw + roff, n, 0);
+	for (i = 0; i < n; i++) {
+		uint8_t *e = raw + roff + (uint64_t)i * SYM_SIZE;
+
+		name += ld32(e);
 		st32(e, name);
 	}
 	return 0;

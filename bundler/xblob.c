@@ -92,10 +92,24 @@ static size_t residual_syms(struct packctx *pc, struct pvar *v,
 	return n;
 }
 
+/* the base's residual in its plane form (symsplit.c), zstd, if smaller */
+static void residual_planes(struct pvar *v, const struct buf *raw, uint64_t roff,
+			    uint32_t n, struct buf *z)
+{
+	struct buf pl = { 0 };
+
+	symplanes(raw, roff, n, &pl);
+	z->len = 0;
+	zs_compress_big(pl.p, pl.len, z, NULL, 0);
+	keep(&v->res, &v->rcomp, z, HVB_XCOMP_ZSTD_PLANES);
+	free(pl.p);
+}
+
 /* store the residual raw, zstd, or zstd against the base's residual (also
  * with the symbol values in base coordinates, symnorm.c); or, where it has
  * a symbol table, its split form (symsplit.c) with zstd, alone or against
- * the base's split form: whichever is smallest.  bsplit is the base's split
+ * the base's split form, or (the base) its plane form: whichever is
+ * smallest.  bsplit is the base's split
  * form when the base is stored split, else empty. */
 static void store_residual(struct packctx *pc, struct pvar *v, const struct buf *raw,
 			   const struct buf *braw, const struct buf *bsplit,
@@ -116,6 +130,8 @@ static void store_residual(struct packctx *pc, struct pvar *v, const struct buf 
 		symsplit(raw, roff, n, split);
 		zs_compress_big(split->p, split->len, &z, NULL, 0);
 		keep(&v->res, &v->rcomp, &z, HVB_XCOMP_ZSTD_SPLIT);
+		if (!bsplit)	/* the base: its plane form too */
+			residual_planes(v, raw, roff, n, &z);
 		if (bsplit && bsplit->len) {
 			z.len = 0;
 			zs_compress_big(split->p, split->len, &z, bsplit->p, bsplit->len);
@@ -242,8 +258,9 @@ static int xheader_ok(struct bundle *b, uint64_t *size)
 		return 0;
 	}
 	if (ld32(x + HVB_XH_VERSION) != HVB_XBLOB_VERSION) {
-		ferr(b->path, "extract data: unsupported version %u",
-		     ld32(x + HVB_XH_VERSION));
+		ferr(b->path, "extract data: unsupported version: it is version %u, "
+		     "this bundler reads version %u only (pack the images again)",
+		     ld32(x + HVB_XH_VERSION), HVB_XBLOB_VERSION);
 		return 0;
 	}
 	*size = ld64(x + HVB_XH_SIZE);
@@ -307,7 +324,7 @@ static int xentry_ok(const struct xvariant *v, uint64_t size)
 	return v->segs_off <= size && v->nsegs <= size / HVB_XSEG_ENTRY_SIZE &&
 	    (uint64_t)v->nsegs * HVB_XSEG_ENTRY_SIZE <= size - v->segs_off &&
 	    v->data_off <= size && v->data_len <= size - v->data_off &&
-	    v->comp <= HVB_XCOMP_ZSTD_BASE_SYMS && v->file_size <= (1ull << 32) &&
+	    v->comp <= HVB_XCOMP_ZSTD_PLANES && v->file_size <= (1ull << 32) &&
 	    v->res_len <= v->file_size &&
 	    (v->comp != HVB_XCOMP_NONE || v->data_len == v->res_len);
 }

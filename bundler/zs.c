@@ -36,9 +36,40 @@ static int prefix_is_dict(const void *prefix, size_t plen)
 	    ld32(p) == ZSTD_MAGIC_DICTIONARY;
 }
 
+static size_t zs_compress_opt(const void *src, size_t len, struct buf *out,
+			      const void *prefix, size_t plen, int level, int deep);
+
 /* level < 0: that level with long-distance matching */
 size_t zs_compress_level(const void *src, size_t len, struct buf *out,
 			 const void *prefix, size_t plen, int level)
+{
+	return zs_compress_opt(src, len, out, prefix, plen, level, 0);
+}
+
+/* deep search (a variant's frame, FORMAT.md 6.1): level 19 picks its
+ * match finder's tables for the input's size (hash 2^22, chain 2^24
+ * entries for a few MiB); against a 10 MiB prefix they are too small.
+ * Tables as large as the window (chain log one more, the binary tree's
+ * most) and a longer target length find the matches level 22 finds
+ * (Linux xen frame 260,994 to 256,587 bytes), at level 19's speed.  The
+ * frame's format is the same: the decoder (window, prefix) sees no
+ * difference. */
+static void zs_deep(ZSTD_CCtx *c, unsigned wlog)
+{
+	ZSTD_CCtx_setParameter(c, ZSTD_c_hashLog, (int)(wlog < 24 ? wlog : 24));
+	ZSTD_CCtx_setParameter(c, ZSTD_c_chainLog, (int)(wlog + 1 < 30 ? wlog + 1 : 30));
+	ZSTD_CCtx_setParameter(c, ZSTD_c_searchLog, 9);
+	ZSTD_CCtx_setParameter(c, ZSTD_c_targetLength, 999);
+}
+
+size_t zs_compress_deep(const void *src, size_t len, struct buf *out,
+			const void *prefix, size_t plen)
+{
+	return zs_compress_opt(src, len, out, prefix, plen, ZS_LEVEL, 1);
+}
+
+static size_t zs_compress_opt(const void *src, size_t len, struct buf *out,
+			      const void *prefix, size_t plen, int level, int deep)
 {
 	ZSTD_CCtx *c = ZSTD_createCCtx();
 	size_t cap = ZSTD_compressBound(len), r;
@@ -54,7 +85,7 @@ size_t zs_compress_level(const void *src, size_t len, struct buf *out,
 		ZSTD_CCtx_setParameter(c, ZSTD_c_enableLongDistanceMatching, 1);
 	ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 0);
 	ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1);
-	if ((prefix && plen) || level < 0) {
+	if ((prefix && plen) || level < 0 || deep) {
 		/* the window must reach back over the whole prefix (and over
 		 * the whole input for long-distance matching) */
 		unsigned wlog = 10;
@@ -62,6 +93,8 @@ size_t zs_compress_level(const void *src, size_t len, struct buf *out,
 		while (wlog < 30 && ((size_t)1 << wlog) < len + plen)
 			wlog++;
 		ZSTD_CCtx_setParameter(c, ZSTD_c_windowLog, (int)wlog);
+		if (deep)
+			zs_deep(c, wlog);
 	}
 	if (prefix && plen)
 		ZSTD_CCtx_refPrefix(c, prefix, plen);

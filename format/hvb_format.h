@@ -160,7 +160,8 @@
 
 /* ---- extract data (.hvb_extract): header ---- */
 #define HVB_XBLOB_MAGIC		"HVBXTRC1"	/* 8 bytes, no NUL */
-#define HVB_XBLOB_VERSION	2u	/* 1: entries of 136 bytes, no classes */
+#define HVB_XBLOB_VERSION	3u	/* 1: entries of 136 bytes, no classes;
+					   2: no residual compression 6 */
 #define HVB_XBLOB_HDR_SIZE	64u
 #define HVB_XH_MAGIC		0	/* u8[8] */
 #define HVB_XH_VERSION		8	/* u32 */
@@ -212,6 +213,7 @@
 					   coordinates; u32 count and u32
 					   indices of the entries left as
 					   they are, then the frame */
+#define HVB_XCOMP_ZSTD_PLANES	6u	/* its plane form (section 4), alone */
 
 /* a split residual's trailer (FORMAT.md section 4, "The split form") */
 #define HVB_XSPLIT_SYM_SIZE	24u	/* an ELF64 symbol entry; st_name at 0 */

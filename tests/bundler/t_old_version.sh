@@ -2,7 +2,9 @@
 # A bundle of an earlier payload format (version 1: no reference-aware
 # deltas, 88-byte variant entries; version 2: 96-byte entries, no frames)
 # is refused by list, verify and extract with a message that names both
-# versions; nothing is written.
+# versions; nothing is written.  Extract data of an earlier version (1:
+# 136-byte entries; 2: no residual compression 6) is refused by extract
+# the same way.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -21,6 +23,18 @@ for old in $(seq 1 $((cur - 1))); do
 	run_fail "list, version $old" 1 "$want" "$BUNDLER" list "$W/old.elf"
 	run_fail "extract, version $old" 1 "$want" "$BUNDLER" extract "$W/old.elf" fast -o "$W/x"
 	[ ! -e "$W/x" ] || fail "extract wrote a file from a version-$old bundle"
+done
+read -r xo xs < <(secinfo "$W/b.elf" .hvb_extract)
+[ -n "$xs" ] || fail "no extract section"
+xcur=$(fmt HVB_XBLOB_VERSION)
+[ "$xcur" -ge 3 ] || fail "HVB_XBLOB_VERSION is $xcur"
+for old in $(seq 1 $((xcur - 1))); do
+	cp "$W/b.elf" "$W/old.elf"
+	printf "\\$(printf %03o "$old")\000\000\000" | dd of="$W/old.elf" bs=1 \
+		seek=$((xo + $(fmt HVB_XH_VERSION))) conv=notrunc status=none
+	want="old.elf: extract data: unsupported version: it is version $old, this bundler reads version $xcur only"
+	run_fail "extract, extract data version $old" 1 "$want" "$BUNDLER" extract "$W/old.elf" fast -o "$W/x"
+	[ ! -e "$W/x" ] || fail "extract wrote a file from version-$old extract data"
 done
 run_ok "verify, current version" "$BUNDLER" verify "$W/b.elf"
 exit 0
