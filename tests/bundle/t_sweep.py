@@ -11,12 +11,20 @@
 # loader where the stub is and where to enter it (a changed PVH entry
 # note sends the CPU anywhere); each one is printed, and each must be
 # refused by bundler verify, whose boot check record covers those bytes.
+# The same holds for the checker itself: the stub's entries up to the
+# self-check and the self-check's code (stub/entry.S, stub/selfcheck.S,
+# about 500 bytes) run before any check can, so a changed byte there may
+# crash the boot (a changed imul in the hash loop did) instead of being
+# caught; such boots too must be refused by verify, and are printed.
 import json
 import os
 import subprocess
 import sys
 
 from blib import *
+
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from reportlib import stubs  # noqa: E402
 
 SWEEP = os.path.join(ROOT, "tools", "sweep")
 LOADER_PARTS = ("headers", "notes")
@@ -29,6 +37,26 @@ def stub_part(data):
         if p["type"] == 1 and p["vaddr"] <= entry < p["vaddr"] + p["memsz"]:
             return f"load{i}@{p['vaddr']:x}"
     fail("no PT_LOAD holds the entry point")
+
+
+def checker_spans(path, data):
+    """File-offset spans of the code that runs before the stub's self-check
+    has a verdict: [start, end) symbol pairs of the stub that pack put in
+    the bundle, placed by the bundle's own PVH entry."""
+    s = stubs.symbols(stubs.packed_stub(path, os.path.join(BUILD, "stub")))
+    entry = stubs.symbols(path)["hvb_stub_pvh_entry"]
+    pairs = (("hvb_stub_pvh_entry", "stub_pvh_checked"), ("hvb_stub_xen_entry", "stub_xen_checked"),
+             ("stub_selfcheck32", "stub_corrupt_msg"))
+    spans = []
+    for a, b in pairs:
+        check(a in s and b in s and s[a] < s[b], f"stub symbols {a}, {b} missing or out of order")
+        va = entry + s[a] - s["hvb_stub_pvh_entry"]
+        for p in phdrs(data):
+            if p["type"] == 1 and p["vaddr"] <= va < p["vaddr"] + p["filesz"]:
+                off = p["off"] + va - p["vaddr"]
+                spans.append((off, off + s[b] - s[a]))
+    check(len(spans) == len(pairs), f"checker code not found in the file: {spans}")
+    return spans
 
 
 def sweep(on, n, timeout):
@@ -44,6 +72,7 @@ def sweep(on, n, timeout):
 
 
 stub = stub_part(open(bundle(), "rb").read())
+checker = checker_spans(bundle(), open(bundle(), "rb").read())
 for on, n, timeout in (("native", 240, 10), ("xen", 4, 90)):
     r = sweep(on, n, timeout)
     check(sum(r["total"].values()) == n, f"{on}: {sum(r['total'].values())} boots of {n}")
@@ -51,17 +80,22 @@ for on, n, timeout in (("native", 240, 10), ("xen", 4, 90)):
     for b in r["boots"]:
         part = "stub" if b["part"] == stub else "notes" if b["part"].startswith("note") \
             else b["part"]
+        if part == "stub" and any(lo < b["off"] + 4 and b["off"] < hi for lo, hi in checker):
+            part = "checker"
         what = f"{on}: copy {b['i']} ({b['part']} offset {b['off']:#x}, {b['kind']})"
         check(b["class"] != "wrong", f"{what} started a wrong kernel: {b.get('tail')}")
         check(b["class"] != "hang" or part in LOADER_PARTS,
               f"{what} ended in a hang: {b.get('tail')}")
         check(b["class"] not in ("crash", "hang") or b.get("verify") == "refused",
               f"{what}: a {b['class']} that bundler verify does not refuse")
+        check(b["class"] != "wrong" and (part != "checker" or b["class"] in ("caught", "crash")
+              and (b["class"] == "caught" or b.get("verify") == "refused")),
+              f"{what}: in the self-check's own code, neither caught nor a refused crash")
         check(part != "stub" or b["class"] == "caught",
               f"{what}: a changed stub byte not caught by the stub's self-check: {b['class']}")
-        check(b["class"] != "crash" or part in LOADER_PARTS,
+        check(b["class"] != "crash" or part in LOADER_PARTS + ("checker",),
               f"{what} crashed: {b.get('tail')}")
         if b["class"] in ("crash", "hang"):
-            print(f"{b['class']} (loader's part, refused by verify, reported): {what}: "
+            print(f"{b['class']} ({part}, refused by verify, reported): {what}: "
                   f"{b.get('tail')}")
     print(f"{on}: {r['total']}")
