@@ -25,8 +25,8 @@ def mib(kib):
 
 
 def missing_lines(name, what, target, cost):
-    return [f"**Missing**: not run here: `build/report/{name}` ({what}) is written by "
-            f"`{target}` ({cost}).", ""]
+    return [f"{what}.", "", f"**Missing**: not run here. `build/report/{name}` is written by "
+            f"`{target}`, which {cost}.", ""]
 
 
 def kernel_rows(s):
@@ -86,7 +86,7 @@ def limits_line(s):
 
 
 def measured_lines(name, what, s):
-    md = [f"{what}: `build/report/{name}`, written by `{s['command']}` at {s['date']} "
+    md = [f"{what}.", "", f"From `build/report/{name}`, written by `{s['command']}` at {s['date']} "
           f"(commit {(s.get('commit') or '?')[:12]}"
           + (", tree with uncommitted changes" if s.get("tree_dirty") else "") + ").",
           f"Platform: {platform(s)}.", ""]
