@@ -153,10 +153,19 @@ def growth_line(g, name, unit_name):
         text += f", {last['separate_loaded_bytes']} counting only their loaded bytes"
     if pv:
         carries = (f", which carries {len(pv['backends'])} of the {last['n']} "
-                   f"({', '.join(pv['backends'])})" if pv.get("backends") else "")
+                   f"({', '.join(pv['backends'])}"
+                   + ("; one with every guest's support would be larger, and is not built "
+                      "here" if len(pv["backends"]) < last["n"] else "") + ")"
+                   if pv.get("backends") else "")
+        figs += [fig(last["bundle_zstd19_bytes"], "bytes",
+                     f"{unit_name}: bundle of N={last['n']}, zstd -19", "growth.json",
+                     f"{name}.points[{last['n'] - 1}].bundle_zstd19_bytes"),
+                 fig(pv["zstd19_bytes"], "bytes", f"{unit_name}: the pvops image, zstd -19",
+                     "growth.json", f"{name}.pvops.zstd19_bytes")]
         text += (f", and {pv['file_bytes']} for the one pvops image{carries}: the bundle of "
                  f"{last['n']} is {last['bundle_file_bytes'] / pv['file_bytes']:.2f}x the pvops "
-                 "image")
+                 f"image in file bytes and {last['bundle_zstd19_bytes'] / pv['zstd19_bytes']:.2f}x "
+                 f"under zstd -19 ({last['bundle_zstd19_bytes']} against {pv['zstd19_bytes']})")
     built = [v for v in last["variants"]
              if g.get("platforms", {}).get(v, "").startswith("build-only")]
     if built:
