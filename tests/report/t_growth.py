@@ -35,6 +35,8 @@ def check_curve(c, path_of):
                   f"{pt['bundle_file_bytes']})")
             check(pt["bundle_file_bytes"] - prev["bundle_file_bytes"] <
                   os.path.getsize(files[-1]), f"N={pt['n']}: a variant cost a whole image")
+            check(pt["added_bundle_file_bytes"] == pt["bundle_file_bytes"] -
+                  prev["bundle_file_bytes"], f"N={pt['n']}: the step is not the difference")
         prev = pt
     f = c["fit"]
     incs = [b["bundle_file_bytes"] - a["bundle_file_bytes"]
@@ -67,6 +69,15 @@ check(open(ext, "rb").read() == open(img("hyperv"), "rb").read(),
 print(f"our kernel: {slope:.0f} bytes per added variant; repack and extract agree")
 
 lx = g.get("linux") or {}
+built = [v for v in ["native", "kvm", "xen", "hyperv", "vmware", "acrn", "jailhouse"]
+         if os.path.exists(os.path.join(ROOT, "build", "linux", v, "vmlinux"))]
+if "native" in built:
+    check(lx["order"] == built and lx["missing"] == [v for v in ["native", "kvm", "xen", "hyperv",
+                                                                "vmware", "acrn", "jailhouse"]
+                                                     if v not in built],
+          f"the Linux curve has {lx.get('order')} (missing {lx.get('missing')}); built: {built}")
+    check(all(lx["platforms"][v].startswith("build-only") == (v not in ("native", "kvm", "xen"))
+              for v in built), f"build-only variants not marked: {lx['platforms']}")
 if lx.get("points"):
     ls = check_curve(lx, lambda v: os.path.join(ROOT, "build", "linux", v, "vmlinux"))
     print(f"Linux: {len(lx['points'])} variants ({', '.join(lx['order'])}), "

@@ -95,6 +95,22 @@ def linux_by_bytes(d):
         "whose addresses moved counts as differing."), figs
 
 
+def steps(g, name, unit_name):
+    """The smallest and largest step of the curve (what one variant added
+    to the bundle): (phrase, figures), or ("", []) before tools/growth
+    recorded steps."""
+    pts = [p for p in g["points"] if "added_bundle_file_bytes" in p]
+    if len(pts) < 2:
+        return "", []
+    lo = min(pts, key=lambda p: p["added_bundle_file_bytes"])
+    hi = max(pts, key=lambda p: p["added_bundle_file_bytes"])
+    figs = [fig(p["added_bundle_file_bytes"], "bytes", f"{unit_name}: the bundle's step at "
+                f"N={p['n']} (+{p['variants'][-1]})", "growth.json",
+                f"{name}.points[{p['n'] - 1}].added_bundle_file_bytes") for p in (lo, hi)]
+    return (f"; the steps run from {lo['added_bundle_file_bytes']} (+{lo['variants'][-1]}) "
+            f"to {hi['added_bundle_file_bytes']} bytes (+{hi['variants'][-1]})"), figs
+
+
 def growth_line(g, name, unit_name):
     """One curve's sentence and figures, or (None, []) when it has no fit."""
     if not g or not g.get("fit") or not g.get("points"):
@@ -102,32 +118,54 @@ def growth_line(g, name, unit_name):
     f, pts = g["fit"], g["points"]
     one = pts[0]["separate_file_bytes"]
     per = f["bundle_file_bytes"]["bytes_per_variant"]
+    perz = f["bundle_zstd19_bytes"]["bytes_per_variant"]
     last = pts[-1]
-    key = f"{name}.fit.bundle_file_bytes.bytes_per_variant"
+    key = f"{name}.fit.bundle_file_bytes"
     figs = [fig(per, "bytes/variant", f"{unit_name}: bundle growth per added variant "
-                f"(fit N={f['from_n']}..{f['to_n']})", "growth.json", key),
+                f"(fit N={f['from_n']}..{f['to_n']})", "growth.json", key + ".bytes_per_variant"),
+            fig(perz, "bytes/variant", f"{unit_name}: bundle growth per added variant, zstd -19 "
+                f"(fit N={f['from_n']}..{f['to_n']})", "growth.json",
+                f"{name}.fit.bundle_zstd19_bytes.bytes_per_variant"),
             fig(one, "bytes", f"{unit_name}: one image ({g['order'][0]})", "growth.json",
                 f"{name}.points[0].separate_file_bytes"),
             fig(last["bundle_file_bytes"], "bytes", f"{unit_name}: bundle of N={last['n']}",
                 "growth.json", f"{name}.points[{last['n'] - 1}].bundle_file_bytes"),
             fig(last["separate_file_bytes"], "bytes", f"{unit_name}: N={last['n']} images apart",
                 "growth.json", f"{name}.points[{last['n'] - 1}].separate_file_bytes")]
-    text = (f"{unit_name}: each added variant costs the bundle {per:.0f} bytes "
-            f"({100 * per / one:.1f}% of one image file, fitted over "
-            f"N={f['from_n']}..{f['to_n']}); {last['n']} variants bundled are "
-            f"{last['bundle_file_bytes']} bytes against {last['separate_file_bytes']} apart "
-            f"({last['separate_file_bytes'] / last['bundle_file_bytes']:.1f}x)")
+    pv = g.get("pvops")
+    text = (f"{unit_name}: each added variant costs the bundle {per:.0f} bytes, fitted over "
+            f"N={f['from_n']}..{f['to_n']} ({perz:.0f} under zstd -19; "
+            f"{100 * per / one:.1f}% of one image file")
+    if pv:
+        figs.append(fig(pv["file_bytes"], "bytes", f"{unit_name}: the pvops image",
+                        "growth.json", f"{name}.pvops.file_bytes"))
+        text += f", {100 * per / pv['file_bytes']:.1f}% of the pvops image"
+    st, sf = steps(g, name, unit_name)
+    text += ")" + st
+    figs += sf
+    text += (f". {last['n']} variants bundled are {last['bundle_file_bytes']} bytes against "
+             f"{last['separate_file_bytes']} apart "
+             f"({last['separate_file_bytes'] / last['bundle_file_bytes']:.1f}x)")
     if "separate_loaded_bytes" in last:
         figs.append(fig(last["separate_loaded_bytes"], "bytes",
                         f"{unit_name}: N={last['n']} images apart, loaded bytes", "growth.json",
                         f"{name}.points[{last['n'] - 1}].separate_loaded_bytes"))
         text += f", {last['separate_loaded_bytes']} counting only their loaded bytes"
-    pv = g.get("pvops")
     if pv:
-        figs.append(fig(pv["file_bytes"], "bytes", f"{unit_name}: the pvops image",
-                        "growth.json", f"{name}.pvops.file_bytes"))
-        text += (f" and {pv['file_bytes']} for the one pvops image "
-                 f"({last['bundle_file_bytes'] / pv['file_bytes']:.2f}x)")
+        carries = (f", which carries {len(pv['backends'])} of the {last['n']} "
+                   f"({', '.join(pv['backends'])}"
+                   + ("; one with every guest's support would be larger, and is not built "
+                      "here" if len(pv["backends"]) < last["n"] else "") + ")"
+                   if pv.get("backends") else "")
+        figs += [fig(last["bundle_zstd19_bytes"], "bytes",
+                     f"{unit_name}: bundle of N={last['n']}, zstd -19", "growth.json",
+                     f"{name}.points[{last['n'] - 1}].bundle_zstd19_bytes"),
+                 fig(pv["zstd19_bytes"], "bytes", f"{unit_name}: the pvops image, zstd -19",
+                     "growth.json", f"{name}.pvops.zstd19_bytes")]
+        text += (f", and {pv['file_bytes']} for the one pvops image{carries}: the bundle of "
+                 f"{last['n']} is {last['bundle_file_bytes'] / pv['file_bytes']:.2f}x the pvops "
+                 f"image in file bytes and {last['bundle_zstd19_bytes'] / pv['zstd19_bytes']:.2f}x "
+                 f"under zstd -19 ({last['bundle_zstd19_bytes']} against {pv['zstd19_bytes']})")
     built = [v for v in last["variants"]
              if g.get("platforms", {}).get(v, "").startswith("build-only")]
     if built:

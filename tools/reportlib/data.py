@@ -18,6 +18,10 @@ SOURCES = {
     "bundle-classes.json": "the bundle's bytes by class (branch refdelta)",
     "locktable.json": "tools/locktable (a contended lock under Xen)",
     "plots.json": "tools/plots (which figures were drawn, which lack data)",
+    "scale-debian.json": "tools/linux-scale-debian (make linux-scale-debian: Debian's 6.1 "
+                         "amd64 and cloud-amd64 packed, timed)",
+    "scale.json": "tools/linux-scale-measure (make linux-scale: x86_64_defconfig native and "
+                  "xen packed, timed)",
 }
 
 

@@ -6,6 +6,7 @@ from .claim import HOST, NATIVE_ICOUNT, XEN_ICOUNT, claim, dearer, run_fig, runs
     work_figs, work_pairs
 from .claims_boot import boot_cost, patchcost_run, stub_runs
 from .claims_ops import bare_hardware, callee_save, lock_slow_path, no_impact, patched_site
+from .claims_scale import scale
 from .claims_size import five_kernels, replicate
 from .data import fig, get, pct
 from .runs import find
@@ -89,7 +90,7 @@ def in_short(d, c):
                    NATIVE_ICOUNT + "; " + XEN_ICOUNT + "; sizes: " + HOST, True)
 
 
-CLAIMS = [in_short, replicate, five_kernels, patched_site, bare_hardware, no_impact, callee_save,
+CLAIMS = [in_short, replicate, five_kernels, scale, patched_site, bare_hardware, no_impact, callee_save,
           lock_slow_path, boot_cost]
 
 
