@@ -48,10 +48,19 @@ int symsplit_locate(const struct image *im, const struct buf *segs,
 
 /* out = the residual with st_name zeroed in its n entries at roff, then
  * their st_name differences (u32 each), then {u64 roff, u32 n} */
+/* the trailer both forms end with: where the entries are, how many */
+static void put_trailer(struct buf *out, uint64_t roff, uint32_t n)
+{
+	uint8_t t[TRAILER];
+
+	st64(t + HVB_XT_SYMTAB_OFF, roff);
+	st32(t + HVB_XT_NSYMS, n);
+	buf_put(out, t, sizeof(t));
+}
+
 void symsplit(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out)
 {
 	uint32_t i, prev = 0;
-	uint8_t t[TRAILER];
 
 	out->len = 0;
 	buf_put(out, raw->p, raw->len);
@@ -64,9 +73,7 @@ void symsplit(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out)
 		memset(e, 0, 4);
 		buf_put(out, d, 4);
 	}
-	st64(t + HVB_XT_SYMTAB_OFF, roff);
-	st32(t + HVB_XT_NSYMS, n);
-	buf_put(out, t, sizeof(t));
+	put_trailer(out, roff, n);
 }
 
 /* the residual (rlen bytes, into raw) from its split form t: -1 unless t
@@ -127,7 +134,7 @@ static void planes_move(const uint8_t *src, uint8_t *dst, uint32_t n, int to_pla
 
 void symplanes(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out)
 {
-	uint8_t *e = xmalloc(n ? (uint64_t)n * SYM_SIZE : 1), t[TRAILER];
+	uint8_t *e = xmalloc(n ? (uint64_t)n * SYM_SIZE : 1);
 	uint32_t i, prev = 0;
 
 	memcpy(e, raw->p + roff, (uint64_t)n * SYM_SIZE);
@@ -141,9 +148,7 @@ void symplanes(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out
 	buf_put(out, raw->p, raw->len);
 	planes_move(e, out->p + roff, n, 1);
 	free(e);
-	st64(t + HVB_XT_SYMTAB_OFF, roff);
-	st32(t + HVB_XT_NSYMS, n);
-	buf_put(out, t, sizeof(t));
+	put_trailer(out, roff, n);
 }
 
 /* the residual (rlen bytes, into raw) from its plane form t: -1 unless t

@@ -8,6 +8,12 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
+# put_version FILE OFFSET V: V as a little-endian u32 at OFFSET
+put_version() {
+	printf "\\$(printf %03o "$3")\000\000\000" | dd of="$1" bs=1 seek="$2" \
+		conv=notrunc status=none
+}
+
 pack_dflags
 read -r po ps < <(secinfo "$W/b.elf" .hvb_payload)
 [ -n "$ps" ] || fail "no payload section"
@@ -15,9 +21,7 @@ cur=$(fmt HVB_PAYLOAD_VERSION)
 [ "$cur" -ge 3 ] || fail "HVB_PAYLOAD_VERSION is $cur"
 for old in $(seq 1 $((cur - 1))); do
 	cp "$W/b.elf" "$W/old.elf"
-	# version $old, little-endian u32
-	printf "\\$(printf %03o "$old")\000\000\000" | dd of="$W/old.elf" bs=1 \
-		seek=$((po + $(fmt HVB_PH_VERSION))) conv=notrunc status=none
+	put_version "$W/old.elf" $((po + $(fmt HVB_PH_VERSION))) "$old"
 	want="old.elf: unsupported payload version: the payload is format version $old, this bundler reads version $cur only"
 	run_fail "verify, version $old" 1 "$want" "$BUNDLER" verify "$W/old.elf"
 	run_fail "list, version $old" 1 "$want" "$BUNDLER" list "$W/old.elf"
@@ -30,8 +34,7 @@ xcur=$(fmt HVB_XBLOB_VERSION)
 [ "$xcur" -ge 3 ] || fail "HVB_XBLOB_VERSION is $xcur"
 for old in $(seq 1 $((xcur - 1))); do
 	cp "$W/b.elf" "$W/old.elf"
-	printf "\\$(printf %03o "$old")\000\000\000" | dd of="$W/old.elf" bs=1 \
-		seek=$((xo + $(fmt HVB_XH_VERSION))) conv=notrunc status=none
+	put_version "$W/old.elf" $((xo + $(fmt HVB_XH_VERSION))) "$old"
 	want="old.elf: extract data: unsupported version: it is version $old, this bundler reads version $xcur only"
 	run_fail "extract, extract data version $old" 1 "$want" "$BUNDLER" extract "$W/old.elf" fast -o "$W/x"
 	[ ! -e "$W/x" ] || fail "extract wrote a file from version-$old extract data"
