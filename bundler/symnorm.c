@@ -49,12 +49,6 @@ static int64_t strs_find(const struct strs *t, const char *s)
 	return -1;
 }
 
-/* the string at offset o, if the table holds one there */
-static const char *strs_at(const struct strs *t, uint64_t o)
-{
-	return o < t->len && memchr(t->p + o, 0, t->len - o) ? t->p + o : NULL;
-}
-
 /* section link of f: a string table ending in NUL, every string hashed */
 static int strs_of(const uint8_t *f, size_t len, const Elf64_Ehdr *eh, uint32_t link,
 		   struct strs *st)
@@ -85,44 +79,111 @@ static int strs_of(const uint8_t *f, size_t len, const Elf64_Ehdr *eh, uint32_t 
 	return 0;
 }
 
-/* The .symtab of an ELF64 file: its file offset and entries.  0 if it has
- * one that lies wholly in the file and outside every PT_LOAD's file bytes
- * (so that only the residual holds it), -1 if not.  The bundler runs on
- * little-endian x86-64 hosts, as the files it reads. */
-static int find_symtab(const struct image *im, const uint8_t *f, size_t len,
-		       uint64_t *off, uint64_t *n, struct strs *st)
+/* the start of the string holding offset o of a table (o < t->len) */
+static uint64_t strs_start(const struct strs *t, uint64_t o)
 {
+	while (o && t->p[o - 1])
+		o--;
+	return o;
+}
+
+/* A symbol file: its .symtab (file offset, entries), string table, and
+ * for each of its sections the index of the other file's section of the
+ * same name (the first), SECT_NONE if none. */
+#define SECT_NONE	UINT32_MAX
+struct symfile {
+	const uint8_t *f;
+	size_t len;
 	Elf64_Ehdr eh;
+	uint64_t off, n;
+	struct strs st;
+	uint32_t *sect;
+};
+
+static Elf64_Shdr shdr_at(const struct symfile *s, uint32_t i)
+{
+	Elf64_Shdr sh;
+
+	memcpy(&sh, s->f + s->eh.e_shoff + (uint64_t)i * sizeof(sh), sizeof(sh));
+	return sh;
+}
+
+/* the name of section i, or NULL (no section name table, or not in it) */
+static const char *sect_name(const struct symfile *s, uint32_t i)
+{
+	Elf64_Shdr str = shdr_at(s, s->eh.e_shstrndx), sh = shdr_at(s, i);
+
+	if (s->eh.e_shstrndx >= s->eh.e_shnum || str.sh_offset > s->len ||
+	    str.sh_size > s->len - str.sh_offset || sh.sh_name >= str.sh_size ||
+	    !memchr(s->f + str.sh_offset + sh.sh_name, 0, str.sh_size - sh.sh_name))
+		return NULL;
+	return (const char *)s->f + str.sh_offset + sh.sh_name;
+}
+
+/* a->sect: for each section of a, b's first section of the same name */
+static void sect_map(struct symfile *a, const struct symfile *b)
+{
+	uint32_t i, j;
+
+	a->sect = xmalloc((a->eh.e_shnum ? a->eh.e_shnum : 1) * sizeof(*a->sect));
+	for (i = 0; i < a->eh.e_shnum; i++) {
+		const char *na = sect_name(a, i), *nb;
+
+		a->sect[i] = SECT_NONE;
+		for (j = 0; na && j < b->eh.e_shnum; j++)
+			if ((nb = sect_name(b, j)) && !strcmp(na, nb)) {
+				a->sect[i] = j;
+				break;
+			}
+	}
+}
+
+/* The .symtab of an ELF64 file: 0 if it has one that lies wholly in the
+ * file and outside every PT_LOAD's file bytes (so that only the residual
+ * holds it), -1 if not.  The bundler runs on little-endian x86-64 hosts,
+ * as the files it reads. */
+static int find_symtab(const struct image *im, const uint8_t *f, size_t len,
+		       struct symfile *s)
+{
 	Elf64_Shdr sh;
 	uint32_t i;
 	size_t k;
 
-	if (len < sizeof(eh))
+	memset(s, 0, sizeof(*s));
+	s->f = f;
+	s->len = len;
+	if (len < sizeof(s->eh))
 		return -1;
-	memcpy(&eh, f, sizeof(eh));
-	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_shentsize != sizeof(sh) ||
-	    eh.e_shoff > len || (uint64_t)eh.e_shnum * sizeof(sh) > len - eh.e_shoff)
+	memcpy(&s->eh, f, sizeof(s->eh));
+	if (memcmp(s->eh.e_ident, ELFMAG, SELFMAG) || s->eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    s->eh.e_ident[EI_DATA] != ELFDATA2LSB || s->eh.e_shentsize != sizeof(sh) ||
+	    s->eh.e_shoff > len || (uint64_t)s->eh.e_shnum * sizeof(sh) > len - s->eh.e_shoff)
 		return -1;
-	for (i = 0; i < eh.e_shnum; i++) {
-		memcpy(&sh, f + eh.e_shoff + (uint64_t)i * sizeof(sh), sizeof(sh));
+	for (i = 0; i < s->eh.e_shnum; i++) {
+		sh = shdr_at(s, i);
 		if (sh.sh_type != SHT_SYMTAB || sh.sh_entsize != sizeof(Elf64_Sym))
 			continue;
 		if (sh.sh_offset > len || sh.sh_size > len - sh.sh_offset ||
 		    sh.sh_size % sizeof(Elf64_Sym))
 			return -1;
 		for (k = 0; im && k < im->nloads; k++) {
-			const struct seg *s = &im->loads[k];
+			const struct seg *g = &im->loads[k];
 
-			if (s->filesz && sh.sh_offset < s->offset + s->filesz &&
-			    s->offset < sh.sh_offset + sh.sh_size)
+			if (g->filesz && sh.sh_offset < g->offset + g->filesz &&
+			    g->offset < sh.sh_offset + sh.sh_size)
 				return -1;
 		}
-		*off = sh.sh_offset;
-		*n = sh.sh_size / sizeof(Elf64_Sym);
-		return strs_of(f, len, &eh, sh.sh_link, st);
+		s->off = sh.sh_offset;
+		s->n = sh.sh_size / sizeof(Elf64_Sym);
+		return strs_of(f, len, &s->eh, sh.sh_link, &s->st);
 	}
 	return -1;
+}
+
+static void symfile_free(struct symfile *s)
+{
+	free(s->st.slot);
+	free(s->sect);
 }
 
 static int in_work(uint64_t v, uint64_t w0, uint64_t wsize)
@@ -130,12 +191,12 @@ static int in_work(uint64_t v, uint64_t w0, uint64_t wsize)
 	return v >= w0 && v - w0 < wsize;
 }
 
-/* where both files' tables are, and the variant's move table */
+/* both files, and the variant's move table */
 struct symctx {
 	const struct move *m, *inv;
 	size_t nm;
 	uint64_t w0, wsize;
-	struct strs bs, vs;	/* the base's and the variant's string tables */
+	struct symfile b, v;	/* the base's, the variant's */
 };
 
 /* a value x as stored: the variant's value */
@@ -146,15 +207,54 @@ static uint64_t value_back(const struct symctx *c, uint64_t x)
 	return c->w0 + (uint32_t)(x - c->w0 + moves_delta(c->m, c->nm, (uint32_t)(x - c->w0)));
 }
 
-/* entry e into base coordinates if both its value and its name come back
- * exactly (value_back, and the variant's first offset of the base's string);
- * 0, or -1 with e untouched */
+/* a name o as stored (an offset into the base's string table): the
+ * variant's, the same place in the first string of its own table that
+ * equals the base's string holding o; -1 if none */
+static int64_t name_back(const struct symctx *c, uint64_t o)
+{
+	uint64_t s;
+	int64_t x;
+
+	if (o >= c->b.st.len)
+		return -1;
+	s = strs_start(&c->b.st, o);
+	x = strs_find(&c->v.st, c->b.st.p + s);
+	return x < 0 || (uint64_t)x + (o - s) > UINT32_MAX ? -1 : x + (int64_t)(o - s);
+}
+
+/* a section index x as stored (the base's): the variant's */
+static uint16_t sect_back(const struct symctx *c, uint16_t x)
+{
+	return x < c->b.eh.e_shnum && c->b.sect[x] != SECT_NONE ? (uint16_t)c->b.sect[x] : x;
+}
+
+/* A name (an offset into the variant's string table) into base
+ * coordinates: the string holding it, found in the base's table, the
+ * same distance in (a name the linker merged into the tail of another
+ * string comes back with it); -1 if that would not come back */
+static int64_t name_take(const struct symctx *c, uint64_t o)
+{
+	uint64_t s;
+	int64_t x;
+
+	if (o >= c->v.st.len)
+		return -1;
+	s = strs_start(&c->v.st, o);
+	x = strs_find(&c->b.st, c->v.st.p + s);
+	if (x < 0 || (uint64_t)strs_find(&c->v.st, c->v.st.p + s) != s ||
+	    (uint64_t)x + (o - s) > UINT32_MAX)
+		return -1;
+	return x + (int64_t)(o - s);
+}
+
+/* entry e into base coordinates if its value, name and section all come
+ * back exactly; 0, or -1 with e untouched */
 static int take_one(const struct symctx *c, uint8_t *e)
 {
 	Elf64_Sym sy;
 	uint64_t v, x;
-	const char *name;
 	int64_t nb;
+	uint16_t sx;
 	int ok = 1;
 
 	memcpy(&sy, e, sizeof(sy));
@@ -164,13 +264,27 @@ static int take_one(const struct symctx *c, uint8_t *e)
 		if (!ok)
 			x = v;
 	}
-	if (value_back(c, x) != v || !(name = strs_at(&c->vs, sy.st_name)) ||
-	    (nb = strs_find(&c->bs, name)) < 0 || nb > UINT32_MAX ||
-	    strs_find(&c->vs, name) != (int64_t)sy.st_name)
+	sx = sy.st_shndx < c->v.eh.e_shnum && c->v.sect[sy.st_shndx] != SECT_NONE ?
+	    (uint16_t)c->v.sect[sy.st_shndx] : sy.st_shndx;
+	if (value_back(c, x) != v || (nb = name_take(c, sy.st_name)) < 0 ||
+	    name_back(c, (uint64_t)nb) != sy.st_name || sect_back(c, sx) != sy.st_shndx)
 		return -1;
 	sy.st_value = x;
 	sy.st_name = (uint32_t)nb;
+	sy.st_shndx = sx;
 	memcpy(e, &sy, sizeof(sy));
+	return 0;
+}
+
+/* both files' symbol tables and section maps into c; -1 if either has
+ * none (im: the variant's, whose table must lie outside its segments) */
+static int ctx_open(struct symctx *c, const struct image *im, const uint8_t *f, size_t len,
+		    const uint8_t *bf, size_t blen)
+{
+	if (find_symtab(im, f, len, &c->v) || find_symtab(NULL, bf, blen, &c->b))
+		return -1;
+	sect_map(&c->v, &c->b);
+	sect_map(&c->b, &c->v);
 	return 0;
 }
 
@@ -182,17 +296,15 @@ int symnorm_take(const struct image *im, uint8_t *f, size_t len, const uint8_t *
 		 struct buf *exc)
 {
 	struct symctx c = { .m = m, .nm = nm, .w0 = w0, .wsize = wsize };
-	uint64_t off, n, boff, bn, k;
 	struct move *inv;
+	uint64_t k;
 	int rc = -1;
 
-	if (find_symtab(im, f, len, &off, &n, &c.vs))
-		return -1;
-	if (find_symtab(NULL, bf, blen, &boff, &bn, &c.bs))
+	if (ctx_open(&c, im, f, len, bf, blen))
 		goto out;
 	c.inv = inv = moves_inverse(m, nm);
-	for (k = 0; k < n; k++)
-		if (take_one(&c, SYM_AT(f, off, k))) {
+	for (k = 0; k < c.v.n; k++)
+		if (take_one(&c, SYM_AT(f, c.v.off, k))) {
 			uint8_t b[4];
 
 			st32(b, (uint32_t)k);
@@ -201,8 +313,8 @@ int symnorm_take(const struct image *im, uint8_t *f, size_t len, const uint8_t *
 	free(inv);
 	rc = 0;
 out:
-	free(c.vs.slot);
-	free(c.bs.slot);
+	symfile_free(&c.v);
+	symfile_free(&c.b);
 	return rc;
 }
 
@@ -214,17 +326,14 @@ int symnorm_undo(uint8_t *f, size_t len, const uint8_t *bf, size_t blen, uint64_
 		 uint32_t nexc)
 {
 	struct symctx c = { .m = m, .nm = nm, .w0 = w0, .wsize = wsize };
-	uint64_t off, n, boff, bn, k;
+	uint64_t k;
 	uint32_t j = 0;
 	int rc = -1;
 
-	if (find_symtab(NULL, f, len, &off, &n, &c.vs))
-		return -1;
-	if (find_symtab(NULL, bf, blen, &boff, &bn, &c.bs))
+	if (ctx_open(&c, NULL, f, len, bf, blen))
 		goto out;
-	for (k = 0; k < n; k++) {
-		uint8_t *e = SYM_AT(f, off, k);
-		const char *name;
+	for (k = 0; k < c.v.n; k++) {
+		uint8_t *e = SYM_AT(f, c.v.off, k);
 		int64_t nv;
 		Elf64_Sym sy;
 
@@ -233,15 +342,16 @@ int symnorm_undo(uint8_t *f, size_t len, const uint8_t *bf, size_t blen, uint64_
 			continue;
 		}
 		memcpy(&sy, e, sizeof(sy));
-		if (!(name = strs_at(&c.bs, sy.st_name)) || (nv = strs_find(&c.vs, name)) < 0)
+		if ((nv = name_back(&c, sy.st_name)) < 0)
 			goto out;
 		sy.st_name = (uint32_t)nv;
 		sy.st_value = value_back(&c, sy.st_value);
+		sy.st_shndx = sect_back(&c, sy.st_shndx);
 		memcpy(e, &sy, sizeof(sy));
 	}
 	rc = j == nexc ? 0 : -1;
 out:
-	free(c.vs.slot);
-	free(c.bs.slot);
+	symfile_free(&c.v);
+	symfile_free(&c.b);
 	return rc;
 }
