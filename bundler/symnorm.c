@@ -1,17 +1,21 @@
-/* symnorm.c: a variant's symbol values in the base's coordinates, for its
- * extract data (FORMAT.md 4, residual compression 3).  Without a shared
+/* symnorm.c: a variant's symbols in the base's coordinates, for its
+ * extract data (FORMAT.md 4, residual compression 5).  Without a shared
  * layout nearly every symbol of a variant lies elsewhere than the base's
  * of the same name, so its .symtab differs from the base's in nearly
  * every entry, and zstd with the base's residual as prefix finds only
  * short matches.  Taken back through the variant's move table (the one
  * the stub re-resolves references with), a value that only moved becomes
  * the base's value again.  Its name (an offset into its own string table,
- * which shifts wherever a name was added or dropped before it) becomes the
- * offset of the same string in the base's string table.  Undone exactly:
- * a stored value x in the work area is x + delta(x), a stored name the
- * first string of the variant's own table that equals the base's there;
- * the entries for which that would not give the original back (names the
- * base lacks, among them) are listed (by index) and stored as they are. */
+ * which shifts wherever a name was added or dropped before it) becomes
+ * the same place in the same string of the base's string table: the
+ * string holding it, which for a name the linker merged into the tail of
+ * another is that other.  Its section index becomes the base's section
+ * of the same name.  Undone exactly: a stored value x in the work area
+ * is x + delta(x); a stored name the same place in the first string of
+ * the variant's own table that equals the base's string there; a stored
+ * section the variant's first of the base's section's name.  The entries
+ * for which that would not give the original back (names the base lacks,
+ * among them) are listed (by index) and stored as they are. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>

@@ -160,8 +160,11 @@
 
 /* ---- extract data (.hvb_extract): header ---- */
 #define HVB_XBLOB_MAGIC		"HVBXTRC1"	/* 8 bytes, no NUL */
-#define HVB_XBLOB_VERSION	3u	/* 1: entries of 136 bytes, no classes;
-					   2: no residual compression 6 */
+#define HVB_XBLOB_VERSION	4u	/* 1: entries of 136 bytes, no classes;
+					   2: no residual compression 6;
+					   3: compression 5 names by their
+					   own strings only, sections as
+					   they are */
 #define HVB_XBLOB_HDR_SIZE	64u
 #define HVB_XH_MAGIC		0	/* u8[8] */
 #define HVB_XH_VERSION		8	/* u32 */
@@ -209,10 +212,11 @@
 #define HVB_XCOMP_ZSTD_BASE	2u	/* the base's residual as prefix */
 #define HVB_XCOMP_ZSTD_SPLIT	3u	/* its split form (section 4) */
 #define HVB_XCOMP_ZSTD_SPLIT_BASE 4u	/* the same, the base's split form as prefix */
-#define HVB_XCOMP_ZSTD_BASE_SYMS 5u	/* as 2, symbol values in base
-					   coordinates; u32 count and u32
-					   indices of the entries left as
-					   they are, then the frame */
+#define HVB_XCOMP_ZSTD_BASE_SYMS 5u	/* as 2, symbols in base coordinates
+					   (values, names, sections); a
+					   uvarint count and uvarint gaps of
+					   the entries left as they are,
+					   then the frame */
 #define HVB_XCOMP_ZSTD_PLANES	6u	/* its plane form (section 4), alone */
 
 /* a split residual's trailer (FORMAT.md section 4, "The split form") */

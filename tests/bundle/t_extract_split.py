@@ -7,7 +7,10 @@
 # it): a plane form with a trailer naming entries past its end, or one
 # decoding to a byte more, is refused with a clear error; one with a
 # byte of its planes flipped gives a file whose hash is wrong, also
-# refused; never an output file.
+# refused; never an output file.  A variant in base coordinates
+# (compression 5): an exception gap one more is refused, and so is a
+# byte changed anywhere in its frame (or, where zstd does not read that
+# byte, the very file comes out), never with an output file.
 import os
 import struct
 import subprocess
@@ -39,29 +42,113 @@ for v in ["native", "xen", "kvm"]:
           f"extract {v} differs from {image(v + '.elf')}")
 
 
-
-def damaged(name, form):
-    """the bundle with the base's residual frame made of form; extract's
-    message for it, checked to have failed without output"""
+def write_frame(name, v, z, head=b""):
+    """the bundle with v's data made of head and the frame z (fitting in
+    what v stored), the extract hash fixed up; its path"""
     d = bytearray(data)
-    z = min((subprocess.run(["zstd", *lv, "-q", "-c", "--no-check"], input=bytes(form),
-                            stdout=subprocess.PIPE, check=True).stdout
-             for lv in (["-19"], ["--ultra", "-22"], ["-12"])), key=len)
-    check(len(z) <= b["dlen"], f"{name}: damaged frame {len(z)} longer than the stored {b['dlen']}")
-    d[xoff + b["doff"]:xoff + b["doff"] + len(z)] = z
-    struct.pack_into("<Q", d, b["e"] + F["HVB_XE_DATA_LEN"], len(z))
+    b = ents[v]
+    check(len(head) + len(z) <= b["dlen"],
+          f"{name}: damaged data {len(head) + len(z)} longer than the stored {b['dlen']}")
+    d[xoff + b["doff"]:xoff + b["doff"] + len(head) + len(z)] = head + z
+    struct.pack_into("<Q", d, b["e"] + F["HVB_XE_DATA_LEN"], len(head) + len(z))
     size, = struct.unpack_from("<Q", d, xoff + F["HVB_XH_SIZE"])
     struct.pack_into("<Q", d, xoff + F["HVB_XH_HASH"],
                      xxh64(bytes(d[xoff + F["HVB_XH_HASHED_FROM"]:xoff + size])))
-    bad_bundle = write(d, f"{name}.elf")
-    out = os.path.join(TMP, f"{name}.native.elf")
-    p = subprocess.run([BUNDLER, "extract", bad_bundle, "native", "-o", out],
+    return write(d, f"{name}.elf")
+
+
+def refused(name, bad_bundle, v):
+    """extract's message for v of bad_bundle, checked to have failed
+    without output"""
+    out = os.path.join(TMP, f"{name}.{v}.elf")
+    p = subprocess.run([BUNDLER, "extract", bad_bundle, v, "-o", out],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     msg = p.stdout.decode()
     print(f"{name}: {msg.strip()}")
     check(p.returncode != 0, f"extract of {name} succeeded")
     check(not os.path.exists(out), f"{name}: extract left an output file")
     return msg
+
+
+def zstd(form):
+    """the smallest zstd frame of form we make"""
+    return min((subprocess.run(["zstd", *lv, "-q", "-c", "--no-check"], input=bytes(form),
+                               stdout=subprocess.PIPE, check=True).stdout
+                for lv in (["-19"], ["--ultra", "-22"], ["-12"])), key=len)
+
+
+def damaged(name, form):
+    """the bundle with the base's residual frame made of form; extract's
+    message for it, checked to have failed without output"""
+    return refused(name, write_frame(name, "native", zstd(form)), "native")
+
+
+def uvar(d, at):
+    v = sh = 0
+    while True:
+        c = d[at]
+        at += 1
+        v |= (c & 0x7f) << sh
+        sh += 7
+        if not c & 0x80:
+            return v, at
+
+
+def enc(v):
+    out = bytearray()
+    while v >= 0x80:
+        out.append(v & 0x7f | 0x80)
+        v >>= 7
+    return bytes(out + bytes([v]))
+
+
+def base_coordinates(v):
+    """v's residual compression 5 damaged: an exception moved, frame bytes changed"""
+    b = ents[v]
+    raw = bytes(data[xoff + b["doff"]:xoff + b["doff"] + b["dlen"]])
+    n, at = uvar(raw, 0)
+    gaps = []
+    for _ in range(n):
+        g, at = uvar(raw, at)
+        gaps.append(g)
+    head, frame = raw[:at], raw[at:]
+    # an exception one further on: an entry taken back that was stored as
+    # it is, one left in base coordinates (none listed: the count made 1,
+    # its gap the frame's first byte)
+    if n:
+        gaps[0] += 1
+        bad = b"".join(enc(g) for g in [n] + gaps)
+    else:
+        bad = b"\x01"
+    msg = refused(f"{v}-gap", write_frame(f"{v}-gap", v, frame, bad), v)
+    check(any(m in msg for m in ("does not decompress", "inconsistent", "hash")),
+          f"unclear error: {msg}")
+    # a byte of the frame changed: refused, or (where zstd does not read
+    # it) the very file
+    orig = open(image(f"{v}.elf"), "rb").read()
+    nref = 0
+    for i in range(0, len(frame), max(1, len(frame) // 24)):
+        bad = bytearray(frame)
+        bad[i] ^= 0x10
+        path = write_frame(f"{v}-flip{i}", v, bytes(bad), head)
+        out = os.path.join(TMP, f"{v}-flip{i}.out")
+        p = subprocess.run([BUNDLER, "extract", path, v, "-o", out],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if p.returncode == 0:
+            check(open(out, "rb").read() == orig, f"{v}: frame byte {i} changed the file")
+            continue
+        nref += 1
+        msg = p.stdout.decode()
+        check(not os.path.exists(out), f"{v}-flip{i}: extract left an output file")
+        check(any(m in msg for m in ("does not decompress", "inconsistent", "hash")),
+              f"unclear error: {msg}")
+    print(f"{v}: {nref} frame bytes changed, refused")
+    check(nref > 0, f"{v}: no changed frame byte was refused")
+
+
+for v in ["xen", "kvm"]:
+    if ents[v]["comp"] == F["HVB_XCOMP_ZSTD_BASE_SYMS"]:
+        base_coordinates(v)
 
 
 b = ents["native"]
