@@ -255,51 +255,6 @@ static int planes_of(const uint8_t *d, uint64_t dlen, uint8_t *r, uint64_t rlen)
 	return rc;
 }
 
-/* residual compression 3's exception list: a uvarint count, then the
- * indices as uvarint gaps (from the one after the previous); its length
- * into *len, the indices as u32 into *out if not NULL.  -1 if malformed. */
-static int rd_uvar(const uint8_t *d, uint64_t dlen, size_t *pos, uint64_t *v)
-{
-	unsigned sh;
-
-	*v = 0;
-	for (sh = 0; *pos < dlen && sh < 64; sh += 7) {
-		uint8_t c = d[(*pos)++];
-
-		*v |= (uint64_t)(c & 0x7f) << sh;
-		if (!(c & 0x80))
-			return 0;
-	}
-	return -1;
-}
-
-static int sym_exceptions(const uint8_t *d, uint64_t dlen, uint64_t *len, uint8_t **out,
-			  uint32_t *count)
-{
-	uint64_t n, g, k, at = 0;
-	size_t pos = 0;
-
-	if (rd_uvar(d, dlen, &pos, &n) || n > dlen)
-		return -1;
-	if (out)
-		*out = xmalloc(n ? 4 * n : 1);
-	for (k = 0; k < n; k++) {
-		if (rd_uvar(d, dlen, &pos, &g) || g > UINT32_MAX || at + g > UINT32_MAX) {
-			if (out)
-				free(*out);
-			return -1;
-		}
-		at += g;
-		if (out)
-			st32(*out + 4 * k, (uint32_t)at);
-		at++;
-	}
-	*len = pos;
-	if (count)
-		*count = (uint32_t)n;
-	return 0;
-}
-
 /* a variant's residual, decompressed */
 static int residual_of(struct bundle *b, const struct xvariant *v,
 		       uint8_t **out)
@@ -307,23 +262,18 @@ static int residual_of(struct bundle *b, const struct xvariant *v,
 	const uint8_t *d = b->xblob + v->data_off;
 	uint8_t *r = xmalloc(v->res_len ? v->res_len : 1), *base = NULL;
 	size_t slen;
-	uint64_t dlen = v->data_len, skip = 0;
+	uint64_t dlen = v->data_len;
 	int rc = 0;
 
-	if (v->comp == HVB_XCOMP_ZSTD_BASE_SYMS) {	/* behind its exception list */
-		if (sym_exceptions(d, dlen, &skip, NULL, NULL))
-			rc = -1;
-		d += rc ? 0 : skip;
-		dlen -= rc ? 0 : skip;
-	}
-	if (rc) {
-	} else if (v->comp == HVB_XCOMP_NONE) {
+	if (v->comp == HVB_XCOMP_NONE) {
 		memcpy(r, d, v->res_len);
 	} else if (v->comp == HVB_XCOMP_ZSTD) {
 		rc = zs_decompress(d, dlen, r, v->res_len, NULL, 0);
 	} else if (v->comp == HVB_XCOMP_ZSTD_BASE || v->comp == HVB_XCOMP_ZSTD_BASE_SYMS) {
 		if (v == &b->xv[0] || residual_of(b, &b->xv[0], &base))
 			rc = -1;
+		else if (v->comp == HVB_XCOMP_ZSTD_BASE_SYMS)
+			rc = xblob_syms(v, d, base, b->xv[0].res_len, r, NULL, NULL);
 		else
 			rc = zs_decompress(d, dlen, r, v->res_len, base,
 					   b->xv[0].res_len);
@@ -394,14 +344,26 @@ static const struct xvariant *xvariant(struct bundle *b, const char *name)
 	return NULL;
 }
 
-/* residual compression 3: the symbol values back from base coordinates,
+/* residual compression 5's listed entries (their indices) */
+static int sym_listed(struct bundle *b, const struct xvariant *v, uint8_t **exc,
+		      uint32_t *nexc)
+{
+	uint8_t *base = NULL, *r = xmalloc(v->res_len ? v->res_len : 1);
+	int rc = residual_of(b, &b->xv[0], &base) ? -1 :
+	    xblob_syms(v, b->xblob + v->data_off, base, b->xv[0].res_len, r, exc, nexc);
+
+	free(base);
+	free(r);
+	return rc;
+}
+
+/* residual compression 5: the symbols back from base coordinates,
  * through the variant's move table in the payload */
 static int symbols_back(struct bundle *b, const struct xvariant *v, uint8_t *f)
 {
-	const uint8_t *d = b->xblob + v->data_off, *ve;
+	const uint8_t *ve;
 	uint8_t *bf = NULL, *exc = NULL;
 	size_t blen;
-	uint64_t elen;
 	uint32_t nexc = 0;
 	struct move *m;
 	uint32_t idx, nm, k;
@@ -421,7 +383,7 @@ static int symbols_back(struct bundle *b, const struct xvariant *v, uint8_t *f)
 				      ld32(e + HVB_MV_DELTA) };
 	}
 	rc = -1;
-	if (!sym_exceptions(d, v->data_len, &elen, &exc, &nexc) &&
+	if (!sym_listed(b, v, &exc, &nexc) &&
 	    !bundle_file(b, b->xv[0].name, &bf, &blen))	/* the base's: comp != 3 */
 		rc = symnorm_undo(f, v->file_size, bf, blen, b->pi.work_vaddr, b->pi.work_size,
 				  m, nm, exc, nexc);

@@ -280,6 +280,10 @@ void symsplit(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out)
 int symjoin(const uint8_t *t, size_t tlen, uint8_t *raw, size_t rlen);
 void symplanes(const struct buf *raw, uint64_t roff, uint32_t n, struct buf *out);
 int symunplane(const uint8_t *t, size_t tlen, uint8_t *raw, size_t rlen);
+void symcut(const struct buf *raw, uint64_t roff, const uint8_t *exc, uint32_t m,
+	    struct buf *out);
+int symuncut(const uint8_t *t, size_t tlen, uint8_t *raw, size_t rlen, uint8_t **exc,
+	     uint32_t *m);
 /* symnorm.c: a variant's symbol values in base coordinates (residual
  * compression HVB_XCOMP_ZSTD_BASE_SYMS); exceptions as u32 indices */
 struct move;
@@ -290,6 +294,8 @@ int symnorm_undo(uint8_t *f, size_t len, const uint8_t *bf, size_t blen, uint64_
 		 uint64_t wsize, const struct move *m, size_t nm, const uint8_t *exc,
 		 uint32_t nexc);
 uint64_t xblob_payload_hash(const struct bundle *b);
+int xblob_syms(const struct xvariant *v, const uint8_t *d, const uint8_t *base,
+	       uint64_t blen, uint8_t *r, uint8_t **exc, uint32_t *nexc);
 
 /* pack-time state (pack.c builds it, format.c serialises it) */
 struct rdelta {			/* one region of one variant */

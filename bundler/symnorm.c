@@ -251,6 +251,15 @@ static int64_t name_take(const struct symctx *c, uint64_t o)
 	return x + (int64_t)(o - s);
 }
 
+/* A listed entry's name is stored as the difference from the end of the
+ * listed entry before's (past its NUL; the first against 0): the linker
+ * lays the strings out in the order of the entries, so that a name the
+ * base lacks mostly follows the one before.  The end of name o: */
+static uint64_t name_end(const struct symctx *c, uint64_t o)
+{
+	return o + (o < c->v.st.len ? strlen(c->v.st.p + o) : 0) + 1;
+}
+
 /* entry e into base coordinates if its value, name and section all come
  * back exactly; 0, or -1 with e untouched */
 static int take_one(const struct symctx *c, uint8_t *e)
@@ -293,15 +302,16 @@ static int ctx_open(struct symctx *c, const struct image *im, const uint8_t *f, 
 }
 
 /* Into base coordinates, in f (a copy of the variant's file; bf the
- * base's file): the entries left as they are listed into exc (u32
- * indices).  -1 if either has no symbol table (then f is untouched). */
+ * base's file): the entries left as they are (but for their names, see
+ * name_end) listed into exc (u32 indices).  -1 if either has no symbol
+ * table (then f is untouched). */
 int symnorm_take(const struct image *im, uint8_t *f, size_t len, const uint8_t *bf,
 		 size_t blen, uint64_t w0, uint64_t wsize, const struct move *m, size_t nm,
 		 struct buf *exc)
 {
 	struct symctx c = { .m = m, .nm = nm, .w0 = w0, .wsize = wsize };
 	struct move *inv;
-	uint64_t k;
+	uint64_t k, end = 0;
 	int rc = -1;
 
 	if (ctx_open(&c, im, f, len, bf, blen))
@@ -309,10 +319,13 @@ int symnorm_take(const struct image *im, uint8_t *f, size_t len, const uint8_t *
 	c.inv = inv = moves_inverse(m, nm);
 	for (k = 0; k < c.v.n; k++)
 		if (take_one(&c, SYM_AT(f, c.v.off, k))) {
-			uint8_t b[4];
+			uint8_t b[4], *e = SYM_AT(f, c.v.off, k);
+			uint32_t o = ld32(e);
 
 			st32(b, (uint32_t)k);
 			buf_put(exc, b, 4);
+			st32(e, (uint32_t)(o - end));
+			end = name_end(&c, o);
 		}
 	free(inv);
 	rc = 0;
@@ -330,7 +343,7 @@ int symnorm_undo(uint8_t *f, size_t len, const uint8_t *bf, size_t blen, uint64_
 		 uint32_t nexc)
 {
 	struct symctx c = { .m = m, .nm = nm, .w0 = w0, .wsize = wsize };
-	uint64_t k;
+	uint64_t k, end = 0;
 	uint32_t j = 0;
 	int rc = -1;
 
@@ -342,6 +355,10 @@ int symnorm_undo(uint8_t *f, size_t len, const uint8_t *bf, size_t blen, uint64_
 		Elf64_Sym sy;
 
 		if (j < nexc && ld32(exc + 4 * (uint64_t)j) == k) {
+			uint32_t o = (uint32_t)(ld32(e) + end);
+
+			st32(e, o);
+			end = name_end(&c, o);
 			j++;
 			continue;
 		}

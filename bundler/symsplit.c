@@ -174,3 +174,118 @@ int symunplane(const uint8_t *t, size_t tlen, uint8_t *raw, size_t rlen)
 	}
 	return 0;
 }
+
+/* The cut form (residual compression 5's frame content): a variant's
+ * residual in base coordinates with the entries symnorm listed (left as
+ * they are, nearly all names the base lacks) cut out of its symbol table
+ * and put after it as planes, so that the entries the base has lie
+ * together, as in the base's table.  uvarint roff, uvarint m, m uvarint
+ * index gaps (each from the index after the one before), the residual
+ * less the m entries, then the m entries' planes.  exc: m u32 indices,
+ * increasing; they and the entries lie inside raw (symnorm_take's). */
+void symcut(const struct buf *raw, uint64_t roff, const uint8_t *exc, uint32_t m,
+	    struct buf *out)
+{
+	uint8_t *rows = xmalloc(m ? (uint64_t)m * SYM_SIZE : 1);
+	uint64_t pos = 0, prev = 0;
+	uint32_t k;
+
+	out->len = 0;
+	buf_var(out, roff);
+	buf_var(out, m);
+	for (k = 0; k < m; k++) {
+		uint64_t at = roff + (uint64_t)ld32(exc + 4 * (uint64_t)k) * SYM_SIZE;
+
+		buf_var(out, ld32(exc + 4 * (uint64_t)k) - prev);
+		prev = ld32(exc + 4 * (uint64_t)k) + 1;
+		memcpy(rows + (uint64_t)k * SYM_SIZE, raw->p + at, SYM_SIZE);
+	}
+	for (k = 0; k < m; k++) {
+		uint64_t at = roff + (uint64_t)ld32(exc + 4 * (uint64_t)k) * SYM_SIZE;
+
+		buf_put(out, raw->p + pos, at - pos);
+		pos = at + SYM_SIZE;
+	}
+	buf_put(out, raw->p + pos, raw->len - pos);
+	buf_zero(out, (uint64_t)m * SYM_SIZE);
+	planes_move(rows, out->p + out->len - (uint64_t)m * SYM_SIZE, m, 1);
+	free(rows);
+}
+
+static int rd_var(const uint8_t *t, size_t tlen, size_t *pos, uint64_t *v)
+{
+	unsigned sh;
+
+	*v = 0;
+	for (sh = 0; *pos < tlen && sh < 64; sh += 7) {
+		uint8_t c = t[(*pos)++];
+
+		*v |= (uint64_t)(c & 0x7f) << sh;
+		if (!(c & 0x80))
+			return 0;
+	}
+	return -1;
+}
+
+/* the head of a cut form: roff, m and the m indices (into *exc, u32,
+ * malloc'd); its length into *hlen; -1 if malformed or an entry would
+ * not lie inside a residual of rlen bytes */
+static int cut_head(const uint8_t *t, size_t tlen, uint64_t rlen, uint64_t *roff,
+		    uint8_t **exc, uint32_t *m, size_t *hlen)
+{
+	uint64_t n, g, k, at = 0;
+	size_t pos = 0;
+
+	*exc = NULL;
+	if (rd_var(t, tlen, &pos, roff) || rd_var(t, tlen, &pos, &n) || *roff > rlen ||
+	    n > (rlen - *roff) / SYM_SIZE)
+		return -1;
+	*exc = xmalloc(n ? 4 * n : 1);
+	for (k = 0; k < n; k++) {
+		if (rd_var(t, tlen, &pos, &g) || g > (rlen - *roff) / SYM_SIZE ||
+		    at + g >= (rlen - *roff) / SYM_SIZE + 1 - (n - k)) {
+			free(*exc);
+			*exc = NULL;
+			return -1;
+		}
+		at += g;
+		st32(*exc + 4 * k, (uint32_t)at);
+		at++;
+	}
+	*m = (uint32_t)n;
+	*hlen = pos;
+	return 0;
+}
+
+/* the residual (rlen bytes, into raw) from its cut form t, and the listed
+ * indices (*exc, malloc'd, *m of them); -1 unless t is exactly the head,
+ * rlen bytes and every entry inside */
+int symuncut(const uint8_t *t, size_t tlen, uint8_t *raw, size_t rlen, uint8_t **exc,
+	     uint32_t *m)
+{
+	uint64_t roff, pos = 0, k;
+	const uint8_t *cut;
+	uint8_t *rows;
+	size_t hlen;
+
+	if (cut_head(t, tlen, rlen, &roff, exc, m, &hlen))
+		return -1;
+	if (tlen - hlen != rlen) {
+		free(*exc);
+		*exc = NULL;
+		return -1;
+	}
+	cut = t + hlen;
+	rows = xmalloc(*m ? (uint64_t)*m * SYM_SIZE : 1);
+	planes_move(t + tlen - (uint64_t)*m * SYM_SIZE, rows, *m, 0);
+	for (k = 0; k < *m; k++) {
+		uint64_t at = roff + (uint64_t)ld32(*exc + 4 * k) * SYM_SIZE;
+
+		memcpy(raw + pos, cut + pos - k * SYM_SIZE, at - pos);
+		memcpy(raw + at, rows + k * SYM_SIZE, SYM_SIZE);
+		pos = at + SYM_SIZE;
+	}
+	memcpy(raw + pos, cut + pos - k * SYM_SIZE, rlen - pos);
+	free(rows);
+	return 0;
+}

@@ -3,6 +3,7 @@
  * Written by pack, parsed by extract, verify and list. */
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 #include "bundler.h"
 #include "hvb_hash.h"
 
@@ -57,37 +58,35 @@ static void keep(struct buf *best, uint32_t *comp, const struct buf *z,
 	}
 }
 
-/* the residual with the variant's symbol values in base coordinates,
- * zstd against the base's residual, behind its exception list (z3) */
+/* the residual with the variant's symbols in base coordinates (symnorm.c)
+ * in its cut form (symsplit.c), zstd against the base's residual (z3) */
 static size_t residual_syms(struct packctx *pc, struct pvar *v,
 			    const struct buf *braw, struct buf *z3)
 {
 	uint8_t *f = xmalloc(v->im.filesize ? v->im.filesize : 1);
-	struct buf exc = { 0 }, raw = { 0 }, segs = v->segs;
+	struct buf exc = { 0 }, raw = { 0 }, cut = { 0 }, segs = v->segs;
+	uint64_t roff;
+	uint32_t nsym;
 	size_t n = 0;
 
 	memcpy(f, v->im.file, v->im.filesize);
-	if (!symnorm_take(&v->im, f, v->im.filesize, pc->v[0].im.file, pc->v[0].im.filesize,
+	if (!symsplit_locate(&v->im, &segs, &roff, &nsym) &&
+	    !symnorm_take(&v->im, f, v->im.filesize, pc->v[0].im.file, pc->v[0].im.filesize,
 			  pc->w0, pc->wsize, v->mv, v->nmv, &exc)) {
 		memset(&v->segs, 0, sizeof(v->segs));
 		residual(v, f, pc->w0, &raw);	/* the same length, other bytes */
 		free(v->segs.p);
-		uint64_t k, prev = 0;
-
-		buf_var(z3, exc.len / 4);	/* the exceptions: uvarint gaps */
-		for (k = 0; k < exc.len / 4; k++) {
-			buf_var(z3, ld32(exc.p + 4 * k) - prev);
-			prev = ld32(exc.p + 4 * k) + 1;
-		}
+		symcut(&raw, roff, exc.p, (uint32_t)(exc.len / 4), &cut);
 		if (verbose)
 			warnx_("%s: %llu of its symbols kept as they are", v->name,
 			       (unsigned long long)(exc.len / 4));
-		n = zs_compress_big(raw.p, raw.len, z3, braw->p, braw->len);
+		n = zs_compress_big(cut.p, cut.len, z3, braw->p, braw->len);
 		n = n ? z3->len : 0;
 	}
 	v->segs = segs;
 	free(exc.p);
 	free(raw.p);
+	free(cut.p);
 	free(f);
 	return n;
 }
@@ -358,4 +357,33 @@ int xblob_parse(struct bundle *b)
 uint64_t xblob_payload_hash(const struct bundle *b)
 {
 	return ld64(b->xblob + HVB_XH_PAYLOAD_HASH);
+}
+
+/* residual compression 5: the variant's residual (v->res_len bytes, into
+ * r) from its frame against the base's residual, and the listed entries'
+ * indices (*exc, malloc'd, *nexc of them) if exc is not NULL.  The frame's
+ * content is the cut form (symsplit.c): the head, then exactly the
+ * residual's bytes; -1 if it is not. */
+int xblob_syms(const struct xvariant *v, const uint8_t *d, const uint8_t *base,
+	       uint64_t blen, uint8_t *r, uint8_t **exc, uint32_t *nexc)
+{
+	unsigned long long n = ZSTD_getFrameContentSize(d, v->data_len);
+	uint8_t *t, *x = NULL;
+	uint32_t m = 0;
+	int rc;
+
+	if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN || n < v->res_len ||
+	    n - v->res_len > 20 + 5 * (v->res_len / HVB_XSPLIT_SYM_SIZE))
+		return -1;
+	t = xmalloc(n ? n : 1);
+	rc = zs_decompress(d, v->data_len, t, n, base, blen) ||
+	    symuncut(t, n, r, v->res_len, &x, &m) ? -1 : 0;
+	free(t);
+	if (!rc && exc) {
+		*exc = x;
+		*nexc = m;
+	} else {
+		free(x);
+	}
+	return rc;
 }

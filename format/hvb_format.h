@@ -164,7 +164,7 @@
 					   2: no residual compression 6;
 					   3: compression 5 names by their
 					   own strings only, sections as
-					   they are */
+					   they are, no cut form */
 #define HVB_XBLOB_HDR_SIZE	64u
 #define HVB_XH_MAGIC		0	/* u8[8] */
 #define HVB_XH_VERSION		8	/* u32 */
@@ -212,11 +212,10 @@
 #define HVB_XCOMP_ZSTD_BASE	2u	/* the base's residual as prefix */
 #define HVB_XCOMP_ZSTD_SPLIT	3u	/* its split form (section 4) */
 #define HVB_XCOMP_ZSTD_SPLIT_BASE 4u	/* the same, the base's split form as prefix */
-#define HVB_XCOMP_ZSTD_BASE_SYMS 5u	/* as 2, symbols in base coordinates
-					   (values, names, sections); a
-					   uvarint count and uvarint gaps of
-					   the entries left as they are,
-					   then the frame */
+#define HVB_XCOMP_ZSTD_BASE_SYMS 5u	/* as 2, of the cut form: symbols
+					   in base coordinates (values,
+					   names, sections), the entries
+					   left as they are cut out */
 #define HVB_XCOMP_ZSTD_PLANES	6u	/* its plane form (section 4), alone */
 
 /* a split residual's trailer (FORMAT.md section 4, "The split form") */
