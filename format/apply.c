@@ -165,13 +165,15 @@ static int moves_walk(const uint8_t *t, size_t len, uint32_t n, uint64_t wsize,
 	uint64_t v[3], end = 0;	/* gap, length, delta change */
 	uint32_t delta = 0, i, c;
 
-	for (c = 1; c < 3; c++)		/* where the next column starts */
-		for (pos[c] = pos[c - 1], i = 0; i < n; i++)
-			if (rdvar_long(t, len, &pos[c], v))
-				return HVB_E_FORMAT;
+	for (v[0] = 0; v[0] < 2 * (uint64_t)n; pos[2]++) {	/* where columns 2, 3 start */
+		if (pos[2] >= len)
+			return HVB_E_FORMAT;
+		if (!(t[pos[2]] & 0x80) && ++v[0] == n)	/* a varint's last byte */
+			pos[1] = pos[2] + 1;
+	}
 	for (i = 0; i < n; i++) {
 		for (c = 0; c < 3; c++)
-			if (rdvar_long(t, len, &pos[c], &v[c]))
+			if (rdvar(t, len, &pos[c], &v[c]))
 				return HVB_E_FORMAT;
 		if (v[1] == 0 || v[0] > wsize - end || v[1] > wsize - end - v[0] ||
 		    v[2] > 0xffffffffu)
@@ -593,7 +595,8 @@ static int sites_open(struct sites *s, const uint8_t *d, size_t len, size_t *pos
 
 /* the next site (s->i < s->n): its gap and its kind (1 to 7 when its
  * bit is set, else 0) */
-static int sites_next(struct sites *s, uint64_t *gap, unsigned *kind)
+static inline __attribute__((always_inline)) int sites_next(struct sites *s, uint64_t *gap,
+								unsigned *kind)
 {
 	uint64_t i = s->i++;
 
@@ -650,10 +653,12 @@ static int ref_walk_base(const struct moves *mv, uint8_t *old, uint32_t target,
 			 uint32_t len, uint8_t *list, uint32_t *nlist)
 {
 	struct bt_cursor *c = mv->cur;
-	uint64_t gap;
-	uint32_t k = 0, o;
+	struct sites s;		/* the cursor's state in locals while it walks: */
+	uint64_t gap, at, prev;	/* the stores into old would make the compiler */
+	uint32_t k = 0, o;	/* read the cursor again for every site */
+	unsigned kind;
 	size_t pos = 0;
-	int e;
+	int e, have;
 
 	*nlist = 0;
 	if (!mv->btlen)
@@ -665,26 +670,36 @@ static int ref_walk_base(const struct moves *mv, uint8_t *old, uint32_t target,
 		c->have = 0;
 		c->open = 1;
 	}
+	s = c->s;
+	at = c->at;
+	prev = c->prev;
+	kind = c->kind;
+	have = c->have;
 	c->end = (uint64_t)target + len;
 	for (;;) {
-		if (!c->have) {
-			if (c->s.i == c->s.n)
+		if (!have) {
+			if (s.i == s.n)
 				break;
-			if ((e = sites_next(&c->s, &gap, &c->kind)) || gap > 0xffffffffu)
+			if ((e = sites_next(&s, &gap, &kind)) || gap > 0xffffffffu)
 				return HVB_E_REF_TABLE;
-			c->at = c->prev + gap;
-			c->have = 1;
+			at = prev + gap;
+			have = 1;
 		}
-		if (c->at + HVB_REF_FIELD > c->end)
+		if (at + HVB_REF_FIELD > (uint64_t)target + len)
 			break;		/* a later region starts with it */
-		if (c->at >= target) {
-			o = (uint32_t)(c->at - target);
-			st32(old + o, ld32(old + o) + ref_bias(c->kind, target, o, mv->wlo));
-			st32(list + 4 * (uint64_t)k++, o | (uint32_t)c->kind << 29);
+		if (at >= target) {
+			o = (uint32_t)(at - target);
+			st32(old + o, ld32(old + o) + ref_bias(kind, target, o, mv->wlo));
+			st32(list + 4 * (uint64_t)k++, o | (uint32_t)kind << 29);
 		}
-		c->prev = c->at + HVB_REF_FIELD;
-		c->have = 0;
+		prev = at + HVB_REF_FIELD;
+		have = 0;
 	}
+	c->s = s;
+	c->at = at;
+	c->prev = prev;
+	c->kind = kind;
+	c->have = have;
 	*nlist = k;
 	return HVB_OK;
 }
