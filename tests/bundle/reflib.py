@@ -1,6 +1,8 @@
 """reflib: the reference tables of encoding-2 regions (FORMAT.md 3.8), read
 from a bundle's payload for the corruption tests (imported, not a test)."""
-from blib import F, check
+import struct
+
+from blib import F, check, fix_payload_hash, section, xxh64
 
 
 def uvar(data, i):
@@ -55,3 +57,46 @@ def ref_regions(data, pl, variant):
         check(i <= base + r["data_len"], "reference tables run past the region's data")
         out.append(dict(r, tables=tabs))
     return out
+
+
+def move_table(data, pl, variant):
+    """The variant's move table (FORMAT.md 3.3): a dict of the file
+    offsets [start, end) of its three columns ("gaps", "lengths",
+    "changes") and "entries", the (start, len, delta) it decodes to;
+    None if it has none."""
+    e = pl["off"] + pl["variants"][variant]["entry"]
+    n, off, ln = (struct.unpack_from("<I", data, e + F[k])[0]
+                  for k in ("HVB_VE_MOVE_COUNT", "HVB_VE_MOVE_OFF", "HVB_VE_MOVE_LEN"))
+    if not n:
+        check(off == 0 and ln == 0, f"{variant}: no move entry, but a move table at {off}+{ln}")
+        return None
+    i = pl["off"] + off
+    cols, vals = {}, []
+    for name in ("gaps", "lengths", "changes"):
+        start, col = i, []
+        for _ in range(n):
+            v, i = uvar(data, i)
+            col.append(v)
+        cols[name] = (start, i)
+        vals.append(col)
+    check(i == pl["off"] + off + ln, f"{variant}: the move table's columns end at "
+          f"{i - pl['off']}, its length says {off + ln}")
+    entries, end, delta = [], 0, 0
+    for gap, length, z in zip(*vals):
+        delta = (delta + ((z >> 1) ^ -(z & 1))) & 0xffffffff
+        entries.append((end + gap, length, delta))
+        end += gap + length
+    return dict(cols, entries=entries)
+
+
+def fix_hashes(d, pl):
+    """The payload hash, and the extract data's record of it and its own
+    hash, made to match a changed payload: only the applier's checks and
+    the image hashes can then see the change."""
+    fix_payload_hash(d, pl)
+    xo, _ = section(d, F["HVB_SEC_EXTRACT"])
+    struct.pack_into("<8s", d, xo + F["HVB_XH_PAYLOAD_HASH"],
+                     bytes(d[pl["off"] + F["HVB_PH_PAYLOAD_HASH"]:][:8]))
+    size, = struct.unpack_from("<Q", d, xo + F["HVB_XH_SIZE"])
+    struct.pack_into("<Q", d, xo + F["HVB_XH_HASH"],
+                     xxh64(bytes(d[xo + F["HVB_XH_HASHED_FROM"]:xo + size])))
