@@ -154,6 +154,7 @@ static inline __attribute__((always_inline)) int rdvar(const uint8_t *d, size_t 
 	return rdvar_long(d, len, pos, v);
 }
 
+#ifndef HVB_APPLY_NO_REFOPS
 /* A variant's move table (FORMAT.md 3.3), the len bytes at t: its three
  * columns of n uvarints, exactly len bytes; each entry non-empty and
  * inside the work area (sorted and disjoint as the gaps make them).  Into
@@ -191,6 +192,7 @@ static int moves_walk(const uint8_t *t, size_t len, uint32_t n, uint64_t wsize,
 	}
 	return pos[2] == len ? HVB_OK : HVB_E_FORMAT;
 }
+#endif /* !HVB_APPLY_NO_REFOPS */
 
 /* its place in the payload: none at all when it has no entry */
 static int check_moves(const uint8_t *pl, uint64_t psize, const uint8_t *ve,
@@ -417,6 +419,7 @@ int hvb_payload_variant(const void *payload, size_t payload_size,
 	return HVB_OK;
 }
 
+#ifndef HVB_APPLY_NO_REFOPS
 int hvb_payload_moves(const void *payload, const struct hvb_payload_info *info,
 		      uint32_t index, void *out)
 {
@@ -428,6 +431,7 @@ int hvb_payload_moves(const void *payload, const struct hvb_payload_info *info,
 	return moves_walk(p + ld32(ve + HVB_VE_MOVE_OFF), ld32(ve + HVB_VE_MOVE_LEN),
 			  ld32(ve + HVB_VE_MOVE_COUNT), info->work_size, out);
 }
+#endif /* !HVB_APPLY_NO_REFOPS */
 
 int hvb_payload_find(const void *payload, size_t payload_size,
 		     const char *name, uint32_t *index)

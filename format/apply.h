@@ -109,7 +109,8 @@ int hvb_payload_variant(const void *payload, size_t payload_size,
 
 /* Variant index's move table (of a payload hvb_payload_open accepted),
  * decoded into out: its moves entries of HVB_MOVE_ENTRY_SIZE bytes
- * (HVB_MV_*).  HVB_OK, or HVB_E_ARG / HVB_E_FORMAT. */
+ * (HVB_MV_*).  HVB_OK, or HVB_E_ARG / HVB_E_FORMAT.  Not in a build without
+ * encoding 2 (HVB_APPLY_NO_REFOPS), which never reads move tables. */
 int hvb_payload_moves(const void *payload, const struct hvb_payload_info *info,
 		      uint32_t index, void *out);
 
