@@ -357,31 +357,48 @@ static int sym_listed(struct bundle *b, const struct xvariant *v, uint8_t **exc,
 	return rc;
 }
 
-/* residual compression 5: the symbols back from base coordinates,
- * through the variant's move table in the payload */
-static int symbols_back(struct bundle *b, const struct xvariant *v, uint8_t *f)
+/* variant idx's move table, decoded from the payload (its nm entries) */
+static struct move *payload_moves(const struct bundle *b, uint32_t idx, uint32_t *nm)
 {
-	const uint8_t *ve;
-	uint8_t *bf = NULL, *exc = NULL;
-	size_t blen;
-	uint32_t nexc = 0;
-	struct move *m;
-	uint32_t idx, nm, k;
-	int rc;
-
-	if (v == &b->xv[0] || hvb_payload_find(b->payload, b->payload_size, v->name, &idx))
-		return -1;	/* the base's symbols are its own */
-	ve = b->payload + ld32(b->payload + HVB_PH_VARIANT_OFF) +
+	const uint8_t *ve = b->payload + ld32(b->payload + HVB_PH_VARIANT_OFF) +
 	    (uint64_t)idx * HVB_VARIANT_ENTRY_SIZE;
-	nm = ld32(ve + HVB_VE_MOVE_COUNT);	/* checked by hvb_payload_open */
-	m = xmalloc((nm ? nm : 1) * sizeof(*m));
-	for (k = 0; k < nm; k++) {
-		const uint8_t *e = b->payload + ld32(ve + HVB_VE_MOVE_OFF) +
-		    (uint64_t)k * HVB_MOVE_ENTRY_SIZE;
+	uint8_t *me;
+	struct move *m;
+	uint32_t k;
+
+	*nm = ld32(ve + HVB_VE_MOVE_COUNT);	/* checked by hvb_payload_open */
+	me = xmalloc((*nm ? *nm : 1) * (size_t)HVB_MOVE_ENTRY_SIZE);
+	m = xmalloc((*nm ? *nm : 1) * sizeof(*m));
+	if (hvb_payload_moves(b->payload, &b->pi, idx, me)) {
+		free(me);
+		free(m);
+		return NULL;
+	}
+	for (k = 0; k < *nm; k++) {
+		const uint8_t *e = me + (uint64_t)k * HVB_MOVE_ENTRY_SIZE;
 
 		m[k] = (struct move){ ld32(e + HVB_MV_START), ld32(e + HVB_MV_LEN),
 				      ld32(e + HVB_MV_DELTA) };
 	}
+	free(me);
+	return m;
+}
+
+/* residual compression 5: the symbols back from base coordinates,
+ * through the variant's move table in the payload */
+static int symbols_back(struct bundle *b, const struct xvariant *v, uint8_t *f)
+{
+	uint8_t *bf = NULL, *exc = NULL;
+	size_t blen;
+	uint32_t nexc = 0;
+	struct move *m;
+	uint32_t idx, nm;
+	int rc;
+
+	if (v == &b->xv[0] || hvb_payload_find(b->payload, b->payload_size, v->name, &idx))
+		return -1;	/* the base's symbols are its own */
+	if (!(m = payload_moves(b, idx, &nm)))
+		return -1;
 	rc = -1;
 	if (!sym_listed(b, v, &exc, &nexc) &&
 	    !bundle_file(b, b->xv[0].name, &bf, &blen))	/* the base's: comp != 3 */

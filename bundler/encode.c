@@ -341,7 +341,9 @@ void deltas_choose(struct packctx *pc, struct deltas *d, int zstd)
 
 	for (i = 1; i < pc->nv; i++) {
 		struct pvar *v = &pc->v[i];
-		int framed = zstd && d->frame[i].len && d->frame[i].len < d->region_best[i];
+		/* the stub's frame scratch holds the frame and the move table */
+		int framed = zstd && d->frame[i].len && d->frame[i].len < d->region_best[i] &&
+		    d->frame_raw[i] + v->nmv * HVB_MOVE_ENTRY_SIZE <= HVB_STUB_FRAME_SCRATCH;
 
 		if (framed)
 			take_frame(v, d, i);
@@ -352,8 +354,8 @@ void deltas_choose(struct packctx *pc, struct deltas *d, int zstd)
 				choose(&v->r[k], &d->cand[i][k], zstd);
 				v->delta_bytes += v->r[k].data.len;
 			}
-			need = hvb_frame_scratch(v->frame_raw,
-						 hvb_region_scratch(v->r[k].enc, v->r[k].comp,
+			need = hvb_variant_scratch(v->frame_raw, v->nmv,
+						   hvb_region_scratch(v->r[k].enc, v->r[k].comp,
 								    v->r[k].old_len, v->r[k].raw_len));
 			if (need > pc->max_scratch)
 				pc->max_scratch = (uint32_t)need;

@@ -130,7 +130,7 @@ static void variant_json(const struct hvb_variant_info *vi, int first,
 	       (unsigned long long)vi->xen_entry, vi->regions,
 	       vi->delta_bytes, vi->regions * HVB_REGION_ENTRY_SIZE);
 	printf(",\"move_table_bytes\":%u,\"frame_bytes\":%u,\"frame_raw\":%u",
-	       vi->moves * HVB_MOVE_ENTRY_SIZE, vi->frame_len, vi->frame_raw);
+	       vi->move_len, vi->frame_len, vi->frame_raw);
 	if (x)
 		xstats_json(x);
 	printf("}");

@@ -76,6 +76,27 @@ static void put_region(uint8_t *re, const struct rdelta *r, size_t data_off)
 	st32(re + HVB_RE_DATA_LEN, (uint32_t)r->data.len);
 }
 
+/* a move table (FORMAT.md 3.3): the gaps, the lengths, the delta
+ * changes (zigzag), each a column of uvarints */
+static void put_moves(struct buf *out, const struct move *m, size_t n)
+{
+	uint32_t end = 0, d = 0;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		buf_var(out, m[k].start - end);
+		end = m[k].start + m[k].len;
+	}
+	for (k = 0; k < n; k++)
+		buf_var(out, m[k].len);
+	for (k = 0; k < n; k++) {
+		int32_t c = (int32_t)(m[k].delta - d);
+
+		buf_var(out, c < 0 ? 2 * (uint64_t)(-(int64_t)c) - 1 : 2 * (uint64_t)c);
+		d = m[k].delta;
+	}
+}
+
 /* variant entry ve_off and its region table at roff; its data appended */
 static void put_variant(struct buf *out, size_t ve_off, size_t roff,
 			const struct pvar *v)
@@ -100,13 +121,7 @@ static void put_variant(struct buf *out, size_t ve_off, size_t roff,
 	}
 	if (v->nmv)
 		moff = out->len;
-	for (k = 0; k < v->nmv; k++) {
-		buf_zero(out, HVB_MOVE_ENTRY_SIZE);
-		e = out->p + out->len - HVB_MOVE_ENTRY_SIZE;
-		st32(e + HVB_MV_START, v->mv[k].start);
-		st32(e + HVB_MV_LEN, v->mv[k].len);
-		st32(e + HVB_MV_DELTA, v->mv[k].delta);
-	}
+	put_moves(out, v->mv, v->nmv);
 	e = out->p + ve_off;	/* buf_put may have moved it */
 	strncpy((char *)e + HVB_VE_NAME, v->name, HVB_NAME_SIZE);
 	st64(e + HVB_VE_IMAGE_HASH, v->hash);
@@ -121,6 +136,7 @@ static void put_variant(struct buf *out, size_t ve_off, size_t roff,
 	st32(e + HVB_VE_DELTA_BYTES, (uint32_t)dsum);
 	st32(e + HVB_VE_MOVE_OFF, (uint32_t)moff);
 	st32(e + HVB_VE_MOVE_COUNT, (uint32_t)v->nmv);
+	st32(e + HVB_VE_MOVE_LEN, (uint32_t)(v->nmv ? out->len - moff : 0));
 	st32(e + HVB_VE_FRAME_OFF, (uint32_t)foff);
 	st32(e + HVB_VE_FRAME_LEN, (uint32_t)v->frame.len);
 	st32(e + HVB_VE_FRAME_RAW, v->frame.len ? (uint32_t)v->frame_raw : 0);

@@ -13,18 +13,61 @@
 
 static const unsigned tail_bytes[4] = { 0, 1, 2, 4 };
 
-static void put_site(struct buf *e, uint64_t *prev, uint32_t at, unsigned tail)
+/* a site table being made: its sites' field offsets and kinds, in order */
+struct sitetab {
+	uint32_t *at;
+	uint8_t *kind;
+	size_t n;
+};
+
+static void put_site(struct sitetab *t, uint32_t at, unsigned kind)
 {
-	buf_var(e, (uint64_t)(at - *prev) << HVB_REF_SHIFT | tail);
-	*prev = at + HVB_REF_FIELD;
+	if ((t->n & (t->n - 1)) == 0) {	/* 0, 1, 2, 4, ...: room doubled */
+		t->at = xrealloc(t->at, (2 * t->n + 1) * sizeof(*t->at));
+		t->kind = xrealloc(t->kind, (2 * t->n + 1) * sizeof(*t->kind));
+	}
+	t->at[t->n] = at;
+	t->kind[t->n++] = (uint8_t)kind;
+}
+
+/* The table (FORMAT.md 3.8) appended to out: count; then, if any site,
+ * the count of kinds not 0, the bitmap of those, their kinds, the gaps.
+ * Its sites are forgotten. */
+static void sites_put(struct buf *out, struct sitetab *t)
+{
+	size_t i, m = 0, bm, kd;
+	uint64_t prev = 0;
+
+	buf_var(out, t->n);
+	for (i = 0; i < t->n; i++)
+		m += t->kind[i] != 0;
+	if (t->n) {
+		buf_var(out, m);
+		bm = out->len;
+		kd = bm + (t->n + 7) / 8;
+		buf_zero(out, (t->n + 7) / 8 + (m * HVB_REF_KIND_BITS + 7) / 8);
+		for (i = m = 0; i < t->n; i++)
+			if (t->kind[i]) {
+				out->p[bm + i / 8] |= (uint8_t)(1u << (i % 8));
+				out->p[kd + m / 2] |= (uint8_t)(t->kind[i] << (m % 2 * HVB_REF_KIND_BITS));
+				m++;
+			}
+	}
+	for (i = 0; i < t->n; i++) {
+		buf_var(out, t->at[i] - prev);
+		prev = (uint64_t)t->at[i] + HVB_REF_FIELD;
+	}
+	free(t->at);
+	free(t->kind);
+	memset(t, 0, sizeof(*t));
 }
 
 void ref_table(const struct refs *r, uint8_t *buf, uint64_t s, uint64_t len,
 	       const struct pvar *v, const struct move *inv, int newside,
 	       struct buf *tab, uint32_t **out, size_t *nout)
 {
-	struct buf e = { 0 };
-	uint64_t prev = 0, n = 0;
+	struct sitetab e = { 0 };
+	uint64_t n = 0;
 	size_t k;
 
 	for (k = refs_at(r, s); k < r->n && r->s[k].off + HVB_REF_FIELD <= s + len; k++) {
@@ -43,7 +86,7 @@ void ref_table(const struct refs *r, uint8_t *buf, uint64_t s, uint64_t len,
 			continue;
 		st32(buf + at, x);
 		if (tab)
-			put_site(&e, &prev, at, r->s[k].tail);
+			put_site(&e, at, r->s[k].tail);
 		if (out) {
 			*out = xrealloc(*out, (n + 1) * sizeof(**out));
 			(*out)[n] = at | (uint32_t)r->s[k].tail << TAIL_SHIFT;
@@ -52,11 +95,8 @@ void ref_table(const struct refs *r, uint8_t *buf, uint64_t s, uint64_t len,
 	}
 	if (nout)
 		*nout = n;
-	if (tab) {
-		buf_var(tab, n);
-		buf_put(tab, e.p, e.len);
-	}
-	free(e.p);
+	if (tab)
+		sites_put(tab, &e);
 }
 
 int ref_prep(const struct refs *br, const struct refs *vr, const struct pvar *v,
@@ -148,9 +188,10 @@ static size_t inherited(const struct cands *c, uint32_t **out)
 void ref_finish(struct cands *c)
 {
 	uint32_t *in = NULL;
-	size_t nin = inherited(c, &in), i = 0, j = 0, nx = 0, ne = 0;
-	struct buf ex = { 0 }, xc = { 0 };
-	uint64_t pe = 0, px = 0;
+	size_t nin = inherited(c, &in), i = 0, j = 0, ne = 0;
+	struct sitetab ex = { 0 };
+	struct buf xc = { 0 };
+	uint64_t px = 0;
 
 	if (c->nvs)
 		qsort(c->vsite, c->nvs, sizeof(*c->vsite), site_cmp);	/* by offset */
@@ -166,25 +207,22 @@ void ref_finish(struct cands *c)
 			ne++;
 			i++;
 		} else {		/* a site no COPY carried: extra */
-			put_site(&ex, &pe, b, c->vsite[j] >> TAIL_SHIFT);
-			nx++;
+			put_site(&ex, b, c->vsite[j] >> TAIL_SHIFT);
 			j++;
 		}
 	}
-	buf_var(&c->rtab, nx);
-	buf_put(&c->rtab, ex.p, ex.len);
+	sites_put(&c->rtab, &ex);
 	buf_var(&c->rtab, ne);
 	buf_put(&c->rtab, xc.p, xc.len);
 	free(in);
-	free(ex.p);
 	free(xc.p);
 }
 
 void base_table(struct packctx *pc, const struct deltas *d)
 {
 	uint8_t *in = xcalloc(pc->wsize / 8 + 1, 1);
-	struct buf e = { 0 };
-	uint64_t prev = 0, n = 0, a;
+	struct sitetab e = { 0 };
+	uint64_t a;
 	size_t i, k;
 
 	for (i = 1; i < pc->nv; i++)
@@ -204,14 +242,10 @@ void base_table(struct packctx *pc, const struct deltas *d)
 			continue;
 		if ((st->tail & HVB_REF_ABS) && !(d->moved[t / 8] >> (t % 8) & 1))
 			continue;
-		put_site(&e, &prev, st->off, st->tail);
-		n++;
+		put_site(&e, st->off, st->tail);
 	}
 	pc->btab.len = 0;
-	if (n) {
-		buf_var(&pc->btab, n);
-		buf_put(&pc->btab, e.p, e.len);
-	}
-	free(e.p);
+	if (e.n)
+		sites_put(&pc->btab, &e);
 	free(in);
 }

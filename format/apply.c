@@ -34,7 +34,6 @@ static inline __attribute__((always_inline)) uint32_t ld32(const uint8_t *p)
 #endif /* HVB_LE_DIRECT */
 }
 
-#ifndef HVB_APPLY_NO_REFOPS
 static inline __attribute__((always_inline)) void st32(uint8_t *p, uint32_t v)
 {
 #ifdef HVB_LE_DIRECT
@@ -46,7 +45,6 @@ static inline __attribute__((always_inline)) void st32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 #endif /* HVB_LE_DIRECT */
 }
-#endif /* !HVB_APPLY_NO_REFOPS */
 
 static uint64_t ld64(const uint8_t *p)
 {
@@ -96,6 +94,7 @@ static void rd_variant(const uint8_t *p, struct hvb_variant_info *vi)
 	vi->regions = ld32(p + HVB_VE_REGION_COUNT);
 	vi->delta_bytes = ld32(p + HVB_VE_DELTA_BYTES);
 	vi->moves = ld32(p + HVB_VE_MOVE_COUNT);
+	vi->move_len = ld32(p + HVB_VE_MOVE_LEN);
 	vi->frame_off = ld32(p + HVB_VE_FRAME_OFF);
 	vi->frame_len = ld32(p + HVB_VE_FRAME_LEN);
 	vi->frame_raw = ld32(p + HVB_VE_FRAME_RAW);
@@ -118,28 +117,101 @@ static int name_ok(const uint8_t *p)
 	return 1;
 }
 
-/* A variant's move table (FORMAT.md 3.5): inside the payload, sorted,
- * disjoint, each entry non-empty and inside the work area. */
+/* LEB128 unsigned varint */
+static int rdvar_long(const uint8_t *d, size_t len, size_t *pos, uint64_t *v)
+{
+	uint64_t r = 0;
+	unsigned shift = 0;
+
+	while (*pos < len) {
+		uint8_t b = d[(*pos)++];
+
+		if (shift == 63 && (b & 0x7e))
+			return -1;
+		r |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = r;
+			return 0;
+		}
+		shift += 7;
+		if (shift > 63)
+			return -1;
+	}
+	return -1;
+}
+
+/* the same, a one-byte varint (most sites and ops) read inline */
+static inline __attribute__((always_inline)) int rdvar(const uint8_t *d, size_t len, size_t *pos,
+							uint64_t *v)
+{
+	size_t p = *pos;
+
+	if (p < len && d[p] < 0x80) {
+		*v = d[p];
+		*pos = p + 1;
+		return 0;
+	}
+	return rdvar_long(d, len, pos, v);
+}
+
+#ifndef HVB_APPLY_NO_REFOPS
+/* A variant's move table (FORMAT.md 3.3), the len bytes at t: its three
+ * columns of n uvarints, exactly len bytes; each entry non-empty and
+ * inside the work area (sorted and disjoint as the gaps make them).  Into
+ * out as n entries of HVB_MOVE_ENTRY_SIZE bytes, unless out is NULL. */
+static int moves_walk(const uint8_t *t, size_t len, uint32_t n, uint64_t wsize,
+		      uint8_t *out)
+{
+	size_t pos[3] = { 0, 0, 0 };
+	uint64_t v[3], end = 0;	/* gap, length, delta change */
+	uint32_t delta = 0, i, c;
+
+	for (v[0] = 0; v[0] < 2 * (uint64_t)n; pos[2]++) {	/* where columns 2, 3 start */
+		if (pos[2] >= len)
+			return HVB_E_FORMAT;
+		if (!(t[pos[2]] & 0x80) && ++v[0] == n)	/* a varint's last byte */
+			pos[1] = pos[2] + 1;
+	}
+	for (i = 0; i < n; i++) {
+		for (c = 0; c < 3; c++)
+			if (rdvar(t, len, &pos[c], &v[c]))
+				return HVB_E_FORMAT;
+		if (v[1] == 0 || v[0] > wsize - end || v[1] > wsize - end - v[0] ||
+		    v[2] > 0xffffffffu)
+			return HVB_E_FORMAT;
+		end += v[0];
+		delta += (uint32_t)(v[2] >> 1) ^ (0u - (uint32_t)(v[2] & 1));
+		if (out) {
+			uint8_t *m = out + (uint64_t)i * HVB_MOVE_ENTRY_SIZE;
+
+			st32(m + HVB_MV_START, (uint32_t)end);
+			st32(m + HVB_MV_LEN, (uint32_t)v[1]);
+			st32(m + HVB_MV_DELTA, delta);
+		}
+		end += v[1];
+	}
+	return pos[2] == len ? HVB_OK : HVB_E_FORMAT;
+}
+#endif /* !HVB_APPLY_NO_REFOPS */
+
+/* its place in the payload: none at all when it has no entry */
 static int check_moves(const uint8_t *pl, uint64_t psize, const uint8_t *ve,
 		       uint64_t wsize)
 {
 	uint32_t moff = ld32(ve + HVB_VE_MOVE_OFF), n = ld32(ve + HVB_VE_MOVE_COUNT);
-	uint64_t end = 0;
-	uint32_t i;
+	uint32_t mlen = ld32(ve + HVB_VE_MOVE_LEN);
 
 	if (n == 0)
-		return moff ? HVB_E_FORMAT : HVB_OK;
-	if (!inside(moff, (uint64_t)n * HVB_MOVE_ENTRY_SIZE, psize))	/* no overflow: n < 2^32 */
+		return moff || mlen ? HVB_E_FORMAT : HVB_OK;
+	if (!inside(moff, mlen, psize) || n > mlen)
 		return HVB_E_FORMAT;
-	for (i = 0; i < n; i++) {
-		const uint8_t *m = pl + moff + (uint64_t)i * HVB_MOVE_ENTRY_SIZE;
-		uint64_t s = ld32(m + HVB_MV_START), len = ld32(m + HVB_MV_LEN);
-
-		if (s < end || len == 0 || !inside(s, len, wsize))
-			return HVB_E_FORMAT;
-		end = s + len;
-	}
+#ifdef HVB_APPLY_NO_REFOPS
+	(void)pl;	/* never read without encoding 2: only where it lies */
+	(void)wsize;
 	return HVB_OK;
+#else
+	return moves_walk(pl + moff, mlen, n, wsize, NULL);
+#endif /* HVB_APPLY_NO_REFOPS */
 }
 
 /* A variant's frame (FORMAT.md 3.3): inside the payload, not empty, and
@@ -163,7 +235,7 @@ static int check_variant(const uint8_t *pl, uint64_t psize,
 		return HVB_E_FORMAT;
 	rd_variant(ve, &vi);
 	roff = ld32(ve + HVB_VE_REGION_OFF);
-	if (ld32(ve + HVB_VE_FLAGS) || ld32(ve + HVB_VE_RESERVED))	/* none defined */
+	if (ld32(ve + HVB_VE_FLAGS))	/* none defined */
 		return HVB_E_FORMAT;
 	if (!frame_ok(&vi, psize))
 		return HVB_E_FORMAT;
@@ -203,7 +275,7 @@ static int check_variant(const uint8_t *pl, uint64_t psize,
 						 r.comp != HVB_COMP_FRAME) ||
 						r.old_len != r.new_len))
 			return HVB_E_FORMAT;
-		if (hvb_frame_scratch(vi.frame_raw, region_scratch(&r)) > max_scratch)
+		if (hvb_variant_scratch(vi.frame_raw, vi.moves, region_scratch(&r)) > max_scratch)
 			return HVB_E_FORMAT;
 		sum += r.data_len;
 	}
@@ -347,6 +419,20 @@ int hvb_payload_variant(const void *payload, size_t payload_size,
 	return HVB_OK;
 }
 
+#ifndef HVB_APPLY_NO_REFOPS
+int hvb_payload_moves(const void *payload, const struct hvb_payload_info *info,
+		      uint32_t index, void *out)
+{
+	const uint8_t *p = payload, *ve;
+
+	if (!p || !info || !out || index >= info->nvariants)
+		return HVB_E_ARG;
+	ve = p + ld32(p + HVB_PH_VARIANT_OFF) + (uint64_t)index * HVB_VARIANT_ENTRY_SIZE;
+	return moves_walk(p + ld32(ve + HVB_VE_MOVE_OFF), ld32(ve + HVB_VE_MOVE_LEN),
+			  ld32(ve + HVB_VE_MOVE_COUNT), info->work_size, out);
+}
+#endif /* !HVB_APPLY_NO_REFOPS */
+
 int hvb_payload_find(const void *payload, size_t payload_size,
 		     const char *name, uint32_t *index)
 {
@@ -372,54 +458,28 @@ int hvb_payload_find(const void *payload, size_t payload_size,
 	return HVB_E_NO_VARIANT;
 }
 
-/* LEB128 unsigned varint */
-static int rdvar_long(const uint8_t *d, size_t len, size_t *pos, uint64_t *v)
-{
-	uint64_t r = 0;
-	unsigned shift = 0;
-
-	while (*pos < len) {
-		uint8_t b = d[(*pos)++];
-
-		if (shift == 63 && (b & 0x7e))
-			return -1;
-		r |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*v = r;
-			return 0;
-		}
-		shift += 7;
-		if (shift > 63)
-			return -1;
-	}
-	return -1;
-}
-
-/* the same, a one-byte varint (most sites and ops) read inline */
-static inline __attribute__((always_inline)) int rdvar(const uint8_t *d, size_t len, size_t *pos,
-							uint64_t *v)
-{
-	size_t p = *pos;
-
-	if (p < len && d[p] < 0x80) {
-		*v = d[p];
-		*pos = p + 1;
-		return 0;
-	}
-	return rdvar_long(d, len, pos, v);
-}
-
 /* ---- encoding 2: reference-aware regions (FORMAT.md 3.8) ---- */
 
-/* Where the last walk of the base's site table stopped: the varint of the
- * next site at pos, n sites left, at the work offset the gaps so far add
- * up to, and end, the end of the region that walk served.  A region that
- * starts at or after end resumes there, so a variant whose regions come in
- * address order reads the table once, not once per region. */
+/* A site table being read (FORMAT.md 3.8): its columns, n sites of which
+ * m have a kind other than 0, the bitmap saying which at bm, their kinds
+ * at kd, the gaps from pos on; i sites read so far, j kinds. */
+struct sites {
+	const uint8_t *d;
+	size_t len, bm, kd, pos;
+	uint64_t n, m, i, j;
+};
+
+/* Where the last walk of the base's site table stopped: the next site,
+ * read ahead (have: its field at work offset at, kind kind), after the
+ * field that ended at prev; end, the end of the region that walk served.
+ * A region that starts at or after end resumes there, so a variant whose
+ * regions come in address order reads the table once, not once per
+ * region. */
 struct bt_cursor {
-	size_t pos;
-	uint64_t n, at, end;
-	int open;
+	struct sites s;
+	uint64_t at, prev, end;
+	unsigned kind;
+	int have, open;
 };
 
 /* The move table's index (built once per variant, move_index): for each
@@ -517,28 +577,75 @@ static void ref_back(uint8_t *f, uint32_t bias, const struct moves *mv)
 	st32(f, x + move_delta(mv, x) - bias);
 }
 
+/* Open the site table at d[*pos] (d is len bytes long): at most max
+ * sites, its columns inside d.  *pos ends after them. */
+static int sites_open(struct sites *s, const uint8_t *d, size_t len, size_t *pos,
+		      uint64_t max)
+{
+	s->d = d;
+	s->len = len;
+	s->i = s->j = s->m = 0;
+	if (rdvar_long(d, len, pos, &s->n) || s->n > max || s->n > len - *pos)
+		return HVB_E_REF_TABLE;
+	if (s->n && (rdvar_long(d, len, pos, &s->m) || s->m > s->n))
+		return HVB_E_REF_TABLE;
+	s->bm = *pos;
+	s->kd = s->bm + (size_t)((s->n + 7) >> 3);	/* n <= len: no overflow */
+	s->pos = s->kd + (size_t)((s->m * HVB_REF_KIND_BITS + 7) >> 3);
+	if (s->pos > len)
+		return HVB_E_REF_TABLE;
+	return HVB_OK;
+}
+
+/* the next site (s->i < s->n): its gap and its kind (1 to 7 when its
+ * bit is set, else 0) */
+static inline __attribute__((always_inline)) int sites_next(struct sites *s, uint64_t *gap,
+								unsigned *kind)
+{
+	uint64_t i = s->i++;
+
+	if (rdvar(s->d, s->len, &s->pos, gap))
+		return HVB_E_REF_TABLE;
+	*kind = 0;
+	if (s->d[s->bm + (size_t)(i >> 3)] >> (i & 7) & 1) {
+		uint64_t j = s->j++;
+
+		if (j >= s->m)
+			return HVB_E_REF_TABLE;
+		*kind = s->d[s->kd + (size_t)(j >> 1)] >> (j & 1) * HVB_REF_KIND_BITS & 15;
+		if (*kind == 0 || *kind > (HVB_REF_ABS | 3))
+			return HVB_E_REF_TABLE;
+	}
+	return HVB_OK;
+}
+
 /* One site table at d[*pos].  Each site is a 4-byte field of buf, the
  * region at work offset target, len bytes long, in reference space: it
  * comes back (ref_back).  With buf NULL the table is only checked. */
 static int ref_walk(const uint8_t *d, size_t dlen, size_t *pos, uint8_t *buf,
 		    uint32_t len, uint32_t target, const struct moves *mv)
 {
-	uint64_t n, v, gap;
+	struct sites s;
+	uint64_t gap;
 	uint32_t at = 0;
+	unsigned kind;
+	int e;
 
-	if (rdvar(d, dlen, pos, &n) || n > len / HVB_REF_FIELD)
-		return HVB_E_REF_TABLE;
-	for (; n; n--) {
-		if (rdvar(d, dlen, pos, &v))
-			return HVB_E_REF_TABLE;
-		gap = v >> HVB_REF_SHIFT;
+	if ((e = sites_open(&s, d, dlen, pos, len / HVB_REF_FIELD)))
+		return e;
+	while (s.i < s.n) {
+		if ((e = sites_next(&s, &gap, &kind)))
+			return e;
 		if (gap > len - at || HVB_REF_FIELD > len - at - gap)
 			return HVB_E_REF_TABLE;
 		at += (uint32_t)gap;
 		if (buf)
-			ref_back(buf + at, ref_bias((unsigned)(v & 7), target, at, mv->wlo), mv);
+			ref_back(buf + at, ref_bias(kind, target, at, mv->wlo), mv);
 		at += HVB_REF_FIELD;
 	}
+	if (s.j != s.m)
+		return HVB_E_REF_TABLE;		/* kinds left over */
+	*pos = s.pos;
 	return HVB_OK;
 }
 
@@ -550,38 +657,53 @@ static int ref_walk_base(const struct moves *mv, uint8_t *old, uint32_t target,
 			 uint32_t len, uint8_t *list, uint32_t *nlist)
 {
 	struct bt_cursor *c = mv->cur;
-	uint64_t v, at;
-	uint32_t k = 0;
+	struct sites s;		/* the cursor's state in locals while it walks: */
+	uint64_t gap, at, prev;	/* the stores into old would make the compiler */
+	uint32_t k = 0, o;	/* read the cursor again for every site */
+	unsigned kind;
+	size_t pos = 0;
+	int e, have;
 
 	*nlist = 0;
 	if (!mv->btlen)
 		return HVB_OK;
 	if (!c->open || target < c->end) {	/* from the start */
-		c->pos = 0;
-		c->at = 0;
-		if (rdvar(mv->bt, mv->btlen, &c->pos, &c->n))
-			return HVB_E_REF_TABLE;
+		if ((e = sites_open(&c->s, mv->bt, mv->btlen, &pos, mv->btlen)))
+			return e;
+		c->prev = 0;
+		c->have = 0;
 		c->open = 1;
 	}
+	s = c->s;
+	at = c->at;
+	prev = c->prev;
+	kind = c->kind;
+	have = c->have;
 	c->end = (uint64_t)target + len;
-	for (; c->n; c->n--) {
-		size_t here = c->pos;
-
-		if (rdvar(mv->bt, mv->btlen, &c->pos, &v) || (v >> HVB_REF_SHIFT) > 0xffffffffu)
-			return HVB_E_REF_TABLE;
-		at = c->at + (v >> HVB_REF_SHIFT);
-		if (at + HVB_REF_FIELD > c->end) {
-			c->pos = here;	/* a later region starts with it */
-			break;
+	for (;;) {
+		if (!have) {
+			if (s.i == s.n)
+				break;
+			if ((e = sites_next(&s, &gap, &kind)) || gap > 0xffffffffu)
+				return HVB_E_REF_TABLE;
+			at = prev + gap;
+			have = 1;
 		}
+		if (at + HVB_REF_FIELD > (uint64_t)target + len)
+			break;		/* a later region starts with it */
 		if (at >= target) {
-			uint32_t o = (uint32_t)(at - target);
-
-			st32(old + o, ld32(old + o) + ref_bias((unsigned)(v & 7), target, o, mv->wlo));
-			st32(list + 4 * (uint64_t)k++, o | (uint32_t)(v & 7) << 29);
+			o = (uint32_t)(at - target);
+			st32(old + o, ld32(old + o) + ref_bias(kind, target, o, mv->wlo));
+			st32(list + 4 * (uint64_t)k++, o | (uint32_t)kind << 29);
 		}
-		c->at = at + HVB_REF_FIELD;
+		prev = at + HVB_REF_FIELD;
+		have = 0;
 	}
+	c->s = s;
+	c->at = at;
+	c->prev = prev;
+	c->kind = kind;
+	c->have = have;
 	*nlist = k;
 	return HVB_OK;
 }
@@ -971,15 +1093,24 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 		scratch += vi.frame_raw;
 		scratch_size -= vi.frame_raw;
 	}
-	mv.t = p + ld32(ve + HVB_VE_MOVE_OFF);
-	mv.n = vi.moves;
+	mv.n = 0;
 	mv.wlo = (uint32_t)info.work_vaddr;
 	mv.bt = p + ld32(p + HVB_PH_REFS_OFF);
 	mv.btlen = ld32(p + HVB_PH_REFS_LEN);
 	mv.cur = &cur;
 #ifndef HVB_APPLY_NO_REFOPS
-	if (mv.n)
+	if (vi.moves && vi.regions) {	/* decoded once, after the frame */
+		if ((uint64_t)vi.moves * HVB_MOVE_ENTRY_SIZE > scratch_size)
+			return HVB_E_SCRATCH;
+		if ((e = moves_walk(p + ld32(ve + HVB_VE_MOVE_OFF), ld32(ve + HVB_VE_MOVE_LEN),
+				    vi.moves, info.work_size, scratch)))
+			return e;
+		mv.t = scratch;
+		mv.n = vi.moves;
+		scratch += (size_t)vi.moves * HVB_MOVE_ENTRY_SIZE;
+		scratch_size -= (size_t)vi.moves * HVB_MOVE_ENTRY_SIZE;
 		move_index(&mv, info.work_size);
+	}
 #endif /* !HVB_APPLY_NO_REFOPS */
 	for (i = 0; i < vi.regions; i++) {
 		struct region r;

@@ -14,10 +14,12 @@
  * them, plus the decompressed op stream when it is compressed, plus the
  * list of old reference sites for encoding 2.  The
  * bundler records the largest; the applier checks against it. */
-/* A framed variant's whole need: its decoded frame, then the region's. */
-static inline uint64_t hvb_frame_scratch(uint64_t frame_raw, uint64_t region_need)
+/* A variant's whole need: its decoded frame, its decoded move table
+ * (moves entries of HVB_MOVE_ENTRY_SIZE bytes), then the region's. */
+static inline uint64_t hvb_variant_scratch(uint64_t frame_raw, uint64_t moves,
+					   uint64_t region_need)
 {
-	return frame_raw + region_need;
+	return frame_raw + moves * HVB_MOVE_ENTRY_SIZE + region_need;
 }
 
 static inline uint64_t hvb_region_scratch(uint32_t enc, uint32_t comp, uint64_t old_len,
@@ -78,6 +80,7 @@ struct hvb_variant_info {
 	uint32_t regions;
 	uint32_t delta_bytes;	/* data bytes of its regions */
 	uint32_t moves;		/* entries of its move table */
+	uint32_t move_len;	/* its bytes */
 	uint32_t frame_off, frame_len, frame_raw;	/* its frame; len 0: none */
 };
 
@@ -103,6 +106,13 @@ int hvb_payload_open(const void *payload, size_t payload_size,
 /* Variant by index (after a successful hvb_payload_open). */
 int hvb_payload_variant(const void *payload, size_t payload_size,
 			uint32_t index, struct hvb_variant_info *vi);
+
+/* Variant index's move table (of a payload hvb_payload_open accepted),
+ * decoded into out: its moves entries of HVB_MOVE_ENTRY_SIZE bytes
+ * (HVB_MV_*).  HVB_OK, or HVB_E_ARG / HVB_E_FORMAT.  Not in a build without
+ * encoding 2 (HVB_APPLY_NO_REFOPS), which never reads move tables. */
+int hvb_payload_moves(const void *payload, const struct hvb_payload_info *info,
+		      uint32_t index, void *out);
 
 /* Find a variant by name; returns HVB_E_NO_VARIANT if absent. */
 int hvb_payload_find(const void *payload, size_t payload_size,

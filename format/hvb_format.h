@@ -46,8 +46,10 @@
 
 /* ---- payload header ---- */
 #define HVB_PAYLOAD_MAGIC	"HVBPAYLD"	/* 8 bytes, no NUL */
-#define HVB_PAYLOAD_VERSION	3u	/* 1: no reference-aware deltas, no move table;
-					   2: 96-byte variant entries, no frames */
+#define HVB_PAYLOAD_VERSION	4u	/* 1: no reference-aware deltas, no move table;
+					   2: 96-byte variant entries, no frames;
+					   3: site tables of gap << 3 | kind, move
+					   tables of 12-byte entries */
 #define HVB_PAYLOAD_HDR_SIZE	136u
 #define HVB_PH_MAGIC		0	/* u8[8] */
 #define HVB_PH_VERSION		8	/* u32 */
@@ -97,16 +99,20 @@
 #define HVB_VE_DELTA_BYTES	80	/* u32 */
 #define HVB_VE_FLAGS		84	/* u32, must be 0 */
 #define HVB_VE_MOVE_OFF		88	/* u32: its move table, in the payload */
-#define HVB_VE_MOVE_COUNT	92	/* u32: entries of HVB_MOVE_ENTRY_SIZE */
+#define HVB_VE_MOVE_COUNT	92	/* u32: its entries */
 /* the variant's frame: one zstd frame, the base's work area as prefix,
  * that decodes to the data of all its regions (HVB_COMP_FRAME) */
 #define HVB_VE_FRAME_OFF	96	/* u32: in the payload, 0 if no frame */
 #define HVB_VE_FRAME_LEN	100	/* u32: compressed bytes, 0 if no frame */
 #define HVB_VE_FRAME_RAW	104	/* u32: decoded bytes */
-#define HVB_VE_RESERVED		108	/* u32, must be 0 */
+#define HVB_VE_MOVE_LEN		108	/* u32: its bytes, 0 when move_count is 0 */
 
-/* ---- move table entry (a variant's symbols that lie elsewhere than in
- * the base: reference-space values are re-resolved through it) ---- */
+/* ---- move table (a variant's symbols that lie elsewhere than in the
+ * base: reference-space values are re-resolved through it): three columns
+ * of move_count uvarints each, the gaps (start - end of the previous
+ * entry, 0 for the first), the lengths, the delta changes (zigzag of the
+ * delta - the previous entry's, mod 2^32).  The applier decodes it into
+ * scratch as entries of HVB_MOVE_ENTRY_SIZE bytes: ---- */
 #define HVB_MOVE_ENTRY_SIZE	12u
 #define HVB_MV_START		0	/* u32: work-area offset, base coordinates */
 #define HVB_MV_LEN		4	/* u32 */
@@ -131,13 +137,15 @@
 #define HVB_ENC_REFOPS		2u	/* data = old and new reference tables, then
 					   an op stream in reference space */
 
-/* reference table (HVB_ENC_REFOPS): uvarint count, then per site
- * uvarint v = (gap << HVB_REF_SHIFT) | kind, gap = bytes since the end of
- * the previous 4-byte field (the region's start for the first), kind =
- * HVB_REF_TAIL_* (bytes of the instruction after the field), plus
- * HVB_REF_ABS for an absolute address (else the field is relative to the
- * end of its instruction) */
-#define HVB_REF_SHIFT		3
+/* site table (HVB_ENC_REFOPS; FORMAT.md 3.8): uvarint count n; if n > 0,
+ * uvarint m (sites of a kind other than 0), then columns: a bitmap of n
+ * bits (bit i of byte i / 8 set: site i's kind is not 0), the m kinds,
+ * HVB_REF_KIND_BITS bits each (low half of a byte first), then n uvarint
+ * gaps, each the bytes since the end of the previous 4-byte field (the
+ * region's start for the first).  Kind = HVB_REF_TAIL_* (bytes of the
+ * instruction after the field), plus HVB_REF_ABS for an absolute address
+ * (else the field is relative to the end of its instruction). */
+#define HVB_REF_KIND_BITS	4
 #define HVB_REF_FIELD		4u	/* every site is a 4-byte field */
 #define HVB_REF_TAIL_0		0u	/* field ends the instruction */
 #define HVB_REF_TAIL_1		1u	/* an imm8 follows */

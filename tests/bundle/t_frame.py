@@ -44,6 +44,11 @@ def put32(d, at, v):
     struct.pack_into("<I", d, PO + at, v & 0xffffffff)
 
 
+def bump32(d, at):
+    v, = struct.unpack_from("<I", d, PO + at)
+    put32(d, at, v + 1)
+
+
 def flip(at):
     return lambda d: d.__setitem__(PO + at, d[PO + at] ^ 0x5a)
 
@@ -58,7 +63,8 @@ CASES = [
     ("a byte mid-frame", flip(kv["frame_off"] + kv["frame_len"] // 2), DAMAGED),
     ("frame past the payload", lambda d: put32(d, E + F["HVB_VE_FRAME_OFF"], pl["size"] - 4),
      ("format",)),
-    ("reserved word not 0", lambda d: put32(d, E + F["HVB_VE_RESERVED"], 1), ("format",)),
+    ("move table one byte longer than it is", lambda d: bump32(d, E + F["HVB_VE_MOVE_LEN"]),
+     ("format",)),
     ("a region of a framed variant not in the frame",
      lambda d: d.__setitem__(PO + roff + F["HVB_RE_COMPRESSION"], F["HVB_COMP_NONE"]), ("format",)),
     ("frame_raw past max_scratch",

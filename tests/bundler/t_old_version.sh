@@ -1,7 +1,7 @@
 #!/bin/bash
 # A bundle of an earlier payload format (version 1: no reference-aware
-# deltas, 88-byte variant entries; version 2: 96-byte entries, no frames)
-# is refused by list, verify and extract with a message that names both
+# deltas, 88-byte variant entries; version 2: 96-byte entries, no frames;
+# version 3: site and move tables not yet in columns) is refused by list, verify and extract with a message that names both
 # versions; nothing is written.  Extract data of an earlier version (1:
 # 136-byte entries; 2: no residual compression 6) is refused by extract
 # the same way.
@@ -18,7 +18,7 @@ pack_dflags
 read -r po ps < <(secinfo "$W/b.elf" .hvb_payload)
 [ -n "$ps" ] || fail "no payload section"
 cur=$(fmt HVB_PAYLOAD_VERSION)
-[ "$cur" -ge 3 ] || fail "HVB_PAYLOAD_VERSION is $cur"
+[ "$cur" -ge 4 ] || fail "HVB_PAYLOAD_VERSION is $cur"
 for old in $(seq 1 $((cur - 1))); do
 	cp "$W/b.elf" "$W/old.elf"
 	put_version "$W/old.elf" $((po + $(fmt HVB_PH_VERSION))) "$old"

@@ -1,6 +1,7 @@
 # The reference tables of the real bundle (make allvariants): the regions'
-# site tables and the base's site table, damaged one
-# byte at a time with the payload hash fixed up, so only the applier's own
+# site tables and the base's site table (each of its columns), damaged one
+# byte at a time with the payload hash (and the extract data's copy of
+# it) fixed up, so only the applier's own
 # checks stand between the damage and a wrong image: `bundler verify` must
 # either stop with a clear message (exit 1) or, where the byte changed
 # nothing the image depends on, still rebuild every image exactly (exit 0;
@@ -17,8 +18,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "bundle"))
-from blib import F, TMP, check, fix_payload_hash, image, payload, stub_elf, write  # noqa: E402
-from reflib import ref_regions  # noqa: E402
+from blib import F, TMP, check, image, payload, stub_elf, write  # noqa: E402
+from reflib import fix_hashes, ref_regions, site_table  # noqa: E402
 
 BUNDLER = os.environ["BUNDLER"]
 CLEAR = ("malformed reference table", "image hash mismatch", "malformed delta",
@@ -44,7 +45,8 @@ check(p.returncode == 0 and open(x, "rb").read() == open(image("xen.elf"), "rb")
       "extract did not rebuild xen.elf byte for byte")
 
 # every byte of the first regions' tables, up to 64 flips, and the first
-# 32 bytes of the base's site table
+# 8 bytes of each column of the base's site table (its counts, the bitmap
+# of sites whose kind is not 0, their kinds, the gaps)
 spots = []
 for r in regs:
     for a, b in r["tables"]:
@@ -53,12 +55,16 @@ spots = spots[:64]
 ro, rl = (struct.unpack_from("<I", data, pl["off"] + F[k])[0]
           for k in ("HVB_PH_REFS_OFF", "HVB_PH_REFS_LEN"))
 check(rl > 0, "the payload has no base site table")
-spots += range(pl["off"] + ro, pl["off"] + ro + min(rl, 32))
+st = site_table(data, pl["off"] + ro)
+check(st["end"] == pl["off"] + ro + rl, "the base site table's columns do not end at its length")
+for c in ("counts", "bitmap", "kinds", "gaps"):
+    check(st[c][1] > st[c][0], f"the base site table's {c} column is empty")
+    spots += range(st[c][0], min(st[c][1], st[c][0] + 8))
 caught = kept = 0
 for off in spots:
     d = bytearray(data)
     d[off] ^= 0x24
-    fix_payload_hash(d, pl)
+    fix_hashes(d, pl)
     path = write(d, "flip.elf")
     p = subprocess.run([BUNDLER, "verify", path], stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE)
