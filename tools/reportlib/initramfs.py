@@ -41,9 +41,9 @@ def _cpio_file(archive, want):
     raise ValueError(f"no {want} in the initramfs")
 
 
-def init_entry(vmlinux):
-    """The entry address of /init in VMLINUX's built-in initramfs; ValueError
-    (saying what is wrong) when it has none."""
+def init_file(vmlinux):
+    """The bytes of /init in VMLINUX's built-in initramfs (an ELF64 file);
+    ValueError (saying what is wrong) when it has none."""
     syms = symbols(vmlinux)
     if "__initramfs_start" not in syms or "__initramfs_size" not in syms:
         raise ValueError(f"{vmlinux}: no built-in initramfs (__initramfs_start)")
@@ -55,5 +55,11 @@ def init_entry(vmlinux):
     init = _cpio_file(archive, "init")
     if init[:4] != b"\x7fELF" or init[4] != 2:
         raise ValueError(f"{vmlinux}: its /init is not an ELF64 file")
-    entry, = struct.unpack_from("<Q", init, 24)
+    return init
+
+
+def init_entry(vmlinux):
+    """The entry address of /init in VMLINUX's built-in initramfs; ValueError
+    when it has none."""
+    entry, = struct.unpack_from("<Q", init_file(vmlinux), 24)
     return entry

@@ -74,7 +74,7 @@ def compare(cost):
     return out
 
 
-BOOT_WHAT = ("QEMU's instruction counter (the boot recorded under icount and replayed "
+BOOT_WHAT = ("The count is QEMU's instruction counter (the boot recorded under icount and replayed "
              "under its gdb server, read when /init's entry point is first reached in user "
              "mode): every instruction the emulated CPU ran since reset. On native (QEMU "
              "microvm) that is its firmware (qboot) and the kernel; as Xen dom0 it is "
@@ -107,8 +107,8 @@ def boot_row(p, c):
 
 def markdown_boot(plats):
     """The boot to init beside the patching: report lines."""
-    md = ["", "The whole boot, for proportion: instructions from power-on to the first "
-          "instruction of /init (our init), " + BOOT_WHAT + ".", ""]
+    md = ["", "The whole boot, for proportion: the instructions from power-on to the first "
+          "instruction of /init (our init). " + BOOT_WHAT + ".", ""]
     md += table([boot_row(p, c) for p, c in plats],
                 ["platform", "boot to init: direct build", "pvops Linux", "bundle",
                  "bundle - pvops", "stub", "stub's share of the bundle's boot",
