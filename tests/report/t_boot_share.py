@@ -21,9 +21,12 @@ from reportlib.keys import resolve  # noqa: E402
 from reportlib.linuxcost import compare, markdown  # noqa: E402
 
 HEAD = "| platform | boot to init: direct build |"
+DOM0 = "xen, dom0: its entry to /init"
 BOOT = {"pvops on native": 271000123, "native on native": 267932821,
         "pvops on xen": 1480000777, "xen on xen": 1470000001}
 STUB_BOOT = {"native on native": 277000009, "xen on xen": 1519000456}
+# as Xen dom0: power-on to the image's first instruction (Xen's part)
+ENTRY = {"pvops on xen": 270000111, "xen on xen": 280414038, "stub xen on xen": 261000222}
 
 
 def fake():
@@ -35,6 +38,8 @@ def fake():
     stub = {k: {"stub_rdtsc_total": 9000000 + 7 * i, "detect": 700, "payload_check": 419076,
                 "rebuild": 294396, "image_hash": 8338105, "boot_to_init": b}
             for i, (k, b) in enumerate(STUB_BOOT.items())}
+    for k, e in ENTRY.items():
+        (stub if k.startswith("stub") else linux)[k.replace("stub ", "")]["boot_to_entry"] = e
     res = {"linux": linux, "stub": stub,
            "records": {f"{s} {k}": f"build/patchcost/{s}-{k.replace(' ', '-')}.json"
                        for s, d in (("linux", linux), ("stub", stub)) for k in d}}
@@ -56,9 +61,10 @@ def boot_rows(md):
     return out
 
 
-def want(c):
-    """The cells a platform's comparison C must render as."""
-    b = {k: c.get(f"{k}_boot_to_init") for k in ("direct", "pvops", "bundle")}
+def want(c, span="boot_to_init"):
+    """The cells a platform's comparison C must render as (SPAN: the whole
+    boot, or dom0's from its entry)."""
+    b = {k: c.get(f"{k}_{span}") for k in ("direct", "pvops", "bundle")}
     m = "**missing**"
     cell = [str(b[k]) if b[k] else m for k in ("direct", "pvops", "bundle")]
     cell.append(f"{b['bundle'] - b['pvops']:+d}" if b["bundle"] and b["pvops"] else m)
@@ -70,14 +76,18 @@ def want(c):
 
 def mismatches(md, cmp):
     rows, bad = boot_rows(md), []
-    for p in ("native", "xen"):
-        if p in cmp and rows.get(p, [None])[1:] != want(cmp[p]):
-            bad.append(f"{p}: rendered {rows.get(p)}, JSON {want(cmp[p])}")
+    for p, label, span in (("native", "native", "boot_to_init"), ("xen", "xen", "boot_to_init"),
+                           ("xen", DOM0, "entry_to_init")):
+        if p in cmp and rows.get(label, [None])[1:] != want(cmp[p], span):
+            bad.append(f"{label}: rendered {rows.get(label)}, JSON {want(cmp[p], span)}")
     return bad
 
 
 res = fake()
 cmp = res["compare"]
+check(cmp["xen"]["bundle_entry_to_init"] == STUB_BOOT["xen on xen"] - ENTRY["stub xen on xen"]
+      and cmp["xen"]["direct_entry_to_init"] == BOOT["xen on xen"] - ENTRY["xen on xen"]
+      and "native_entry_to_init" not in cmp["native"], f"compare(): dom0's part: {cmp['xen']}")
 check(cmp["native"]["bundle_boot_to_init"] == STUB_BOOT["native on native"] and
       cmp["xen"]["pvops_boot_to_init"] == BOOT["pvops on xen"] and
       cmp["xen"]["direct_boot_to_init"] == BOOT["xen on xen"],
@@ -86,12 +96,17 @@ md = markdown(cmp)
 bad = mismatches(md, cmp)
 check(not bad, "the boot table renders unlike the JSON:\n  " + "\n  ".join(bad))
 text = "\n".join(md)
-check("Xen's own boot" in text and "firmware" in text and "not the guest TSC" in text,
-      "the table does not say what the count includes")
+check("Xen's own boot" in text and "firmware" in text and "not the guest TSC" in text
+      and "host's clock" in text, "the table does not say what the count includes")
+check(DOM0 in boot_rows(md) and not any(r.startswith("native,") for r in boot_rows(md)),
+      f"dom0's row: {sorted(boot_rows(md))}")
 altered = copy.deepcopy(cmp)
 altered["native"]["bundle_boot_to_init"] += 1
 altered["xen"]["stub"] += 1
-check(len(mismatches(md, altered)) == 2, "figures altered in the JSON went unnoticed")
+check(len(mismatches(md, altered)) == 3, "figures altered in the JSON went unnoticed")
+altered = copy.deepcopy(cmp)
+altered["xen"]["pvops_entry_to_init"] += 1
+check(len(mismatches(md, altered)) == 1, "dom0's figure altered in the JSON went unnoticed")
 print("boot table:", boot_rows(md))
 
 # The findings: every figure at its key, the three boots cited per
@@ -100,10 +115,11 @@ lj = {"patch_cost_icount": res}
 f = boot_cost({"linux.json": lj}, boot_cost.claim)
 keys = {x["key"] for x in f["figures"]}
 for p in ("native", "xen"):
+    span = "entry_to_init" if p == "xen" else "boot_to_init"
     for k in ("direct", "pvops", "bundle"):
-        check(f"patch_cost_icount.compare.{p}.{k}_boot_to_init" in keys,
-              f"boot-cost does not cite {p}'s {k} boot: {sorted(keys)}")
-    share = want(cmp[p])[5]
+        check(f"patch_cost_icount.compare.{p}.{k}_{span}" in keys,
+              f"boot-cost does not cite {p}'s {k} {span}: {sorted(keys)}")
+    share = want(cmp[p], span)[5]
     check(f"its stub is {share} of its boot" in f["answer"],
           f"boot-cost does not give {p}'s stub share {share}: {f['answer']}")
 s = in_short({"linux.json": lj}, in_short.claim)
@@ -111,8 +127,11 @@ check(f"its stub is {want(cmp['native'])[5]} of the bundle's boot to /init" in s
       f"in-short does not give the stub's share: {s['answer']}")
 for x in f["figures"] + s["figures"]:
     check(resolve(lj, x["key"]) == x["value"], f"{x['key']}: {x['value']} is not the JSON's")
+check(f"the stub {want(cmp['xen'])[5]} of it" in f["answer"],
+      f"boot-cost does not give the stub's share of Xen's whole boot: {f['answer']}")
 print(f"boot-cost: {len(f['figures'])} figures at their keys; shares "
-      f"{want(cmp['native'])[5]} (native), {want(cmp['xen'])[5]} (Xen)")
+      f"{want(cmp['native'])[5]} (native), {want(cmp['xen'], 'entry_to_init')[5]} (Xen dom0), "
+      f"{want(cmp['xen'])[5]} (Xen from power-on)")
 
 # A boot not counted: missing, said, never filled in.
 part = copy.deepcopy(res)

@@ -52,9 +52,14 @@ LINUX_BOOT = [("pvops_patching", "pvops Linux's alternative_instructions", "pvop
                "bundle"),
               ("direct_boot_to_init", "the direct build: power-on to /init", "direct"),
               ("pvops_boot_to_init", "pvops Linux: power-on to /init", "pvops"),
-              ("bundle_boot_to_init", "the bundle: power-on to /init", "bundle")]
-BOOT_INCLUDES = {"native": "firmware included",
-                 "xen": "firmware and Xen's own boot included"}
+              ("bundle_boot_to_init", "the bundle: power-on to /init", "bundle"),
+              ("direct_entry_to_init", "the direct build: dom0's entry to /init", "direct"),
+              ("pvops_entry_to_init", "pvops Linux: dom0's entry to /init", "pvops"),
+              ("bundle_entry_to_init", "the bundle: dom0's entry (its stub) to /init",
+               "bundle")]
+BOOT_INCLUDES = {"native": "from power-on to /init, firmware included",
+                 "xen": "from the first instruction Xen starts the image at (the bundle's "
+                        "stub) to /init, dom0's own boot"}
 
 
 def patchcost_run(lc, boot, plat, variant):
@@ -73,14 +78,23 @@ def patchcost_run(lc, boot, plat, variant):
 def boot_share(x, plat):
     """The stub in proportion: its share of the bundle's whole boot to
     /init, and pvops' patching of pvops Linux's (a sentence to follow the
-    stub's), or a note that the boots were not counted."""
-    b, p = x.get("bundle_boot_to_init"), x.get("pvops_boot_to_init")
+    stub's), or a note that the boots were not counted.  As Xen dom0 the
+    dom0's own boot (Xen's part before it varies with the host's clock),
+    then power-on's."""
+    span = "entry_to_init" if plat == "xen" else "boot_to_init"
+    b, p = x.get(f"bundle_{span}"), x.get(f"pvops_{span}")
     if not b or not p:
         return " (the boots to /init are not counted: see boot_to_init_missing)"
-    return (f". In proportion: from power-on to /init ({BOOT_INCLUDES[plat]}) the bundle "
-            f"runs {b} instructions, so its stub is {share(x['stub'], b)} of its boot; pvops "
-            f"Linux runs {p}, its patching {share(x['pvops_patching'], p)} of that; the "
-            f"bundle's boot is {b - p:+d} instructions against pvops' ({pct(b, p)})")
+    out = (f". In proportion: {BOOT_INCLUDES[plat]}, the bundle runs {b} instructions, so "
+           f"its stub is {share(x['stub'], b)} of its boot; pvops Linux runs {p}, its "
+           f"patching {share(x['pvops_patching'], p)} of that; the bundle's boot is "
+           f"{b - p:+d} instructions against pvops' ({pct(b, p)})")
+    w = x.get("bundle_boot_to_init")
+    if plat == "xen" and w:
+        out += (f". From power-on (SeaBIOS and Xen's own boot included, whose count varies "
+                f"from boot to boot with the host's clock) the bundle's boot to /init was {w}, "
+                f"the stub {share(x['stub'], w)} of it")
+    return out
 
 
 def linux_boot(d):

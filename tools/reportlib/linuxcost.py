@@ -41,9 +41,11 @@ def side_by_side(linux, stub, platform, variant):
     if not (pv and dv):
         return None
     x, y = pv["alternative_instructions"], dv["alternative_instructions"]
-    boots = {f"{k}_boot_to_init": r["boot_to_init"]
-             for k, r in (("pvops", pv), ("direct", dv), ("bundle", st or {}))
-             if "boot_to_init" in r}
+    boots = {}
+    for k, r in (("pvops", pv), ("direct", dv), ("bundle", st or {})):
+        boots.update({f"{k}_{f}": r[f] for f in ("boot_to_init", "boot_to_entry") if f in r})
+        if "boot_to_init" in r and "boot_to_entry" in r:
+            boots[f"{k}_entry_to_init"] = r["boot_to_init"] - r["boot_to_entry"]
     out = {"variant": variant,
            "pvops_patching": x,
            "pvops_apply_paravirt": pv.get("apply_paravirt", 0),
@@ -74,14 +76,23 @@ def compare(cost):
     return out
 
 
-BOOT_WHAT = ("The count is QEMU's instruction counter (the boot recorded under icount and replayed "
-             "under its gdb server, read when /init's entry point is first reached in user "
-             "mode): every instruction the emulated CPU ran since reset. On native (QEMU "
-             "microvm) that is its firmware (qboot) and the kernel; as Xen dom0 it is "
-             "SeaBIOS, QEMU's multiboot loader, Xen's own boot and its building of dom0, "
-             "then dom0's kernel. It is not the guest TSC: the time -icount sleep=off skips "
-             "while the CPU idles is not in it")
+BOOT_WHAT = ("The count is QEMU's instruction counter (the boot recorded under icount and "
+             "replayed under its gdb server, read when /init's entry point is first reached "
+             "in user mode): every instruction the emulated CPU ran since reset. On native "
+             "(QEMU microvm) that is its firmware (qboot) and the kernel, the same in every "
+             "boot; as Xen dom0 it is SeaBIOS, QEMU's multiboot loader, Xen's own boot and "
+             "its building of dom0, then dom0's kernel. It is not the guest TSC: the time "
+             "-icount sleep=off skips while the CPU idles is not in it")
+XEN_PART = ("As Xen dom0 the part before dom0's first instruction varies from boot to boot "
+            "by tens of millions of instructions: Xen reads the CMOS clock waiting for its "
+            "update flag, and QEMU's RTC runs on the host's clock, so the wait depends on "
+            "when the boot started. The \"dom0\" row counts from the first instruction "
+            "Xen starts the image at (the bundle's stub, or the kernel's startup_xen) to "
+            "/init: the dom0's own boot, the same from boot to boot to a few thousand "
+            "instructions, and the row to compare on Xen")
 BOOTS = ["direct", "pvops", "bundle"]
+# (row label suffix, the compare field suffix)
+SPANS = [("", "boot_to_init"), (", dom0: its entry to /init", "entry_to_init")]
 
 
 def share(part, whole):
@@ -89,13 +100,14 @@ def share(part, whole):
     return f"{100 * part / whole:.2f}%"
 
 
-def boot_row(p, c):
-    """One platform's boot-to-init cells: the three boots, the bundle's
-    minus pvops', the stub and its share of the bundle's boot, pvops'
-    patching and its share of pvops' boot ("**missing**" where not counted)."""
-    b = {k: c.get(f"{k}_boot_to_init") for k in BOOTS}
+def boot_row(label, c, span):
+    """One platform's cells for SPAN (boot_to_init or entry_to_init): the
+    three boots, the bundle's minus pvops', the stub and its share of the
+    bundle's boot, pvops' patching and its share of pvops' boot
+    ("**missing**" where not counted)."""
+    b = {k: c.get(f"{k}_{span}") for k in BOOTS}
     miss = "**missing**"
-    row = [p] + [b[k] if b[k] is not None else miss for k in BOOTS]
+    row = [label] + [b[k] if b[k] is not None else miss for k in BOOTS]
     row.append(f"{b['bundle'] - b['pvops']:+d}" if None not in (b["bundle"], b["pvops"])
                else miss)
     row += ([c["stub"], share(c["stub"], b["bundle"])] if "stub" in c and b["bundle"]
@@ -105,14 +117,23 @@ def boot_row(p, c):
     return row
 
 
+def boot_rows(plats):
+    """The table's rows: power-on to /init per platform, and dom0's own
+    boot where a platform has one counted."""
+    return [boot_row(p + suffix, c, span) for p, c in plats for suffix, span in SPANS
+            if span == "boot_to_init" or any(f"{k}_{span}" in c for k in BOOTS)]
+
+
 def markdown_boot(plats):
     """The boot to init beside the patching: report lines."""
     md = ["", "The whole boot, for proportion: the instructions from power-on to the first "
-          "instruction of /init (our init). " + BOOT_WHAT + ".", ""]
-    md += table([boot_row(p, c) for p, c in plats],
-                ["platform", "boot to init: direct build", "pvops Linux", "bundle",
-                 "bundle - pvops", "stub", "stub's share of the bundle's boot",
-                 "pvops Linux patching", "its share of pvops' boot"])
+          "instruction of /init (our init). " + BOOT_WHAT + "."]
+    if any(p == "xen" for p, _ in plats):
+        md += ["", XEN_PART + "."]
+    md += [""] + table(boot_rows(plats),
+                       ["platform", "boot to init: direct build", "pvops Linux", "bundle",
+                        "bundle - pvops", "stub", "stub's share of the bundle's boot",
+                        "pvops Linux patching", "its share of pvops' boot"])
     if any(c.get(f"{k}_boot_to_init") is None for _, c in plats for k in BOOTS):
         md += ["", "Boot to init: **missing** where marked: not counted in that run (its "
                "vmlinux has no /init, or the recorded boot did not reach it: "
