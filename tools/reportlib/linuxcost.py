@@ -86,7 +86,7 @@ BOOT_WHAT = ("The count is QEMU's instruction counter (the boot recorded under i
 XEN_PART = ("As Xen dom0 the part before dom0's first instruction varies from boot to boot "
             "by tens of millions of instructions: Xen reads the CMOS clock waiting for its "
             "update flag, and QEMU's RTC runs on the host's clock, so the wait depends on "
-            "when the boot started. The \"dom0\" row counts from the first instruction "
+            "when the boot started. The row \"xen, dom0: its entry to /init\" counts from the first instruction "
             "Xen starts the image at (the bundle's stub, or the kernel's startup_xen) to "
             "/init: the dom0's own boot, the same from boot to boot to a few thousand "
             "instructions, and the row to compare on Xen")
