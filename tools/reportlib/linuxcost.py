@@ -83,15 +83,15 @@ BOOT_WHAT = ("The count is QEMU's instruction counter (the boot recorded under i
              "SeaBIOS, QEMU's multiboot loader, Xen's own boot and its building of dom0, then "
              "dom0's kernel. It is not the guest TSC: the time -icount sleep=off skips while "
              "the CPU idles is not in it. A boot's count is exact (recorded, then replayed), "
-             "but boots started at another time differ by a few thousand instructions: "
+             "but boots started at another time may differ by thousands of instructions: "
              "QEMU's RTC gives the kernel the host's date (docs/testing.md)")
 XEN_PART = ("As Xen dom0 the part before dom0's first instruction varies from boot to boot "
             "by tens of millions of instructions: Xen reads the CMOS clock waiting for its "
             "update flag, and QEMU's RTC runs on the host's clock, so the wait depends on "
             "when the boot started. The row \"xen, dom0: its entry to /init\" counts from "
             "the first instruction Xen starts the image at (the bundle's stub, or the "
-            "kernel's startup_xen) to /init: the dom0's own boot, which varies like native's, "
-            "by thousands of instructions, and the row to compare on Xen")
+            "kernel's startup_xen) to /init: the dom0's own boot, which varies like native's "
+            "(by tens of thousands of instructions at most), and the row to compare on Xen")
 BOOTS = ["direct", "pvops", "bundle"]
 # (row label suffix, the compare field suffix)
 SPANS = [("", "boot_to_init"), (", dom0: its entry to /init", "entry_to_init")]
