@@ -2,8 +2,8 @@
 pvops patching, and Linux 6.1's own patching against its bundle's stub
 (reportlib/linuxcost.py compares them; tools/patchcost measures)."""
 from .claim import NATIVE_ICOUNT, XEN_ICOUNT, claim, run_fig, runs_of
-from .data import fig, get
-from .linuxcost import KVM_WHY
+from .data import fig, get, pct
+from .linuxcost import KVM_WHY, share
 from .runs import find
 
 def stub_runs(runs, platform):
@@ -49,7 +49,17 @@ LINUX_BOOT = [("pvops_patching", "pvops Linux's alternative_instructions", "pvop
               ("stub", "the bundle's stub (rdtsc total)", "bundle"),
               ("stub_image_hash", "the stub's image hash", "bundle"),
               ("bundle_total", "the bundle: stub and the direct build's own patching",
+               "bundle"),
+              ("direct_boot_to_init", "the direct build: power-on to /init", "direct"),
+              ("pvops_boot_to_init", "pvops Linux: power-on to /init", "pvops"),
+              ("bundle_boot_to_init", "the bundle: power-on to /init", "bundle"),
+              ("direct_entry_to_init", "the direct build: dom0's entry to /init", "direct"),
+              ("pvops_entry_to_init", "pvops Linux: dom0's entry to /init", "pvops"),
+              ("bundle_entry_to_init", "the bundle: dom0's entry (its stub) to /init",
                "bundle")]
+BOOT_INCLUDES = {"native": "from power-on to /init, firmware included",
+                 "xen": "from the first instruction Xen starts the image at (the bundle's "
+                        "stub) to /init, dom0's own boot"}
 
 
 def patchcost_run(lc, boot, plat, variant):
@@ -63,6 +73,28 @@ def patchcost_run(lc, boot, plat, variant):
     return {"file": rec, "image": image, "how": "tools/patchcost: recorded, replayed under gdb",
             "where": {"native": "native (QEMU TCG), icount",
                       "xen": "Xen 4.17 PV dom0 (QEMU TCG), icount"}[plat]}
+
+
+def boot_share(x, plat):
+    """The stub in proportion: its share of the bundle's whole boot to
+    /init, and pvops' patching of pvops Linux's (a sentence to follow the
+    stub's), or a note that the boots were not counted.  As Xen dom0 the
+    dom0's own boot (Xen's part before it varies with the host's clock),
+    then power-on's."""
+    span = "entry_to_init" if plat == "xen" else "boot_to_init"
+    b, p = x.get(f"bundle_{span}"), x.get(f"pvops_{span}")
+    if not b or not p:
+        return " (the boots to /init are not counted: see boot_to_init_missing)"
+    out = (f". In proportion: {BOOT_INCLUDES[plat]}, the bundle runs {b} instructions, so "
+           f"its stub is {share(x['stub'], b)} of its boot; pvops Linux runs {p}, its "
+           f"patching {share(x['pvops_patching'], p)} of that; the bundle's boot is "
+           f"{b - p:+d} instructions against pvops' ({pct(b, p)})")
+    w = x.get("bundle_boot_to_init")
+    if plat == "xen" and w:
+        out += (f". From power-on (SeaBIOS and Xen's own boot included, whose count varies "
+                f"from boot to boot with the host's clock) the bundle's boot to /init was {w}, "
+                f"the stub {share(x['stub'], w)} of it")
+    return out
 
 
 def linux_boot(d):
@@ -88,7 +120,8 @@ def linux_boot(d):
                      f": paravirt's share is {x['paravirt_added']}. " +
                      (f"The bundle's stub takes {x['stub']} ({x['stub_image_hash']} of them "
                       f"hashing the rebuilt image), so its path costs {x['bundle_total']}, "
-                      f"{x['bundle_total'] / x['pvops_patching']:.2f}x pvops'" if "stub" in x
+                      f"{x['bundle_total'] / x['pvops_patching']:.2f}x pvops'"
+                      + boot_share(x, plat) if "stub" in x
                       else "The bundle's stub is not measured yet: the Linux bundle needs the "
                       "native, kvm and xen builds (" + ", ".join(
                           get(d.get("linux.json"), "missing") or ["?"]) + " not built)"))

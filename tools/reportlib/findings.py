@@ -9,6 +9,7 @@ from .claims_ops import bare_hardware, callee_save, lock_slow_path, no_impact, p
 from .claims_scale import scale
 from .claims_size import five_kernels, replicate
 from .data import fig, get, pct
+from .linuxcost import share
 from .runs import find
 
 
@@ -62,9 +63,16 @@ def short_boot(d, runs):
                  fig(b, "instructions", "pvops Linux on native: its patching", "linux.json",
                      "patch_cost_icount.compare.native.pvops_patching",
                      patchcost_run(lc, "pvops", "native", "native"))]
+        whole = ""
+        if c.get("bundle_boot_to_init"):
+            w = c["bundle_boot_to_init"]
+            figs.append(fig(w, "instructions", "Linux bundle on native: power-on to /init",
+                            "linux.json", "patch_cost_icount.compare.native.bundle_boot_to_init",
+                            patchcost_run(lc, "bundle", "native", "native")))
+            whole = f"; its stub is {share(c['stub'], w)} of the bundle's boot to /init ({w})"
         lines.append(f"Linux 6.1's bundle boots {dearer(a, b)} on native: {a} instructions "
                      f"(stub and the direct build's own patching) against {b} for pvops "
-                     f"Linux's patching ({a / b:.2f}x).")
+                     f"Linux's patching ({a / b:.2f}x){whole}.")
     return lines, figs
 
 
