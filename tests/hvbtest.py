@@ -188,9 +188,9 @@ def check_smp(b, cpus, variant=None):
           f"smptest_done says {d}")
 
 
-def smp_boots(runs, timeout=180):
-    """Boot each (image, platform, cpus, args, variant) two at a time and
-    check each with check_smp; print one line per boot."""
+def smp_boots(runs, timeout=180, together=2):
+    """Boot each (image, platform, cpus, args, variant), `together` at a
+    time, and check each with check_smp; print one line per boot."""
     import concurrent.futures
 
     def one(r):
@@ -203,6 +203,6 @@ def smp_boots(runs, timeout=180):
         w = {e["name"]: e for e in b.all("selftest")}["smp_lock_wake"]["detail"]
         return f"{img} on {on} with {cpus} CPUs: ok ({w})"
 
-    with concurrent.futures.ThreadPoolExecutor(2) as ex:
+    with concurrent.futures.ThreadPoolExecutor(together) as ex:
         for line in ex.map(one, runs):
             print(line)
