@@ -429,8 +429,10 @@ struct stubinfo {
 	int open;
 	uint8_t **data;		/* each PT_LOAD's file bytes, as moved */
 	uint64_t pvh_addr, xen_addr, par_addr;	/* contract symbols */
+	uint64_t scr_addr;	/* HVB_STUB_SCRATCH_SYM: the end of its last PT_LOAD */
+	uint64_t scratch;	/* the scratch pack gives it there (bytes) */
 	uint64_t pvh_phys;	/* the PVH entry, physical */
-	uint64_t vlo, vend, plo, pend;	/* its extent, virtual and physical */
+	uint64_t vlo, vend, plo, pend;	/* its extent as linked, virtual and physical */
 	struct srel *rel;	/* from --emit-relocs; none: it cannot move */
 	size_t nrel;
 	uint64_t delta;		/* how far it was moved */

@@ -341,9 +341,11 @@ void deltas_choose(struct packctx *pc, struct deltas *d, int zstd)
 
 	for (i = 1; i < pc->nv; i++) {
 		struct pvar *v = &pc->v[i];
-		/* the stub's frame scratch holds the frame and the move table */
+		/* the stub's scratch holds the frame, the move table and a
+		 * region's own need (at most HVB_STUB_SCRATCH) */
 		int framed = zstd && d->frame[i].len && d->frame[i].len < d->region_best[i] &&
-		    d->frame_raw[i] + v->nmv * HVB_MOVE_ENTRY_SIZE <= HVB_STUB_FRAME_SCRATCH;
+		    hvb_variant_scratch(d->frame_raw[i], v->nmv, HVB_STUB_SCRATCH) <=
+		    HVB_STUB_SCRATCH_MAX;
 
 		if (framed)
 			take_frame(v, d, i);

@@ -31,7 +31,7 @@ void best_raw(const struct cands *c, struct buf *out, unsigned *enc)
 }
 
 /* variant i's frame into d->frame[i] (left empty where it cannot be: no
- * region, more than the stub's frame scratch, or frames ruled out) */
+ * region, more than the stub's scratch may hold, or frames ruled out) */
 void frame_build(struct packctx *pc, struct deltas *d, size_t i)
 {
 	struct pvar *v = &pc->v[i];
@@ -43,7 +43,7 @@ void frame_build(struct packctx *pc, struct deltas *d, size_t i)
 		best_raw(&d->cand[i][k], &raw, &enc);
 	d->frame[i].len = 0;
 	d->frame_raw[i] = raw.len;
-	if (raw.len && raw.len <= HVB_STUB_FRAME_SCRATCH && !d->noframes &&
+	if (raw.len && raw.len <= HVB_STUB_SCRATCH_MAX && !d->noframes &&
 	    !zs_compress_deep(raw.p, raw.len, &d->frame[i], d->bw, pc->wsize))
 		d->frame[i].len = 0;
 	if (verbose)
@@ -51,6 +51,6 @@ void frame_build(struct packctx *pc, struct deltas *d, size_t i)
 		       "as prefix %zu B (region by region: %llu B)%s", v->name, raw.len,
 		       d->frame[i].len, (unsigned long long)d->region_best[i],
 		       d->noframes ? "; no frames: Xen's hypercall page is in the work area" :
-		       raw.len > HVB_STUB_FRAME_SCRATCH ? "; too large for the stub's frame scratch" : "");
+		       raw.len > HVB_STUB_SCRATCH_MAX ? "; too large for the stub's scratch" : "");
 	free(raw.p);
 }

@@ -69,6 +69,12 @@ int stub_open(struct stubinfo *st, const char *path)
 		return -1;
 	}
 	stub_extent(st);
+	if (!img_lookup(&st->im, HVB_STUB_SCRATCH_SYM, &st->scr_addr, &size) ||
+	    st->scr_addr != st->vend || st->scr_addr & (PAGE - 1)) {
+		ferr(path, "needs the symbol %s at the 4 KiB-aligned end of its "
+		     "last segment (its scratch goes there)", HVB_STUB_SCRATCH_SYM);
+		return -1;
+	}
 	if (!st->pvh_phys || st->pvh_phys > 0xffffffffu) {
 		ferr(path, "%s 0x%llx is not in a segment below 4 GiB physical",
 		     HVB_STUB_PVH_ENTRY_SYM, (unsigned long long)st->pvh_addr);
@@ -153,15 +159,18 @@ static void base_segs(const struct packctx *pc, struct layout *lo)
 	}
 }
 
-static void fill_params(uint8_t *p, const struct layout *lo, uint64_t psize)
+static void fill_params(uint8_t *p, const struct layout *lo, uint64_t psize,
+			uint64_t scratch)
 {
 	memcpy(p + HVB_SP_MAGIC, HVB_STUB_MAGIC, sizeof(HVB_STUB_MAGIC) - 1);
 	st64(p + HVB_SP_PAYLOAD_PADDR, lo->payload_paddr);
 	st64(p + HVB_SP_PAYLOAD_SIZE, psize);
 	st64(p + HVB_SP_HYPERCALL_PAGE, lo->hcpage);
+	st64(p + HVB_SP_SCRATCH_SIZE, scratch);
 }
 
-/* the stub's PT_LOADs, as moved, with hvb_stub_params filled */
+/* the stub's PT_LOADs, as moved, with hvb_stub_params filled; the one
+ * that ends at its scratch symbol widened over the scratch */
 static int stub_segs(struct stubinfo *st, struct layout *lo, uint64_t psize)
 {
 	const struct image *im = &st->im;
@@ -174,10 +183,13 @@ static int stub_segs(struct stubinfo *st, struct layout *lo, uint64_t psize)
 
 		*s = (struct oseg){ l->vaddr, l->paddr, l->memsz, l->filesz,
 			l->align, 0, l->flags, st->data[i], "", "the stub", 1 };
+		if (l->vaddr + l->memsz == st->scr_addr)
+			s->memsz += st->scratch;
 		snprintf(s->sname, sizeof(s->sname), "%s%zu", HVB_SEC_STUB, i);
 		if (st->par_addr >= l->vaddr &&
 		    st->par_addr + HVB_STUB_PARAMS_SIZE <= l->vaddr + l->filesz) {
-			fill_params(st->data[i] + (st->par_addr - l->vaddr), lo, psize);
+			fill_params(st->data[i] + (st->par_addr - l->vaddr), lo, psize,
+				    st->scratch);
 			filled = 1;
 		}
 	}
@@ -192,12 +204,12 @@ static uint64_t page_up(uint64_t x)
 	return (x + PAGE - 1) & ~(uint64_t)(PAGE - 1);
 }
 
-/* the payload's place: the first page after the stub */
+/* the payload's place: the first page after the stub and its scratch */
 static void payload_place(const struct stubinfo *st, uint64_t *va, uint64_t *pa)
 {
 	const struct seg *ls = &st->im.loads[st->im.nloads - 1];
 
-	*va = page_up(st->vend);
+	*va = page_up(st->vend + st->scratch);
 	*pa = *va - (ls->vaddr - ls->paddr);
 }
 
@@ -225,7 +237,7 @@ static int place_stub(const struct packctx *pc, struct stubinfo *st,
 		return -1;
 	}
 	payload_place(st, &va, &pa);
-	need = pa + psize - st->plo;	/* stub, gap, payload */
+	need = pa + psize - st->plo;	/* stub, scratch, gap, payload */
 	cand[0] = st->plo;
 	cand[1] = (wp + pc->wsize + 0x1fffff) & ~0x1fffffull;	/* 2 MiB up */
 	cand[2] = (wp - need) & ~(uint64_t)(PAGE - 1);
@@ -251,8 +263,9 @@ static int place_stub(const struct packctx *pc, struct stubinfo *st,
 			       (unsigned long long)cand[i]);
 		return stub_move(st, cand[i] - st->plo);
 	}
-	ferr(out, "no room for the stub and payload (%llu bytes) below %llu MiB "
-	     "physical outside the kernel work area [0x%llx, 0x%llx)",
+	ferr(out, "no room for the stub, its scratch (%llu bytes) and the payload "
+	     "(%llu bytes in all) below %llu MiB physical outside the kernel work "
+	     "area [0x%llx, 0x%llx)", (unsigned long long)st->scratch,
 	     (unsigned long long)need,
 	     (unsigned long long)(HVB_STUB_MAPPED_PHYS >> 20),
 	     (unsigned long long)wp, (unsigned long long)(wp + pc->wsize));
@@ -383,6 +396,14 @@ int layout_bundle(const struct packctx *pc, struct stubinfo *st,
 	struct oseg *s;
 
 	memset(lo, 0, sizeof(*lo));
+	/* the scratch the payload needs (encode.c frames within the cap) */
+	st->scratch = pc->max_scratch;
+	if (st->scratch > HVB_STUB_SCRATCH_MAX) {
+		ferr(out, "the payload needs %llu bytes of stub scratch, more than "
+		     "HVB_STUB_SCRATCH_MAX (%u)", (unsigned long long)st->scratch,
+		     HVB_STUB_SCRATCH_MAX);
+		return -1;
+	}
 	if (hypercall_page(pc, &lo->hcpage) ||
 	    place_stub(pc, st, payload->len, out))
 		return -1;

@@ -135,6 +135,7 @@ int stub_move(struct stubinfo *st, uint64_t delta)
 	st->pvh_addr += delta;
 	st->xen_addr += delta;
 	st->par_addr += delta;
+	st->scr_addr += delta;
 	st->pvh_phys += delta;
 	st->vlo += delta;
 	st->vend += delta;

@@ -11,7 +11,7 @@
 #ifndef HVB_FORMAT_H
 #define HVB_FORMAT_H
 
-/* ---- stub parameters: the 32 bytes of the stub's hvb_stub_params ---- */
+/* ---- stub parameters: the 40 bytes of the stub's hvb_stub_params ---- */
 #define HVB_STUB_PARAMS_SYM	"hvb_stub_params"	/* ELF symbol, in .data */
 #define HVB_STUB_PVH_ENTRY_SYM	"hvb_stub_pvh_entry"	/* 32-bit PVH entry */
 #define HVB_STUB_XEN_ENTRY_SYM	"hvb_stub_xen_entry"	/* Xen PV entry */
@@ -24,7 +24,12 @@
 #define HVB_SP_PAYLOAD_PADDR	8	/* u64: physical address of the payload */
 #define HVB_SP_PAYLOAD_SIZE	16	/* u64 */
 #define HVB_SP_HYPERCALL_PAGE	24	/* u64: virtual, 0 if none */
-#define HVB_STUB_PARAMS_SIZE	32
+#define HVB_SP_SCRATCH_SIZE	32	/* u64: bytes of scratch at HVB_STUB_SCRATCH_SYM */
+#define HVB_STUB_PARAMS_SIZE	40
+/* The stub's scratch starts here, the 4 KiB-aligned end of the linked
+ * stub's last PT_LOAD; pack widens that segment's memsz by
+ * HVB_SP_SCRATCH_SIZE bytes (NOBITS: nothing in the file). */
+#define HVB_STUB_SCRATCH_SYM	"hvb_stub_scratch"
 /* The stub's self-check word, the last 8 file-backed bytes of its
  * segment: its first stage (stub/selfcheck.S) hashes every stub byte
  * before it and stops with stub_hash on a mismatch. */
@@ -35,14 +40,17 @@
 /* The stub maps the first GiB of physical memory: the stub, its payload
  * and the kernel work area must lie below this. */
 #define HVB_STUB_MAPPED_PHYS	0x40000000ull
-/* The stub's scratch: no region may need more (the old bytes it copies
- * aside, hvb_region_scratch); the bundler cuts longer regions to this.
- * 1 MiB: on Linux 6.1 (tinyconfig, kvm against native) 64 KiB pieces
- * made the delta 3.6 times larger, 1 MiB only 1% larger than uncut. */
+/* A region's own scratch: no region may need more (the old bytes it
+ * copies aside, hvb_region_scratch); the bundler cuts longer regions to
+ * this.  1 MiB: on Linux 6.1 (tinyconfig, kvm against native) 64 KiB
+ * pieces made the delta 3.6 times larger, 1 MiB only 1% larger than uncut. */
 #define HVB_STUB_SCRATCH	1048576u
-/* The stub's room for one variant's decoded frame (HVB_VE_FRAME_*), on
- * top of HVB_STUB_SCRATCH; pack frames a variant only if it fits. */
-#define HVB_STUB_FRAME_SCRATCH	4194304u
+/* The most scratch a bundle's stub may have (HVB_SP_SCRATCH_SIZE, sized
+ * by pack to the payload's max_scratch: a variant's decoded frame, its
+ * move table, a region's own need); pack frames a variant only if its
+ * need fits.  256 MiB: a quarter of the GiB the stub maps, which also
+ * holds the work area, the stub and the payload. */
+#define HVB_STUB_SCRATCH_MAX	268435456u
 
 /* ---- payload header ---- */
 #define HVB_PAYLOAD_MAGIC	"HVBPAYLD"	/* 8 bytes, no NUL */

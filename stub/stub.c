@@ -17,7 +17,6 @@
 #define VBASE		0xffffffff80000000ull
 #define P2V(pa)		((void *)(uintptr_t)((u64)(pa) + VBASE))
 #define MAPPED_PHYS	HVB_STUB_MAPPED_PHYS	/* the PVH page tables map 1 GiB */
-#define SCRATCH_SIZE	(HVB_STUB_SCRATCH + HVB_STUB_FRAME_SCRATCH)	/* regions, a frame */
 #define DEBUG_EXIT_PORT	0xf4
 #define COM1		0x3f8
 #define STATUS_STUB	5
@@ -30,10 +29,12 @@ struct stub_params {
 	u64 payload_paddr;
 	u64 payload_size;
 	u64 xen_hypercall_page;		/* virtual, 0 if none */
+	u64 scratch_size;		/* bytes at hvb_stub_scratch */
 };
 _Static_assert(offsetof(struct stub_params, payload_paddr) == HVB_SP_PAYLOAD_PADDR &&
 	       offsetof(struct stub_params, payload_size) == HVB_SP_PAYLOAD_SIZE &&
 	       offsetof(struct stub_params, xen_hypercall_page) == HVB_SP_HYPERCALL_PAGE &&
+	       offsetof(struct stub_params, scratch_size) == HVB_SP_SCRATCH_SIZE &&
 	       sizeof(struct stub_params) == HVB_STUB_PARAMS_SIZE, "hvb_format.h");
 __attribute__((section(".data.hvb_stub_params"), used, aligned(8)))
 struct stub_params hvb_stub_params;
@@ -42,9 +43,12 @@ struct stub_params hvb_stub_params;
  * area, which hvb_apply rewrites.  hypercall.h calls through this. */
 __attribute__((section(".bss.pagealigned"), aligned(4096)))
 char hypercall_page[4096];
-static u8 scratch[SCRATCH_SIZE] __aligned(16) __attribute__((noinit));	/* not zeroed */
+/* The apply scratch: hvb_stub_params.scratch_size bytes, as many as the
+ * payload needs (its max_scratch), from the end of the linked stub; pack
+ * widens the stub's segment over them (stub.ld).  Not zeroed. */
+extern u8 hvb_stub_scratch[];
 
-extern char __stub_start[], __stub_end[];
+extern char __stub_start[];
 __noreturn void stub_enter_pvh(u32 entry, u32 start_info);
 __noreturn void stub_enter_xen(u64 entry, start_info_t *si);
 
@@ -223,6 +227,13 @@ static bool overlap(u64 a, u64 alen, u64 b, u64 blen)
 	return a < b + blen && b < a + alen;
 }
 
+/* the stub's bytes, its scratch included (checked by check_scratch) */
+static u64 stub_len(void)
+{
+	return (u64)(uintptr_t)hvb_stub_scratch + hvb_stub_params.scratch_size -
+	       (u64)(uintptr_t)__stub_start;
+}
+
 /* One boot of the stub: what the loader gave, and what was found. */
 struct boot {
 	const char *entry;		/* "pvh" or "xen" */
@@ -249,6 +260,17 @@ static void check_params(void)
 		fail("no_params", "not packed by 'bundler pack'", NULL, NULL, 0, 0);
 }
 
+/* The scratch pack gave the stub: inside the GiB the stub maps (the
+ * loader reserved it: the stub's PT_LOAD covers it). */
+static void check_scratch(void)
+{
+	u64 sv = (u64)(uintptr_t)hvb_stub_scratch, ss = hvb_stub_params.scratch_size;
+
+	if (ss > HVB_STUB_SCRATCH_MAX || sv - VBASE > MAPPED_PHYS - ss)
+		fail("scratch", "outside the mapped GiB or above HVB_STUB_SCRATCH_MAX", NULL,
+		     "vaddr, size", sv, ss);
+}
+
 /* Which variant: the shared detection routine (src/lib/hv_detect.c). */
 static void choose(struct boot *b)
 {
@@ -267,8 +289,6 @@ static void choose(struct boot *b)
 static u32 open_payload(struct boot *b)
 {
 	const struct stub_params *pp = &hvb_stub_params;
-	u64 stub_lo = (u64)(uintptr_t)__stub_start;
-	u64 stub_len = (u64)(uintptr_t)__stub_end - stub_lo;
 	const char *name = b->d.variant;
 	u32 index;
 	int e;
@@ -276,7 +296,7 @@ static u32 open_payload(struct boot *b)
 	b->payload = P2V(pp->payload_paddr);
 	b->psize = (size_t)pp->payload_size;
 	if (pp->payload_paddr > MAPPED_PHYS || pp->payload_size > MAPPED_PHYS - pp->payload_paddr ||
-	    overlap((u64)(uintptr_t)b->payload, b->psize, stub_lo, stub_len))
+	    overlap((u64)(uintptr_t)b->payload, b->psize, (u64)(uintptr_t)__stub_start, stub_len()))
 		fail("payload_address", "outside the mapped GiB or on the stub", NULL,
 		     "paddr, size", pp->payload_paddr, pp->payload_size);
 	e = hvb_payload_open(b->payload, b->psize, &b->pi);
@@ -285,8 +305,9 @@ static u32 open_payload(struct boot *b)
 	e = hvb_payload_find(b->payload, b->psize, name, &index);
 	if (e)
 		fail_apply(e, name);
-	if (b->pi.max_scratch > sizeof(scratch))
-		fail("scratch", NULL, name, "needed, have", b->pi.max_scratch, sizeof(scratch));
+	if (b->pi.max_scratch > pp->scratch_size)
+		fail("scratch", "the payload needs more than the stub has", name,
+		     "needed, have", b->pi.max_scratch, pp->scratch_size);
 	return index;
 }
 
@@ -296,12 +317,10 @@ static u32 open_payload(struct boot *b)
 static void check_work_area(const struct boot *b)
 {
 	u64 wv = b->pi.work_vaddr, ws = b->pi.work_size;
-	u64 stub_lo = (u64)(uintptr_t)__stub_start;
-	u64 stub_len = (u64)(uintptr_t)__stub_end - stub_lo;
 	const char *name = b->d.variant;
 
 	if (wv < VBASE || ws > MAPPED_PHYS || wv - VBASE > MAPPED_PHYS - ws ||
-	    overlap(wv, ws, stub_lo, stub_len) ||
+	    overlap(wv, ws, (u64)(uintptr_t)__stub_start, stub_len()) ||
 	    overlap(wv, ws, (u64)(uintptr_t)b->payload, b->psize))
 		fail("work_area", "outside the mapped GiB or on the stub or payload", name,
 		     "vaddr, size", wv, ws);
@@ -334,7 +353,8 @@ static void apply(struct boot *b, u32 index, struct hvb_apply_result *res, u64 t
 
 	res->variant_index = index;
 	e = hvb_apply_opened(b->payload, &b->pi, index, (void *)(uintptr_t)b->pi.work_vaddr,
-			     (size_t)b->pi.work_size, scratch, sizeof(scratch), res);
+			     (size_t)b->pi.work_size, hvb_stub_scratch,
+			     (size_t)hvb_stub_params.scratch_size, res);
 	b->ticks = rdtsc() - t0;
 	if (e)
 		fail_apply(e, name);
@@ -367,6 +387,7 @@ static void run(struct boot *b, struct hvb_apply_result *res)
 	u64 t0 = rdtsc();
 
 	check_params();
+	check_scratch();
 	choose(b);
 	u32 index = open_payload(b);
 	check_work_area(b);

@@ -19,9 +19,9 @@ hvb_stub_xen_entry:
 	.balign 8
 	.globl hvb_stub_params
 	.type hvb_stub_params, @object
-	.size hvb_stub_params, 32
+	.size hvb_stub_params, 40
 hvb_stub_params:		/* zero until bundler pack fills it */
-	.zero 32
+	.zero 40
 	.balign 16
 	.globl hvb_stub_check
 	.type hvb_stub_check, @object

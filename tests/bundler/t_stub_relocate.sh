@@ -51,7 +51,7 @@ for p in (p for p in loads(linked) if p[0] == 1):
     a, b = bytearray(linked[p[2]:p[2] + p[5]]), bytearray(bundle[q[2]:q[2] + q[5]])
     if p[3] <= par < p[3] + p[5]:
         o = par - p[3]
-        a[o:o + 32] = b[o:o + 32] = bytes(32)
+        a[o:o + 40] = b[o:o + 40] = bytes(40)
     if p[3] <= chk < p[3] + p[5]:
         o = chk - p[3]
         a[o:o + 4] = b[o:o + 4] = bytes(4)
