@@ -227,8 +227,9 @@ static bool overlap(u64 a, u64 alen, u64 b, u64 blen)
 	return a < b + blen && b < a + alen;
 }
 
-/* the stub's bytes, its scratch included (checked by check_scratch) */
-static u64 stub_len(void)
+/* the stub's bytes, its scratch included; const: nothing writes the
+ * parameters after pack, so one reading serves every check */
+static __attribute__((const)) u64 stub_len(void)
 {
 	return (u64)(uintptr_t)hvb_stub_scratch + hvb_stub_params.scratch_size -
 	       (u64)(uintptr_t)__stub_start;
@@ -258,17 +259,6 @@ static void check_params(void)
 {
 	if (!params_filled())
 		fail("no_params", "not packed by 'bundler pack'", NULL, NULL, 0, 0);
-}
-
-/* The scratch pack gave the stub: inside the GiB the stub maps (the
- * loader reserved it: the stub's PT_LOAD covers it). */
-static void check_scratch(void)
-{
-	u64 sv = (u64)(uintptr_t)hvb_stub_scratch, ss = hvb_stub_params.scratch_size;
-
-	if (ss > HVB_STUB_SCRATCH_MAX || sv - VBASE > MAPPED_PHYS - ss)
-		fail("scratch", "outside the mapped GiB or above HVB_STUB_SCRATCH_MAX", NULL,
-		     "vaddr, size", sv, ss);
 }
 
 /* Which variant: the shared detection routine (src/lib/hv_detect.c). */
@@ -305,9 +295,9 @@ static u32 open_payload(struct boot *b)
 	e = hvb_payload_find(b->payload, b->psize, name, &index);
 	if (e)
 		fail_apply(e, name);
+	/* the scratch (pack placed it in the mapped GiB): what the payload needs */
 	if (b->pi.max_scratch > pp->scratch_size)
-		fail("scratch", "the payload needs more than the stub has", name,
-		     "needed, have", b->pi.max_scratch, pp->scratch_size);
+		fail("scratch", NULL, name, "needed, have", b->pi.max_scratch, pp->scratch_size);
 	return index;
 }
 
@@ -387,7 +377,6 @@ static void run(struct boot *b, struct hvb_apply_result *res)
 	u64 t0 = rdtsc();
 
 	check_params();
-	check_scratch();
 	choose(b);
 	u32 index = open_payload(b);
 	check_work_area(b);
