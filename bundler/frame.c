@@ -30,13 +30,6 @@ void best_raw(const struct cands *c, struct buf *out, unsigned *enc)
 	}
 }
 
-/* Deep search (zs_compress_deep) builds match-finder tables as large as
- * the window: right for Linux's 10 MiB work area, but with Debian's
- * 58 MiB one and a 25 MiB frame (cloud against amd64) they took pack to
- * 1,930 MiB and made a frame of 4,706,590 bytes, where zstd -19's own
- * tables for that window made 4,381,327.  Past this, level 19 as is. */
-#define DEEP_MAX	(32u << 20)	/* frame and prefix together */
-
 /* variant i's frame into d->frame[i] (left empty where it cannot be: no
  * region, more than the stub's scratch may hold, or frames ruled out) */
 void frame_build(struct packctx *pc, struct deltas *d, size_t i)
@@ -51,9 +44,7 @@ void frame_build(struct packctx *pc, struct deltas *d, size_t i)
 	d->frame[i].len = 0;
 	d->frame_raw[i] = raw.len;
 	if (raw.len && raw.len <= HVB_STUB_SCRATCH_MAX && !d->noframes &&
-	    !(raw.len + pc->wsize <= DEEP_MAX ?
-	      zs_compress_deep(raw.p, raw.len, &d->frame[i], d->bw, pc->wsize) :
-	      zs_compress(raw.p, raw.len, &d->frame[i], d->bw, pc->wsize)))
+	    !zs_compress_deep(raw.p, raw.len, &d->frame[i], d->bw, pc->wsize))
 		d->frame[i].len = 0;
 	if (verbose)
 		warnx_("%s: regions %zu B uncompressed; as one frame with the base "
