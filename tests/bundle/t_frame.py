@@ -38,6 +38,7 @@ check(ev["variant"] == "kvm" and ev["image_hash"] == h, f"boot line {ev}, kvm.el
 check_done(b, 3)
 
 PO, E = pl["off"], kv["entry"]
+MAX_SCRATCH, = struct.unpack_from("<I", data0, PO + F["HVB_PH_MAX_SCRATCH"])
 
 
 def put32(d, at, v):
@@ -68,8 +69,7 @@ CASES = [
     ("a region of a framed variant not in the frame",
      lambda d: d.__setitem__(PO + roff + F["HVB_RE_COMPRESSION"], F["HVB_COMP_NONE"]), ("format",)),
     ("frame_raw past max_scratch",
-     lambda d: put32(d, E + F["HVB_VE_FRAME_RAW"],
-                     struct.unpack_from("<I", d, PO + F["HVB_PH_MAX_SCRATCH"])[0] + 1),
+     lambda d: put32(d, E + F["HVB_VE_FRAME_RAW"], MAX_SCRATCH + 1),
      ("format",)),
     ("frame_raw one short", lambda d: put32(d, E + F["HVB_VE_FRAME_RAW"], kv["frame_raw"] - 1),
      ("decompress", "format")),
