@@ -381,7 +381,7 @@ struct deltas {
 	struct buf *frame;	/* each variant's regions as one frame (measure.c) */
 	uint64_t *frame_raw;
 	uint64_t *region_best;	/* each variant's best with zstd, region by region */
-	int noframes;		/* no frames: a Xen hypercall page in the work area */
+	int noframes;		/* no frames: Xen's hypercall page on base file bytes */
 };
 /* regions, bsdiff, the measurements; 0 or -1 after a message */
 int deltas_find(struct packctx *pc, struct deltas *d);
@@ -472,6 +472,8 @@ int stub_move(struct stubinfo *st, uint64_t delta);
 int layout_bundle(const struct packctx *pc, struct stubinfo *st,
 		  const struct buf *payload, const char *out, struct layout *lo);
 void layout_free(struct layout *lo);
+/* the Xen hypercall page the bundle's notes name, 0 if none; 0 or -1 */
+int bundle_hypercall_page(const struct packctx *pc, uint64_t *hc);
 
 /* bootcheck.c and bootverify.c: the stub's self-check word, the boot
  * check record (.hvb_check) and verify's whole-bundle check */

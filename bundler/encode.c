@@ -256,16 +256,30 @@ static void measure(struct packctx *pc, struct deltas *d, size_t i)
 }
 
 /* Xen writes its hypercall page into the work area when it loads the
- * bundle, so there the work area is not the prefix a frame was made with */
-static int hypercall_page_in_work(const struct packctx *pc)
+ * bundle.  A frame's prefix is the work area as the base fills it; the
+ * applier clears the bytes the base does not load from its file (the
+ * zero table, FORMAT.md 3.2) before it decodes a frame, while the stub
+ * holds Xen's page aside, so there the prefix is whole again.  Frames
+ * are ruled out (*no = 1) only when the page overlaps the base's file
+ * bytes, which Xen overwrote for good.  0, or -1 after a message. */
+static int hypercall_page_rule(const struct packctx *pc, int *no)
 {
+	const struct image *bi = &pc->v[0].im;
 	uint64_t hc;
 	size_t i;
 
-	for (i = 0; i < pc->nv; i++)
-		if (img_note_entry(&pc->v[i].im, 2 /* XEN_ELFNOTE_HYPERCALL_PAGE */, &hc) &&
-		    hc >= pc->w0 && hc - pc->w0 < pc->wsize)
-			return 1;
+	*no = 0;
+	if (bundle_hypercall_page(pc, &hc))
+		return -1;
+	if (!hc || hc + 4096 <= pc->w0 || hc >= pc->w0 + pc->wsize)
+		return 0;
+	for (i = 0; i < bi->nloads && !*no; i++)
+		*no = bi->loads[i].filesz && hc < bi->loads[i].load + bi->loads[i].filesz &&
+		    bi->loads[i].load < hc + 4096;
+	if (*no && verbose)
+		warnx_("no frames: Xen's hypercall page 0x%llx lies on bytes the base "
+		       "loads from its file (PT_LOAD %zu), which Xen overwrites at load",
+		       (unsigned long long)hc, i - 1);
 	return 0;
 }
 
@@ -284,7 +298,8 @@ int deltas_find(struct packctx *pc, struct deltas *d)
 	d->frame = xcalloc(pc->nv, sizeof(*d->frame));
 	d->frame_raw = xcalloc(pc->nv, sizeof(*d->frame_raw));
 	d->region_best = xcalloc(pc->nv, sizeof(*d->region_best));
-	d->noframes = hypercall_page_in_work(pc);
+	if (hypercall_page_rule(pc, &d->noframes))
+		return -1;
 	img_fill(&pc->v[0].im, d->bw, pc->w0, pc->wsize);
 	if (refs_scan(&pc->v[0].im, d->bw, pc->w0, pc->wsize, &d->brefs))
 		return -1;

@@ -50,7 +50,7 @@ void frame_build(struct packctx *pc, struct deltas *d, size_t i)
 		warnx_("%s: regions %zu B uncompressed; as one frame with the base "
 		       "as prefix %zu B (region by region: %llu B)%s", v->name, raw.len,
 		       d->frame[i].len, (unsigned long long)d->region_best[i],
-		       d->noframes ? "; no frames: Xen's hypercall page is in the work area" :
+		       d->noframes ? "; no frames: Xen's hypercall page is on the base's file bytes" :
 		       raw.len > HVB_STUB_SCRATCH_MAX ? "; too large for the stub's scratch" : "");
 	free(raw.p);
 }

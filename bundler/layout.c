@@ -98,8 +98,8 @@ void stub_close(struct stubinfo *st)
 
 /* Xen fills the hypercall page at load, inside the work area; the stub
  * saves it before applying and puts it back after.  The page the
- * bundle's notes name: the base's, else the first variant's. */
-static int hypercall_page(const struct packctx *pc, uint64_t *hc)
+ * bundle's notes name: the base's, else the first variant's (0: none). */
+int bundle_hypercall_page(const struct packctx *pc, uint64_t *hc)
 {
 	size_t k;
 
@@ -404,7 +404,7 @@ int layout_bundle(const struct packctx *pc, struct stubinfo *st,
 		     HVB_STUB_SCRATCH_MAX);
 		return -1;
 	}
-	if (hypercall_page(pc, &lo->hcpage) ||
+	if (bundle_hypercall_page(pc, &lo->hcpage) ||
 	    place_stub(pc, st, payload->len, out))
 		return -1;
 	payload_place(st, &pv, &lo->payload_paddr);
