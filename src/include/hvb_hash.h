@@ -5,6 +5,12 @@
 #ifndef HVB_HASH_H
 #define HVB_HASH_H
 
+#ifdef HVB_HASH_EXTERN
+/* The boot stub's apply.c: the one copy in stub/hash.c, built for speed
+ * (the stub hashes the payload and the whole rebuilt image). */
+unsigned long long hvb_hash64_ext(const void *p, unsigned long len);
+#define hvb_hash64 hvb_hash64_ext
+#else
 #define XXH_INLINE_ALL
 #define XXH_NO_INLINE_HINTS 1
 /* Direct (packed) loads: freestanding builds have no builtin memcpy, and
@@ -18,5 +24,6 @@ static inline unsigned long long hvb_hash64(const void *p, unsigned long len)
 {
 	return (unsigned long long)XXH64(p, (size_t)len, 0);
 }
+#endif /* HVB_HASH_EXTERN */
 
 #endif /* HVB_HASH_H */
