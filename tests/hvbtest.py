@@ -188,9 +188,11 @@ def check_smp(b, cpus, variant=None):
           f"smptest_done says {d}")
 
 
-def smp_boots(runs, timeout=180, together=2):
+def smp_boots(runs, timeout=180, together=1):
     """Boot each (image, platform, cpus, args, variant), `together` at a
-    time, and check each with check_smp; print one line per boot."""
+    time (one: a guest of several vCPUs beside another starves its ticket
+    lock, docs/testing.md), and check each with check_smp; print one line
+    per boot."""
     import concurrent.futures
 
     def one(r):

@@ -1,6 +1,7 @@
 # The bundle with two CPUs: the stub applies the variant's delta and
 # enters it as ever (it passes nothing to secondaries: each kernel entry
 # sets its own per-CPU %gs, and secondaries start in the kernel itself).
+# hvbtest: alone (several vCPUs: see docs/testing.md, "Lost wake-ups")
 from hvbtest import *
 import os
 

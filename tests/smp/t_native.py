@@ -2,6 +2,7 @@
 # each direct image that runs there, 2 and 4 CPUs, and one CPU (no MADT
 # entry but the boot CPU's); the boot line counts them, every CPU comes
 # up, the op self-test still passes, and the SMP self-test passes.
+# hvbtest: alone (several vCPUs: see docs/testing.md, "Lost wake-ups")
 from hvbtest import *
 
 smp_boots([("native.elf", "native", 2, ["selftest"], "native"),

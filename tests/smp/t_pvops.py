@@ -1,6 +1,7 @@
 # The pvops image with two CPUs on every platform: the chosen backend's
 # SMP glue through the table, Xen's patched %gs-relative irq sites on
 # each vCPU, the lock's wait and kick sites patched.
+# hvbtest: alone (several vCPUs: see docs/testing.md, "Lost wake-ups")
 from hvbtest import *
 import os
 

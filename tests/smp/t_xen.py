@@ -4,6 +4,7 @@
 # multi-threaded TCG CPUs work too, but on a 2-core host shared with other
 # boots a ticket lock whose next waiter's host thread is descheduled
 # crawls: t_xen_overcommit runs more vCPUs than CPUs instead.)
+# hvbtest: alone (several vCPUs: see docs/testing.md, "Lost wake-ups")
 from hvbtest import *
 
 # The stress self-test runs 2 s here: with two vCPUs on two CPUs arrivals

@@ -5,6 +5,7 @@
 # stress self-test sends every contended acquire to the slow path for 3 s
 # (smp.stress_ms): the counter must be exact and no wait may reach its
 # deadline (no @hvb lock_timeout line, which check_smp also requires).
+# hvbtest: alone (several vCPUs: see docs/testing.md, "Lost wake-ups")
 from hvbtest import *
 
 for img, variant in (("pvops.elf", "pvops"), ("xen.elf", "xen")):
