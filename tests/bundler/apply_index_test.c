@@ -4,7 +4,8 @@
  *  - move_delta through move_index's buckets, against a linear scan of
  *    the move table, for work areas from 1 byte (shift 0, offsets past
  *    the last bucket) to 4 GiB - 1, entries spanning buckets, adjacent,
- *    and offsets at every entry's and bucket's edges;
+ *    and offsets at every entry's and bucket's edges, with the 256
+ *    buckets of struct moves and with more in room of several sizes;
  *  - inherit_copy's cursor (the first old site a copy carries, resumed
  *    from the last copy), against bringing back every whole site of each
  *    copy by a full scan, for copies going forward, far forward and back.
@@ -44,8 +45,13 @@ static void check_delta(struct moves *mv, uint32_t b)
 			b, got, want, mv->n, mv->shift);
 }
 
-/* one random move table over a work area of wsize bytes */
-static void moves_case(uint64_t wsize, uint32_t want_n, uint8_t *t)
+/* room for the finer index (move_index's, in the scratch past the
+ * regions' need): up to MOVE_BUCKETS_MAX + 1 buckets */
+static uint32_t index_room_buf[MOVE_BUCKETS_MAX + 1];
+
+/* one random move table over a work area of wsize bytes, indexed in
+ * rlen bytes of room (0: the 256 buckets of struct moves) */
+static void moves_case(uint64_t wsize, uint32_t want_n, uint8_t *t, size_t rlen)
 {
 	struct moves mv = { .t = t };
 	uint64_t at = 0;
@@ -69,7 +75,10 @@ static void moves_case(uint64_t wsize, uint32_t want_n, uint8_t *t)
 	}
 	mv.n = n;
 	if (n)
-		move_index(&mv, wsize);
+		move_index(&mv, wsize, (uint8_t *)index_room_buf, rlen);
+	if (n && (mv.nb + 1) * 4 > (rlen > sizeof(mv.lo_own) ? rlen : sizeof(mv.lo_own)) &&
+	    failures++ < 10)
+		fprintf(stderr, "move_index: %u buckets in %zu bytes of room\n", mv.nb, rlen);
 	for (i = 0; i < n; i++) {	/* each entry's edges */
 		uint32_t s = ld32(t + 12 * i), e = s + ld32(t + 12 * i + 4);
 
@@ -80,7 +89,7 @@ static void moves_case(uint64_t wsize, uint32_t want_n, uint8_t *t)
 		check_delta(&mv, e);
 	}
 	if (n)
-		for (i = 0; i <= MOVE_BUCKETS + 1; i++) {	/* each bucket's edges */
+		for (i = 0; i <= mv.nb + 1; i++) {	/* each bucket's edges */
 			uint64_t b = (uint64_t)i << mv.shift;
 
 			check_delta(&mv, (uint32_t)b - 1);
@@ -101,7 +110,9 @@ static void test_moves(void)
 
 	for (unsigned s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
 		for (unsigned k = 0; k < 20; k++)
-			moves_case(sizes[s], k < 5 ? k + 1 : rnd() % 3000 + 1, t);
+			for (unsigned r = 0; r < 3; r++)	/* none, some, ample room */
+				moves_case(sizes[s], k < 5 ? k + 1 : rnd() % 3000 + 1, t,
+					   r == 0 ? 0 : r == 1 ? 4 * 700 + 3 : sizeof(index_room_buf));
 }
 
 #define NLEN 4096

@@ -1,32 +1,35 @@
 /* linux/xxhash.h for lib/zstd in the stub: the kernel's xxh64 names over
- * Debian's libxxhash (inline, as hvb_hash.h uses it).  zstd needs it only
- * for frame checksums and dictionary IDs; the bundler writes neither, but
- * the decoder must still be able to check a frame that has one. */
+ * the stub's one XXH64 (stub/hash.c, Debian's libxxhash; hvb_hash.h).
+ * zstd needs it only for frame checksums and dictionary IDs; the bundler
+ * writes neither, but the decoder must still be able to check a frame
+ * that has one. */
 #ifndef ZSHIM_LINUX_XXHASH_H
 #define ZSHIM_LINUX_XXHASH_H
-/* xxhash.h spells its own fallthrough attribute */
-#pragma push_macro("fallthrough")
-#undef fallthrough
+#define HVB_HASH_EXTERN 1
 #include "hvb_hash.h"
-#pragma pop_macro("fallthrough")
 #include <linux/types.h>
 struct xxh64_state {
-	XXH64_state_t s;
+	struct hvb_xxh64 s;
 };
-static inline u64 xxh64(const void *p, size_t len, u64 seed)
-{
-	return XXH64(p, len, seed);
-}
 static inline void xxh64_reset(struct xxh64_state *st, u64 seed)
 {
-	(void)XXH64_reset(&st->s, seed);
+	hvb_xxh64_reset(&st->s, seed);
 }
 static inline int xxh64_update(struct xxh64_state *st, const void *p, size_t len)
 {
-	return XXH64_update(&st->s, p, len) == XXH_OK ? 0 : -1;
+	hvb_xxh64_update(&st->s, p, len);
+	return 0;
 }
 static inline u64 xxh64_digest(const struct xxh64_state *st)
 {
-	return XXH64_digest(&st->s);
+	return hvb_xxh64_digest(&st->s);
+}
+static inline u64 xxh64(const void *p, size_t len, u64 seed)
+{
+	struct xxh64_state st;
+
+	xxh64_reset(&st, seed);
+	xxh64_update(&st, p, len);
+	return xxh64_digest(&st);
 }
 #endif /* ZSHIM_LINUX_XXHASH_H */
