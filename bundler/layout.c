@@ -394,10 +394,16 @@ int layout_bundle(const struct packctx *pc, struct stubinfo *st,
 {
 	uint64_t pv;
 	struct oseg *s;
+	size_t k;
 
 	memset(lo, 0, sizeof(*lo));
-	/* the scratch the payload needs (encode.c frames within the cap) */
-	st->scratch = pc->max_scratch;
+	/* the scratch the payload needs (encode.c frames within the cap),
+	 * and beyond it room for the largest move table's index */
+	st->scratch = 0;
+	for (k = 0; k < pc->nv; k++)
+		if (hvb_move_index_room(pc->v[k].nmv) > st->scratch)
+			st->scratch = hvb_move_index_room(pc->v[k].nmv);
+	st->scratch += pc->max_scratch;
 	if (st->scratch > HVB_STUB_SCRATCH_MAX) {
 		ferr(out, "the payload needs %llu bytes of stub scratch, more than "
 		     "HVB_STUB_SCRATCH_MAX (%u)", (unsigned long long)st->scratch,

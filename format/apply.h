@@ -22,6 +22,23 @@ static inline uint64_t hvb_variant_scratch(uint64_t frame_raw, uint64_t moves,
 	return frame_raw + moves * HVB_MOVE_ENTRY_SIZE + region_need;
 }
 
+/* The move table's index (apply.c, move_index): MOVE_BUCKETS buckets of
+ * its own, or where the scratch has room past max_scratch about
+ * MOVE_BUCKETS_PER per entry, up to MOVE_BUCKETS_MAX.  The room a variant
+ * of `moves` entries wants there (4 bytes a bucket and one, 3 to align);
+ * pack gives the stub that much scratch beyond the payload's max_scratch. */
+#define HVB_MOVE_BUCKETS	256u
+#define HVB_MOVE_BUCKETS_PER	4u
+#define HVB_MOVE_BUCKETS_MAX	(1u << 16)
+static inline uint64_t hvb_move_index_room(uint64_t moves)
+{
+	uint64_t nb = HVB_MOVE_BUCKETS;
+
+	while (nb < HVB_MOVE_BUCKETS_MAX && nb < moves * HVB_MOVE_BUCKETS_PER)
+		nb *= 2;
+	return nb > HVB_MOVE_BUCKETS ? (nb + 1) * 4 + 3 : 0;
+}
+
 static inline uint64_t hvb_region_scratch(uint32_t enc, uint32_t comp, uint64_t old_len,
 					  uint64_t raw_len)
 {
