@@ -483,16 +483,13 @@ struct bt_cursor {
  * lo[b + 1] + 1): entries before lo[b] end before x's bucket, and of those
  * from lo[b + 1] on only the first can start before the next bucket
  * (sorted, disjoint).  Offsets past the last bucket search [lo[nb], n).
- * MOVE_BUCKETS in struct moves itself; where the scratch has room past
+ * HVB_MOVE_BUCKETS (apply.h) in struct moves itself; where the scratch has room past
  * what the payload's regions need (info.max_scratch), about
- * MOVE_BUCKETS_PER buckets per entry there, so that a lookup (one per
+ * HVB_MOVE_BUCKETS_PER buckets per entry there, so that a lookup (one per
  * site of encoding 2) mostly finds its entry at once: on Linux's xen
  * (1,931 entries) 5.6 million instructions with 256 buckets, about 2.4
  * million fewer with 8,192.  Pack gives the stub that room
  * (hvb_move_index_room). */
-#define MOVE_BUCKETS		HVB_MOVE_BUCKETS
-#define MOVE_BUCKETS_PER	HVB_MOVE_BUCKETS_PER
-#define MOVE_BUCKETS_MAX	HVB_MOVE_BUCKETS_MAX
 
 struct moves {
 	const uint8_t *t;	/* the variant's move table */
@@ -504,7 +501,7 @@ struct moves {
 	unsigned shift;		/* bucket size, log2 */
 	uint32_t nb;		/* buckets */
 	uint32_t *lo;		/* nb + 1 of them: lo_own or in the scratch */
-	uint32_t lo_own[MOVE_BUCKETS + 1];
+	uint32_t lo_own[HVB_MOVE_BUCKETS + 1];
 };
 
 #ifndef HVB_APPLY_NO_REFOPS
@@ -520,12 +517,12 @@ static void move_index(struct moves *mv, uint64_t wsize, uint8_t *room, size_t r
 {
 	uint32_t j = 0, b;
 
-	mv->nb = MOVE_BUCKETS;
+	mv->nb = HVB_MOVE_BUCKETS;
 	mv->lo = mv->lo_own;
-	while (mv->nb < MOVE_BUCKETS_MAX && mv->nb < (uint64_t)mv->n * MOVE_BUCKETS_PER &&
+	while (mv->nb < HVB_MOVE_BUCKETS_MAX && mv->nb < (uint64_t)mv->n * HVB_MOVE_BUCKETS_PER &&
 	       ((uint64_t)mv->nb * 2 + 1) * 4 <= rlen)
 		mv->nb *= 2;
-	if (mv->nb > MOVE_BUCKETS)
+	if (mv->nb > HVB_MOVE_BUCKETS)
 		mv->lo = (uint32_t *)(void *)room;
 	mv->shift = 0;
 	while (((wsize - 1) >> mv->shift) >= mv->nb)

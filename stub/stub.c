@@ -227,9 +227,8 @@ static bool overlap(u64 a, u64 alen, u64 b, u64 blen)
 	return a < b + blen && b < a + alen;
 }
 
-/* the stub's bytes, its scratch included; const: nothing writes the
- * parameters after pack, so one reading serves every check */
-static __attribute__((const)) u64 stub_len(void)
+/* the stub's bytes, its scratch included */
+static u64 stub_len(void)
 {
 	return (u64)(uintptr_t)hvb_stub_scratch + hvb_stub_params.scratch_size -
 	       (u64)(uintptr_t)__stub_start;

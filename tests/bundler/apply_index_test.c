@@ -46,8 +46,8 @@ static void check_delta(struct moves *mv, uint32_t b)
 }
 
 /* room for the finer index (move_index's, in the scratch past the
- * regions' need): up to MOVE_BUCKETS_MAX + 1 buckets */
-static uint32_t index_room_buf[MOVE_BUCKETS_MAX + 1];
+ * regions' need): up to HVB_MOVE_BUCKETS_MAX + 1 buckets */
+static uint32_t index_room_buf[HVB_MOVE_BUCKETS_MAX + 1];
 
 /* one random move table over a work area of wsize bytes, indexed in
  * rlen bytes of room (0: the 256 buckets of struct moves) */
