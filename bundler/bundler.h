@@ -342,6 +342,7 @@ struct pvar {			/* base (index 0) or a variant */
 	uint32_t nsegs;
 	struct buf frame;	/* its regions' data as one zstd frame, or empty */
 	uint64_t frame_raw;	/* decoded bytes of it */
+	int opcols;		/* the frame begins with its op columns */
 };
 
 struct packctx {
@@ -380,6 +381,7 @@ struct deltas {
 	uint64_t tot_best;	/* what deltas_choose keeps with zstd */
 	struct buf *frame;	/* each variant's regions as one frame (measure.c) */
 	uint64_t *frame_raw;
+	int *frame_cols;	/* each frame with op columns (opcols.c) */
 	uint64_t *region_best;	/* each variant's best with zstd, region by region */
 	int noframes;		/* no frames: Xen's hypercall page on base file bytes */
 };
@@ -408,6 +410,18 @@ void measure_frames(struct packctx *pc, struct deltas *d, size_t i);
 void frame_build(struct packctx *pc, struct deltas *d, size_t i);
 int frame_take(struct pvar *v, struct deltas *d, size_t i);
 void best_raw(const struct cands *c, struct buf *out, unsigned *enc);
+/* opcols.c: op streams as columns (FORMAT.md 3.7) */
+struct opcols_w {
+	struct buf col[HVB_OPCOL_COUNT];
+};
+void opcols_add(struct opcols_w *w, const uint8_t *ops, size_t len);
+void opcols_put(const struct opcols_w *w, struct buf *out);	/* lengths, columns */
+void opcols_free(struct opcols_w *w);
+int opcols_forced(void);
+/* frame.c: variant i's frame content as take_frame lays it out: the
+ * columns (cols) into *head, each region's bytes into part[k] */
+void frame_parts(const struct cands *cs, size_t nr, int cols, struct buf *head,
+		 struct buf *part, unsigned *enc);
 /* keep one form per region: zstd ones only if zstd is set */
 void deltas_choose(struct packctx *pc, struct deltas *d, int zstd);
 /* the uncompressed deltas without encoding 2; and dropping its forms */

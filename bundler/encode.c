@@ -297,6 +297,7 @@ int deltas_find(struct packctx *pc, struct deltas *d)
 	d->cls = xcalloc(pc->nv, sizeof(*d->cls));
 	d->frame = xcalloc(pc->nv, sizeof(*d->frame));
 	d->frame_raw = xcalloc(pc->nv, sizeof(*d->frame_raw));
+	d->frame_cols = xcalloc(pc->nv, sizeof(*d->frame_cols));
 	d->region_best = xcalloc(pc->nv, sizeof(*d->region_best));
 	if (hypercall_page_rule(pc, &d->noframes))
 		return -1;
@@ -331,20 +332,27 @@ int deltas_find(struct packctx *pc, struct deltas *d)
  * data inside the frame */
 static void take_frame(struct pvar *v, struct deltas *d, size_t i)
 {
+	struct buf head = { 0 }, *part = xcalloc(v->nr + 1, sizeof(*part));
+	unsigned *enc = xcalloc(v->nr + 1, sizeof(*enc));
 	size_t k;
 
+	frame_parts(d->cand[i], v->nr, d->frame_cols[i], &head, part, enc);
+	v->opcols = d->frame_cols[i];
+	v->frame_raw = head.len;	/* the columns, if any, come first */
+	free(head.p);
 	for (k = 0; k < v->nr; k++) {
 		struct rdelta *r = &v->r[k];
-		unsigned enc;
 
 		r->foff = v->frame_raw;
-		best_raw(&d->cand[i][k], &r->data, &enc);
-		r->enc = enc;
+		r->data = part[k];
+		r->enc = enc[k];
 		r->comp = HVB_COMP_FRAME;
 		r->raw_len = r->data.len;
 		v->frame_raw += r->data.len;
 		cands_free(&d->cand[i][k]);
 	}
+	free(part);
+	free(enc);
 	v->frame = d->frame[i];
 	memset(&d->frame[i], 0, sizeof(d->frame[i]));
 	v->delta_bytes = v->frame.len;
@@ -426,6 +434,7 @@ void deltas_free(struct packctx *pc, struct deltas *d)
 		free(d->frame[i].p);
 	free(d->frame);
 	free(d->frame_raw);
+	free(d->frame_cols);
 	free(d->region_best);
 	free(d->vrefs);
 	free(d->cls);

@@ -11,18 +11,26 @@
 #include "bundler.h"
 
 /* a region's smallest uncompressed form, as deltas_choose keeps it
- * without zstd: literal, ops, or tables + ops in reference space */
-void best_raw(const struct cands *c, struct buf *out, unsigned *enc)
+ * without zstd: literal, ops, or tables + ops in reference space; with
+ * w, its ops go to w's columns and only the rest to out */
+static void best_part(const struct cands *c, struct opcols_w *w, struct buf *out,
+		      unsigned *enc)
 {
 	size_t ref = c->rops.len ? c->rtab.len + c->rops.len : 0;
 	size_t ops = c->ops.len && c->ops.len < c->lit.len ? c->ops.len : c->lit.len;
 
 	if (ref && ref <= ops) {
 		buf_put(out, c->rtab.p, c->rtab.len);
-		buf_put(out, c->rops.p, c->rops.len);
+		if (w)
+			opcols_add(w, c->rops.p, c->rops.len);
+		else
+			buf_put(out, c->rops.p, c->rops.len);
 		*enc = HVB_ENC_REFOPS;
 	} else if (c->ops.len && c->ops.len < c->lit.len) {
-		buf_put(out, c->ops.p, c->ops.len);
+		if (w)
+			opcols_add(w, c->ops.p, c->ops.len);
+		else
+			buf_put(out, c->ops.p, c->ops.len);
 		*enc = HVB_ENC_OPS;
 	} else {
 		buf_put(out, c->lit.p, c->lit.len);
@@ -30,27 +38,82 @@ void best_raw(const struct cands *c, struct buf *out, unsigned *enc)
 	}
 }
 
+void best_raw(const struct cands *c, struct buf *out, unsigned *enc)
+{
+	best_part(c, NULL, out, enc);
+}
+
+/* A frame's content: with op columns (cols) they come first (*head),
+ * then each region's bytes (part[k], its encoding enc[k]): all of them,
+ * or with columns all but its ops. */
+void frame_parts(const struct cands *cs, size_t nr, int cols, struct buf *head,
+		 struct buf *part, unsigned *enc)
+{
+	struct opcols_w w = { 0 };
+	size_t k;
+
+	for (k = 0; k < nr; k++)
+		best_part(&cs[k], cols ? &w : NULL, &part[k], &enc[k]);
+	if (cols)
+		opcols_put(&w, head);
+	opcols_free(&w);
+}
+
+/* variant i's frame content, with or without op columns, compressed
+ * into *z (left empty if it cannot be made); its decoded bytes */
+static size_t frame_try(struct packctx *pc, struct deltas *d, size_t i, int cols,
+			struct buf *z)
+{
+	struct pvar *v = &pc->v[i];
+	struct buf raw = { 0 }, *part = xcalloc(v->nr + 1, sizeof(*part));
+	unsigned *enc = xcalloc(v->nr + 1, sizeof(*enc));
+	size_t k, n;
+
+	frame_parts(d->cand[i], v->nr, cols, &raw, part, enc);
+	for (k = 0; k < v->nr; k++) {
+		buf_put(&raw, part[k].p, part[k].len);
+		free(part[k].p);
+	}
+	free(part);
+	free(enc);
+	if (raw.len && raw.len <= HVB_STUB_SCRATCH_MAX && !d->noframes &&
+	    !zs_compress_deep(raw.p, raw.len, z, d->bw, pc->wsize))
+		z->len = 0;
+	n = raw.len;
+	free(raw.p);
+	return n;
+}
+
 /* variant i's frame into d->frame[i] (left empty where it cannot be: no
  * region, more than the stub's scratch may hold, or frames ruled out) */
 void frame_build(struct packctx *pc, struct deltas *d, size_t i)
 {
 	struct pvar *v = &pc->v[i];
-	struct buf raw = { 0 };
-	unsigned enc;
-	size_t k;
+	struct buf zc = { 0 };
+	int force = opcols_forced();
+	size_t raw = 0, rawc = 0;
 
-	for (k = 0; k < v->nr; k++)
-		best_raw(&d->cand[i][k], &raw, &enc);
 	d->frame[i].len = 0;
-	d->frame_raw[i] = raw.len;
-	if (raw.len && raw.len <= HVB_STUB_SCRATCH_MAX && !d->noframes &&
-	    !zs_compress_deep(raw.p, raw.len, &d->frame[i], d->bw, pc->wsize))
-		d->frame[i].len = 0;
+	if (force != 1)
+		raw = frame_try(pc, d, i, 0, &d->frame[i]);
+	if (force != 0)
+		rawc = frame_try(pc, d, i, 1, &zc);
+	d->frame_cols[i] = zc.len && (force == 1 || zc.len < d->frame[i].len);
+	if (verbose && force == -1 && zc.len && d->frame[i].len)
+		warnx_("%s: frame with op columns %zu B, with op streams %zu B: kept %s",
+		       v->name, zc.len, d->frame[i].len,
+		       d->frame_cols[i] ? "columns" : "streams");
+	if (d->frame_cols[i] || force == 1) {
+		free(d->frame[i].p);
+		d->frame[i] = zc;
+		raw = rawc;
+	} else
+		free(zc.p);
+	d->frame_raw[i] = raw;
 	if (verbose)
 		warnx_("%s: regions %zu B uncompressed; as one frame with the base "
-		       "as prefix %zu B (region by region: %llu B)%s", v->name, raw.len,
+		       "as prefix %zu B (region by region: %llu B)%s", v->name, raw,
 		       d->frame[i].len, (unsigned long long)d->region_best[i],
 		       d->noframes ? "; no frames: Xen's hypercall page is on the base's file bytes" :
-		       raw.len > HVB_STUB_SCRATCH_MAX ? "; too large for the stub's scratch" : "");
-	free(raw.p);
+		       raw > HVB_STUB_SCRATCH_MAX ? "; too large for the stub's scratch" : "");
 }

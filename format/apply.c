@@ -13,6 +13,9 @@
 #ifdef HVB_APPLY_ZSTD
 #include <zstd.h>
 #endif /* HVB_APPLY_ZSTD */
+#if defined(HVB_APPLY_ZSTD) || defined(HVB_APPLY_UNZSTD)
+#define HVB_APPLY_ANY_ZSTD 1	/* frames, and so op columns */
+#endif /* HVB_APPLY_ZSTD || HVB_APPLY_UNZSTD */
 
 /* Little-endian loads and stores of unaligned fields: one mov where the
  * machine is little-endian (x86: the stub, the host), inlined, as these
@@ -98,6 +101,7 @@ static void rd_variant(const uint8_t *p, struct hvb_variant_info *vi)
 	vi->frame_off = ld32(p + HVB_VE_FRAME_OFF);
 	vi->frame_len = ld32(p + HVB_VE_FRAME_LEN);
 	vi->frame_raw = ld32(p + HVB_VE_FRAME_RAW);
+	vi->flags = ld32(p + HVB_VE_FLAGS);
 }
 
 static int name_ok(const uint8_t *p)
@@ -224,14 +228,15 @@ static int check_variant(const uint8_t *pl, uint64_t psize,
 {
 	struct hvb_variant_info vi;
 	uint64_t off, end = 0, sum = 0;
-	uint32_t roff, i;
+	uint32_t roff, i, cols;
 
 	if (!name_ok(ve))
 		return HVB_E_FORMAT;
 	rd_variant(ve, &vi);
 	roff = ld32(ve + HVB_VE_REGION_OFF);
-	if (ld32(ve + HVB_VE_FLAGS))	/* none defined */
-		return HVB_E_FORMAT;
+	cols = ld32(ve + HVB_VE_FLAGS);
+	if ((cols & ~HVB_VF_OPCOLS) || (cols && !vi.frame_len))
+		return HVB_E_FORMAT;	/* op columns only in a frame */
 	if (!frame_ok(&vi, psize))
 		return HVB_E_FORMAT;
 	if (vi.vaddr < wvaddr || vi.filesz > vi.memsz)
@@ -264,6 +269,8 @@ static int check_variant(const uint8_t *pl, uint64_t psize,
 			return HVB_E_FORMAT;
 		if (r.enc == HVB_ENC_LITERAL && r.raw_len != r.new_len)
 			return HVB_E_FORMAT;
+		if (cols && r.enc == HVB_ENC_OPS && r.data_len)
+			return HVB_E_FORMAT;	/* its ops are in the columns */
 		if (r.comp == HVB_COMP_ZSTD_PREFIX && r.enc != HVB_ENC_LITERAL)
 			return HVB_E_FORMAT;
 		if (r.enc == HVB_ENC_REFOPS && ((r.comp != HVB_COMP_NONE &&
@@ -818,21 +825,132 @@ struct inherit;
 #define inherit_copy(ih, dst, nlen, o, p, n)	HVB_OK
 #endif /* !HVB_APPLY_NO_REFOPS */
 
-/* Decode an op stream: dst[0, nlen) from old[0, olen) and the data. */
-static int apply_ops(const uint8_t *d, size_t dlen, const uint8_t *old,
+/* Where ops come from: an op stream d[0, len) (FORMAT.md 3.7), read at
+ * pos, or (cols not NULL) a variant's op columns. */
+struct opcols;
+struct opsrc {
+	const uint8_t *d;
+	size_t len, pos;
+	struct opcols *cols;
+};
+
+#ifdef HVB_APPLY_ANY_ZSTD
+/* A variant's op columns (FORMAT.md 3.7), in its decoded frame f: column
+ * j is f[at[j], end[j]), at[j] its cursor, shared by its regions in
+ * order. */
+struct opcols {
+	const uint8_t *f;
+	size_t at[HVB_OPCOL_COUNT], end[HVB_OPCOL_COUNT];
+};
+
+/* The columns at the start of a decoded frame of flen bytes: their
+ * lengths, each column inside the frame. */
+static int opcols_open(struct opcols *c, const uint8_t *f, size_t flen)
+{
+	uint64_t n[HVB_OPCOL_COUNT];
+	size_t pos = 0;
+	unsigned j;
+
+	c->f = f;
+	for (j = 0; j < HVB_OPCOL_COUNT; j++)
+		if (rdvar_long(f, flen, &pos, &n[j]))
+			return HVB_E_DELTA_CORRUPT;
+	for (j = 0; j < HVB_OPCOL_COUNT; j++) {
+		if (n[j] > flen - pos)
+			return HVB_E_DELTA_CORRUPT;
+		c->at[j] = pos;
+		pos += (size_t)n[j];
+		c->end[j] = pos;
+	}
+	return HVB_OK;
+}
+
+/* the next op's kind and length n from the columns */
+static int opcols_head(struct opcols *c, unsigned *kind, uint64_t *n)
+{
+	if (c->at[HVB_OPCOL_KINDS] == c->end[HVB_OPCOL_KINDS])
+		return HVB_E_DELTA_CORRUPT;
+	*kind = c->f[c->at[HVB_OPCOL_KINDS]++];
+	if (*kind > HVB_OP_SEEK ||
+	    rdvar(c->f, c->end[HVB_OPCOL_LEN + *kind], &c->at[HVB_OPCOL_LEN + *kind], n))
+		return HVB_E_DELTA_CORRUPT;
+	return *n ? HVB_OK : HVB_E_DELTA_CORRUPT;
+}
+
+/* an ADD's or LIT's n bytes from the columns, NULL if they have fewer */
+static const uint8_t *opcols_bytes(struct opcols *c, unsigned kind, uint64_t n)
+{
+	unsigned j = kind == HVB_OP_ADD ? HVB_OPCOL_ADD : HVB_OPCOL_LIT;
+	const uint8_t *b = c->f + c->at[j];
+
+	if (n > c->end[j] - c->at[j])
+		return 0;
+	c->at[j] += (size_t)n;
+	return b;
+}
+#define SRC_COLS(s)	((s)->cols)
+
+/* after the last region: every column read to its end */
+static int opcols_done(const struct opcols *c)
+{
+	unsigned j;
+
+	for (j = 0; j < HVB_OPCOL_COUNT; j++)
+		if (c->at[j] != c->end[j])
+			return HVB_E_DELTA_CORRUPT;
+	return HVB_OK;
+}
+#else
+#define SRC_COLS(s)	0	/* no frames, so no columns */
+#define opcols_head(c, kind, n)	HVB_E_DELTA_CORRUPT
+#define opcols_bytes(c, kind, n)	((void)(kind), (const uint8_t *)0)
+#endif /* HVB_APPLY_ANY_ZSTD */
+
+/* the next op's kind and length n (>= 1) */
+static inline __attribute__((always_inline)) int op_head(struct opsrc *s, unsigned *kind,
+							  uint64_t *n)
+{
+	uint64_t v;
+
+	if (SRC_COLS(s))
+		return opcols_head(s->cols, kind, n);
+	if (rdvar(s->d, s->len, &s->pos, &v))
+		return HVB_E_DELTA_CORRUPT;
+	*n = v >> HVB_OP_SHIFT;
+	*kind = (unsigned)(v & ((1u << HVB_OP_SHIFT) - 1));
+	return *n ? HVB_OK : HVB_E_DELTA_CORRUPT;
+}
+
+/* an ADD's or LIT's n bytes, NULL if the data has fewer */
+static inline __attribute__((always_inline)) const uint8_t *op_bytes(struct opsrc *s,
+								      unsigned kind, uint64_t n)
+{
+	const uint8_t *b;
+
+	if (SRC_COLS(s))
+		return opcols_bytes(s->cols, kind, n);
+	if (n > s->len - s->pos)
+		return 0;
+	b = s->d + s->pos;
+	s->pos += (size_t)n;
+	return b;
+}
+
+/* Decode ops: dst[0, nlen) from old[0, olen).  A stream ends where its
+ * data does, the columns where the region is whole. */
+static int apply_ops(struct opsrc *s, const uint8_t *old,
 		     size_t olen, uint8_t *dst, size_t nlen, struct inherit *ih)
 {
-	size_t pos = 0, op = 0, np = 0, i;
-	uint64_t v, n;
+	size_t op = 0, np = 0, i;
+	const uint8_t *b;
+	uint64_t n;
+	unsigned kind;
 	int e;
 
-	while (pos < dlen) {
-		if (rdvar(d, dlen, &pos, &v))
-			return HVB_E_DELTA_CORRUPT;
-		n = v >> HVB_OP_SHIFT;
-		if (n == 0)
-			return HVB_E_DELTA_CORRUPT;
-		switch ((unsigned)(v & ((1u << HVB_OP_SHIFT) - 1))) {
+	while (SRC_COLS(s) ? np < nlen : s->pos < s->len) {
+		if ((e = op_head(s, &kind, &n)))
+			return e;
+		switch (kind) {
 		case HVB_OP_COPY:
 			if (n > olen - op || n > nlen - np)
 				return HVB_E_DELTA_BOUNDS;
@@ -845,21 +963,19 @@ static int apply_ops(const uint8_t *d, size_t dlen, const uint8_t *old,
 		case HVB_OP_ADD:
 			if (n > olen - op || n > nlen - np)
 				return HVB_E_DELTA_BOUNDS;
-			if (n > dlen - pos)
+			if (!(b = op_bytes(s, kind, n)))
 				return HVB_E_DELTA_CORRUPT;
 			for (i = 0; i < (size_t)n; i++)
-				dst[np + i] = (uint8_t)(old[op + i] + d[pos + i]);
-			pos += (size_t)n;
+				dst[np + i] = (uint8_t)(old[op + i] + b[i]);
 			op += (size_t)n;
 			np += (size_t)n;
 			break;
 		case HVB_OP_LIT:
 			if (n > nlen - np)
 				return HVB_E_DELTA_BOUNDS;
-			if (n > dlen - pos)
+			if (!(b = op_bytes(s, kind, n)))
 				return HVB_E_DELTA_CORRUPT;
-			memcpy(dst + np, d + pos, (size_t)n);
-			pos += (size_t)n;
+			memcpy(dst + np, b, (size_t)n);
 			np += (size_t)n;
 			break;
 		default:	/* SEEK, zigzag */
@@ -887,8 +1003,10 @@ static int apply_ops(const uint8_t *d, size_t dlen, const uint8_t *old,
  * table (their sites listed in scratch after them), the op stream with the sites COPY carries brought
  * back as it goes, then the new side's extra sites. */
 static int apply_refops(const uint8_t *d, size_t dlen, const struct region *r,
-			uint8_t *old, uint8_t *dst, const struct moves *mv)
+			uint8_t *old, uint8_t *dst, const struct moves *mv,
+			struct opcols *cols)
 {
+	struct opsrc src = { d, dlen, 0, cols };
 	struct inherit ih;
 	size_t pos = 0, extras, i;
 	uint64_t gap;
@@ -914,7 +1032,10 @@ static int apply_refops(const uint8_t *d, size_t dlen, const struct region *r,
 	ih.cur = 0;
 	if ((e = excl_next(&ih, r->new_len)))
 		return e;
-	if ((e = apply_ops(d + pos, dlen - pos, old, r->old_len, dst, r->new_len, &ih)))
+	if (cols && pos != dlen)
+		return HVB_E_DELTA_CORRUPT;	/* its ops are in the columns */
+	src.pos = pos;
+	if ((e = apply_ops(&src, old, r->old_len, dst, r->new_len, &ih)))
 		return e;
 	if (ih.xleft)
 		return HVB_E_REF_TABLE;		/* an exclusion no copy reached */
@@ -945,16 +1066,14 @@ static int unzstd(void *dst, size_t cap, const void *src, size_t len,
 #elif defined(HVB_APPLY_UNZSTD)
 #define unzstd hvb_unzstd
 #endif /* HVB_APPLY_ZSTD */
-#if defined(HVB_APPLY_ZSTD) || defined(HVB_APPLY_UNZSTD)
-#define HVB_APPLY_ANY_ZSTD 1
-#endif /* HVB_APPLY_ZSTD || HVB_APPLY_UNZSTD */
 
 /* src: the payload, or for HVB_COMP_FRAME the variant's decoded frame */
 static int apply_region(const uint8_t *src, const struct region *r,
 			uint8_t *img, uint8_t *scratch, size_t scratch_size,
-			const struct moves *mv)
+			const struct moves *mv, struct opcols *cols)
 {
 	const uint8_t *data = src + r->data_off;
+	struct opsrc ops = { data, r->data_len, 0, r->comp == HVB_COMP_FRAME ? cols : 0 };
 	uint8_t *dst = img + r->target;
 	uint8_t *old = scratch;
 	int e;
@@ -980,12 +1099,11 @@ static int apply_region(const uint8_t *src, const struct region *r,
 			(void)mv;
 			return HVB_E_ENCODING;
 #else
-			if ((e = apply_refops(data, r->data_len, r, old, dst, mv)))
+			if ((e = apply_refops(data, r->data_len, r, old, dst, mv, ops.cols)))
 				return e;
 #endif /* HVB_APPLY_NO_REFOPS */
 		}
-		else if ((e = apply_ops(data, r->data_len, old, r->old_len,
-					dst, r->new_len, 0)))
+		else if ((e = apply_ops(&ops, old, r->old_len, dst, r->new_len, 0)))
 			return e;
 	}
 #ifdef HVB_APPLY_ANY_ZSTD
@@ -1001,8 +1119,9 @@ static int apply_region(const uint8_t *src, const struct region *r,
 
 		if ((e = unzstd(raw, r->raw_len, data, r->data_len, 0, 0)))
 			return e;
-		if ((e = apply_ops(raw, r->raw_len, old, r->old_len,
-				   dst, r->new_len, 0)))
+		ops.d = raw;
+		ops.len = r->raw_len;
+		if ((e = apply_ops(&ops, old, r->old_len, dst, r->new_len, 0)))
 			return e;
 	}
 #endif /* HVB_APPLY_ANY_ZSTD */
@@ -1073,6 +1192,10 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 	uint64_t voff, hash;
 	struct moves mv;
 	struct bt_cursor cur = { 0 };
+	struct opcols *cols = 0;
+#ifdef HVB_APPLY_ANY_ZSTD
+	struct opcols oc;
+#endif /* HVB_APPLY_ANY_ZSTD */
 	const uint8_t *ve, *src;
 	uint8_t *scratch = scratch_;
 	size_t payload_size;
@@ -1116,6 +1239,13 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 	if (vi.frame_len) {	/* decoded once, before any region */
 		if ((e = apply_frame(p, &info, &vi, img, scratch, scratch_size)))
 			return e;
+#ifdef HVB_APPLY_ANY_ZSTD	/* (without, apply_frame has failed) */
+		if (vi.flags & HVB_VF_OPCOLS) {
+			if ((e = opcols_open(&oc, scratch, vi.frame_raw)))
+				return e;
+			cols = &oc;
+		}
+#endif /* HVB_APPLY_ANY_ZSTD */
 		src = scratch;
 		scratch += vi.frame_raw;
 		scratch_size -= vi.frame_raw;
@@ -1149,11 +1279,15 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 		struct region r;
 
 		rd_region(p + roff + (uint64_t)i * HVB_REGION_ENTRY_SIZE, &r);
-		if ((e = apply_region(src, &r, img, scratch, scratch_size, &mv)))
+		if ((e = apply_region(src, &r, img, scratch, scratch_size, &mv, cols)))
 			return e;
 		out->regions_applied++;
 		out->bytes_written += r.new_len;
 	}
+#ifdef HVB_APPLY_ANY_ZSTD
+	if (cols && (e = opcols_done(cols)))
+		return e;
+#endif /* HVB_APPLY_ANY_ZSTD */
 
 	/* everything past the variant's file-backed extent is zero (its bss
 	 * and beyond) */

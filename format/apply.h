@@ -99,6 +99,7 @@ struct hvb_variant_info {
 	uint32_t moves;		/* entries of its move table */
 	uint32_t move_len;	/* its bytes */
 	uint32_t frame_off, frame_len, frame_raw;	/* its frame; len 0: none */
+	uint32_t flags;		/* HVB_VF_* */
 };
 
 struct hvb_apply_result {

@@ -105,7 +105,7 @@
 #define HVB_VE_REGION_COUNT	72	/* u32 */
 #define HVB_VE_REGION_OFF	76	/* u32 */
 #define HVB_VE_DELTA_BYTES	80	/* u32 */
-#define HVB_VE_FLAGS		84	/* u32, must be 0 */
+#define HVB_VE_FLAGS		84	/* u32: HVB_VF_*, no other bit */
 #define HVB_VE_MOVE_OFF		88	/* u32: its move table, in the payload */
 #define HVB_VE_MOVE_COUNT	92	/* u32: its entries */
 /* the variant's frame: one zstd frame, the base's work area as prefix,
@@ -173,6 +173,19 @@
 #define HVB_OP_ADD		1u	/* n bytes: new = old + data (mod 256) */
 #define HVB_OP_LIT		2u	/* n bytes: new = data, old not advanced */
 #define HVB_OP_SEEK		3u	/* old position += zigzag(n) */
+
+/* variant flags (HVB_VE_FLAGS) */
+#define HVB_VF_OPCOLS		1u	/* its frame begins with the op columns of
+					   all its regions (FORMAT.md 3.7) */
+/* The op columns: HVB_OPCOL_COUNT uvarint byte lengths, then the columns
+ * in this order: the kinds (one byte an op), the lengths n of each kind's
+ * ops (uvarints; column HVB_OPCOL_LEN + kind), the ADD bytes, the LIT
+ * bytes. */
+#define HVB_OPCOL_KINDS		0
+#define HVB_OPCOL_LEN		1	/* + HVB_OP_*: 1 to 4 */
+#define HVB_OPCOL_ADD		5
+#define HVB_OPCOL_LIT		6
+#define HVB_OPCOL_COUNT		7
 
 /* ---- extract data (.hvb_extract): header ---- */
 #define HVB_XBLOB_MAGIC		"HVBXTRC1"	/* 8 bytes, no NUL */

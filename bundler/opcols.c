@@ -1,0 +1,75 @@
+/* opcols.c: a framed variant's op streams as columns (FORMAT.md 3.7,
+ * variant flag HVB_VF_OPCOLS): the ops of all its regions, in order,
+ * split into the kinds, each kind's lengths, the ADD bytes and the LIT
+ * bytes, so that zstd sees like with like (on Linux 6.1's xen and kvm
+ * frames 5.9% fewer bytes than the streams as they are). */
+#include <stdlib.h>
+#include <string.h>
+#include "bundler.h"
+
+/* one uvarint of a stream pack wrote itself */
+static uint64_t getvar(const uint8_t *p, size_t n, size_t *i)
+{
+	uint64_t v = 0;
+	unsigned s = 0;
+
+	while (*i < n) {
+		uint8_t b = p[(*i)++];
+
+		v |= (uint64_t)(b & 0x7f) << s;
+		if (!(b & 0x80))
+			break;
+		s += 7;
+	}
+	return v;
+}
+
+void opcols_add(struct opcols_w *w, const uint8_t *ops, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		uint64_t v = getvar(ops, len, &i), n = v >> HVB_OP_SHIFT;
+		unsigned kind = (unsigned)(v & ((1u << HVB_OP_SHIFT) - 1));
+
+		buf_byte(&w->col[HVB_OPCOL_KINDS], (uint8_t)kind);
+		buf_var(&w->col[HVB_OPCOL_LEN + kind], n);
+		if (kind == HVB_OP_ADD || kind == HVB_OP_LIT) {
+			buf_put(&w->col[kind == HVB_OP_ADD ? HVB_OPCOL_ADD : HVB_OPCOL_LIT],
+				ops + i, n);
+			i += n;
+		}
+	}
+}
+
+void opcols_put(const struct opcols_w *w, struct buf *out)
+{
+	unsigned j;
+
+	for (j = 0; j < HVB_OPCOL_COUNT; j++)
+		buf_var(out, w->col[j].len);
+	for (j = 0; j < HVB_OPCOL_COUNT; j++)
+		buf_put(out, w->col[j].p, w->col[j].len);
+}
+
+void opcols_free(struct opcols_w *w)
+{
+	unsigned j;
+
+	for (j = 0; j < HVB_OPCOL_COUNT; j++)
+		free(w->col[j].p);
+	memset(w, 0, sizeof(*w));
+}
+
+/* HVB_PACK_OPCOLS=always or never (tests): columns whether or not they
+ * are smaller; else -1, the smaller */
+int opcols_forced(void)
+{
+	const char *e = getenv("HVB_PACK_OPCOLS");
+
+	if (e && !strcmp(e, "always"))
+		return 1;
+	if (e && !strcmp(e, "never"))
+		return 0;
+	return -1;
+}
