@@ -247,11 +247,13 @@ demo:
 	@tools/demo
 
 # The report: real Linux's tables (when `make linux` has built), the growth
-# curve (our kernel's six variants; Linux's that are built), then
+# curve (our kernel's six variants; Linux's that are built), the encoder
+# against issue 9's (tools/delta-baseline), then
 # tools/report: findings, figures, tables -> build/report/report.md, index.html.
 report:
 	@if [ -f build/linux/native/vmlinux ]; then tools/report-linux >/dev/null; fi
 	@tools/growth
+	@tools/delta-baseline -q >/dev/null
 	@tools/report
 	@echo "hvbundle: the report is build/report/report.md; the page: $(CURDIR)/build/report/index.html"
 

@@ -83,8 +83,8 @@ BOOT_WHAT = ("The count is QEMU's instruction counter (the boot recorded under i
              "SeaBIOS, QEMU's multiboot loader, Xen's own boot and its building of dom0, then "
              "dom0's kernel. It is not the guest TSC: the time -icount sleep=off skips while "
              "the CPU idles is not in it. A boot's count is exact (recorded, then replayed), "
-             "but boots started at another time may differ by thousands of instructions: "
-             "QEMU's RTC gives the kernel the host's date (docs/testing.md)")
+             "and on native boots repeat it (tools/boot gives Linux a fixed RTC in guest "
+             "time; docs/testing.md)")
 XEN_PART = ("As Xen dom0 the part before dom0's first instruction varies from boot to boot "
             "by tens of millions of instructions: Xen reads the CMOS clock waiting for its "
             "update flag, and QEMU's RTC runs on the host's clock, so the wait depends on "
