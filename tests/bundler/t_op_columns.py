@@ -5,10 +5,11 @@
 # (HVB_PACK_OPCOLS=always), without (never), and as pack chooses.  With
 # them, both frames carry the flag, no encoding-1 region keeps bytes of
 # its own, and extract rebuilds xen.elf and kvm.elf byte for byte (verify
-# too); without, no flag; as pack chooses, each frame is the smaller of
+# too), and list says so; without, no flag; as pack chooses, each frame is the smaller of
 # the two.  Then bytes of the forced bundle's frames are flipped (payload
 # hash, and the extract data's record of it, fixed up): verify must stop with a clear message or still rebuild
 # every image exactly, never anything else.
+import json
 import os
 import struct
 import subprocess
@@ -76,6 +77,13 @@ for v in VARIANTS:
     print(f"{v}: frame with op columns {cv['frame_len']} B, with op streams "
           f"{sv['frame_len']} B; kept {av['frame_len']} B")
 check(refops > 0, "no region in reference space (encoding 2) among the columns")
+for path, want in ((cpath, True), (spath, False)):
+    listed = json.loads(subprocess.run([BUNDLER, "list", "--json", path], check=True,
+                                       stdout=subprocess.PIPE).stdout)
+    for e in listed["variants"]:
+        if e["name"] in VARIANTS:
+            check(e["frame_opcols"] is want, f"list says {e['name']}'s frame_opcols is "
+                  f"{e['frame_opcols']} in {os.path.basename(path)}")
 for path in (cpath, spath, apath):
     rebuilt(path)
 
