@@ -57,6 +57,7 @@ struct buf {
 void buf_put(struct buf *b, const void *p, size_t n);
 void buf_byte(struct buf *b, uint8_t c);
 void buf_var(struct buf *b, uint64_t v);	/* LEB128 */
+int get_var(const uint8_t *p, size_t n, size_t *pos, uint64_t *v);	/* its reader */
 void buf_zero(struct buf *b, size_t n);
 void buf_align(struct buf *b, size_t a);
 

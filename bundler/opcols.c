@@ -7,30 +7,20 @@
 #include <string.h>
 #include "bundler.h"
 
-/* one uvarint of a stream pack wrote itself */
-static uint64_t getvar(const uint8_t *p, size_t n, size_t *i)
-{
-	uint64_t v = 0;
-	unsigned s = 0;
-
-	while (*i < n) {
-		uint8_t b = p[(*i)++];
-
-		v |= (uint64_t)(b & 0x7f) << s;
-		if (!(b & 0x80))
-			break;
-		s += 7;
-	}
-	return v;
-}
-
 void opcols_add(struct opcols_w *w, const uint8_t *ops, size_t len)
 {
 	size_t i = 0;
 
 	while (i < len) {
-		uint64_t v = getvar(ops, len, &i), n = v >> HVB_OP_SHIFT;
-		unsigned kind = (unsigned)(v & ((1u << HVB_OP_SHIFT) - 1));
+		uint64_t v, n;
+		unsigned kind;
+
+		if (get_var(ops, len, &i, &v)) {	/* pack wrote it: cannot be */
+			warnx_("internal error: a malformed op stream for the op columns");
+			abort();
+		}
+		n = v >> HVB_OP_SHIFT;
+		kind = (unsigned)(v & ((1u << HVB_OP_SHIFT) - 1));
 
 		buf_byte(&w->col[HVB_OPCOL_KINDS], (uint8_t)kind);
 		buf_var(&w->col[HVB_OPCOL_LEN + kind], n);

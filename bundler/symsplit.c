@@ -212,21 +212,6 @@ void symcut(const struct buf *raw, uint64_t roff, const uint8_t *exc, uint32_t m
 	free(rows);
 }
 
-static int rd_var(const uint8_t *t, size_t tlen, size_t *pos, uint64_t *v)
-{
-	unsigned sh;
-
-	*v = 0;
-	for (sh = 0; *pos < tlen && sh < 64; sh += 7) {
-		uint8_t c = t[(*pos)++];
-
-		*v |= (uint64_t)(c & 0x7f) << sh;
-		if (!(c & 0x80))
-			return 0;
-	}
-	return -1;
-}
-
 /* the head of a cut form: roff, m and the m indices (into *exc, u32,
  * malloc'd); its length into *hlen; -1 if malformed or an entry would
  * not lie inside a residual of rlen bytes */
@@ -237,12 +222,12 @@ static int cut_head(const uint8_t *t, size_t tlen, uint64_t rlen, uint64_t *roff
 	size_t pos = 0;
 
 	*exc = NULL;
-	if (rd_var(t, tlen, &pos, roff) || rd_var(t, tlen, &pos, &n) || *roff > rlen ||
+	if (get_var(t, tlen, &pos, roff) || get_var(t, tlen, &pos, &n) || *roff > rlen ||
 	    n > (rlen - *roff) / SYM_SIZE)
 		return -1;
 	*exc = xmalloc(n ? 4 * n : 1);
 	for (k = 0; k < n; k++) {
-		if (rd_var(t, tlen, &pos, &g) || g > (rlen - *roff) / SYM_SIZE ||
+		if (get_var(t, tlen, &pos, &g) || g > (rlen - *roff) / SYM_SIZE ||
 		    at + g >= (rlen - *roff) / SYM_SIZE + 1 - (n - k)) {
 			free(*exc);
 			*exc = NULL;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "apply.h"
 #include "hvb_hash.h"
+#include "handpayload.h"
 
 #define WV	0x1000u		/* work_vaddr */
 #define WS	256u		/* work_size */
@@ -20,8 +21,6 @@ static uint8_t pl[4096], base[WS], exp_img[4][WS];
 static size_t plen;
 static int failures;
 
-static void st32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> 8 * i); }
-static void st64(uint8_t *p, uint64_t v) { st32(p, (uint32_t)v); st32(p + 4, (uint32_t)(v >> 32)); }
 
 struct reg { uint32_t t, ol, nl; uint8_t enc, comp; const uint8_t *d; uint32_t dl; };
 
@@ -49,17 +48,7 @@ static void expected(void)
 	for (int v = 0; v < 4; v++)
 		memcpy(exp_img[v], base, WS);
 	memcpy(exp_img[1] + 16, "ABCDEFGH", 8);
-	{	/* ops, by hand */
-		uint8_t *d = exp_img[2] + 64;
-		const uint8_t *o = base + 64;
-
-		memcpy(d, o, 4);
-		for (int i = 0; i < 4; i++)
-			d[4 + i] = (uint8_t)(o[4 + i] + 1);
-		memcpy(d + 8, o + 16, 8);
-		memcpy(d + 16, "wxyz", 4);
-		memcpy(d + 20, o + 4, 20);
-	}
+	ops_region_expected(exp_img[2] + 64, base + 64);
 	memcpy(exp_img[3] + 100, "0123456789", 10);
 	memset(exp_img[3] + 110, 0, 10);
 	for (int v = 0; v < 4; v++)

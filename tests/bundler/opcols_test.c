@@ -14,6 +14,7 @@
 #include <zstd.h>
 #include "apply.h"
 #include "hvb_hash.h"
+#include "handpayload.h"
 
 #define WV	0x1000u		/* work_vaddr */
 #define WS	256u		/* work_size */
@@ -27,8 +28,6 @@ static uint8_t pl[8192], base[WS], prefix[WS], want[WS];
 static size_t plen;
 static int failures;
 
-static void st32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> 8 * i); }
-static void st64(uint8_t *p, uint64_t v) { st32(p, (uint32_t)v); st32(p + 4, (uint32_t)(v >> 32)); }
 
 /* The frame: the seven column lengths, the columns, then the literal
  * region's 8 bytes.  Region A (64: 32 old bytes, 40 new): COPY 4, ADD 4,
@@ -56,19 +55,12 @@ static const struct reg regs[NR] = {
 
 static void expected(void)
 {
-	const uint8_t *o = base + 64;
-	uint8_t *d = want + 64;
+	const uint8_t *o = base + 120;
+	uint8_t *d = want + 120;
 
 	memcpy(want, base, WS);
 	memset(want + BFILE, 0, WS - BFILE);
-	memcpy(d, o, 4);
-	for (int i = 0; i < 4; i++)
-		d[4 + i] = (uint8_t)(o[4 + i] + 1);
-	memcpy(d + 8, o + 16, 8);
-	memcpy(d + 16, "wxyz", 4);
-	memcpy(d + 20, o + 4, 20);
-	o = base + 120;
-	d = want + 120;
+	ops_region_expected(want + 64, base + 64);	/* region A */
 	memcpy(d, "QR", 2);
 	d[2] = (uint8_t)(o[0] + 5);
 	d[3] = (uint8_t)(o[1] + 5);
