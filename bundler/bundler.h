@@ -30,6 +30,8 @@ void st64(uint8_t *p, uint64_t v);
 uint32_t ld32(const uint8_t *p);
 uint64_t ld64(const uint8_t *p);
 const char *tmpdir(void);
+/* HVB_PACK_<what>=always|never (tests): 1 or 0; else -1, pack chooses */
+int pack_forced(const char *var);
 
 /* outfile.c: outputs written to a temporary file beside the target and
  * renamed over it only on success (removed on failure or a signal) */
@@ -344,6 +346,7 @@ struct pvar {			/* base (index 0) or a variant */
 	struct buf frame;	/* its regions' data as one zstd frame, or empty */
 	uint64_t frame_raw;	/* decoded bytes of it */
 	int opcols;		/* the frame begins with its op columns */
+	int refprefix;		/* its frame is against the base in reference space */
 };
 
 struct packctx {
@@ -385,6 +388,8 @@ struct deltas {
 	int *frame_cols;	/* each frame with op columns (opcols.c) */
 	uint64_t *region_best;	/* each variant's best with zstd, region by region */
 	int noframes;		/* no frames: Xen's hypercall page on base file bytes */
+	int refprefix;		/* frames against the base in reference space (refprefix.c) */
+	struct buf reftab;	/* then the base's site table they were made with */
 };
 /* regions, bsdiff, the measurements; 0 or -1 after a message */
 int deltas_find(struct packctx *pc, struct deltas *d);
@@ -405,12 +410,30 @@ struct deltas;
 /* the base's site table for the payload: its sites in regions stored
  * with encoding 2 (pc->btab) */
 void base_table(struct packctx *pc, const struct deltas *d);
+/* the base's site table if every variant were framed as frame.c makes
+ * it (framed), or with every region in reference space (refable) */
+void base_table_framed(const struct packctx *pc, const struct deltas *d, struct buf *out);
+void base_table_refable(const struct packctx *pc, const struct deltas *d, struct buf *out);
+/* a region's table for one LIT in reference space: all its sites extra */
+void ref_lit_table(const struct cands *c, struct buf *out);
 /* measure.c: what one zstd frame per variant would store (for the report) */
 void measure_frames(struct packctx *pc, struct deltas *d, size_t i);
 /* frame.c: a variant's regions as one frame; whether it is kept */
 void frame_build(struct packctx *pc, struct deltas *d, size_t i);
+size_t frame_try(struct packctx *pc, struct deltas *d, size_t i, int cols, int reflit,
+		 const uint8_t *prefix, struct buf *z);
+int best_is_ref(const struct cands *c);
 int frame_take(struct pvar *v, struct deltas *d, size_t i);
 void best_raw(const struct cands *c, struct buf *out, unsigned *enc);
+/* variant i's frame content as take_frame lays it out: the columns (cols)
+ * into *head, each region's bytes into part[k]; reflit: every region in
+ * reference space as one LIT */
+void frame_parts(const struct cands *cs, const struct rdelta *rs, size_t nr, int cols,
+		 int reflit, struct buf *head, struct buf *part, unsigned *enc);
+/* refprefix.c: every variant's frame against the base in reference space,
+ * if that stores less (HVB_VF_REFPREFIX); after base_table, its check */
+void refprefix_choose(struct packctx *pc, struct deltas *d);
+int refprefix_check(const struct packctx *pc, const struct deltas *d);
 /* opcols.c: op streams as columns (FORMAT.md 3.7) */
 struct opcols_w {
 	struct buf col[HVB_OPCOL_COUNT];
@@ -418,13 +441,8 @@ struct opcols_w {
 void opcols_add(struct opcols_w *w, const uint8_t *ops, size_t len);
 void opcols_put(const struct opcols_w *w, struct buf *out);	/* lengths, columns */
 void opcols_free(struct opcols_w *w);
-int opcols_forced(void);
-/* frame.c: variant i's frame content as take_frame lays it out: the
- * columns (cols) into *head, each region's bytes into part[k] */
-void frame_parts(const struct cands *cs, size_t nr, int cols, struct buf *head,
-		 struct buf *part, unsigned *enc);
 /* keep one form per region: zstd ones only if zstd is set */
-void deltas_choose(struct packctx *pc, struct deltas *d, int zstd);
+int deltas_choose(struct packctx *pc, struct deltas *d, int zstd);	/* 0 or -1 */
 /* the uncompressed deltas without encoding 2; and dropping its forms */
 uint64_t deltas_plain_total(const struct packctx *pc, const struct deltas *d);
 void deltas_drop_refs(struct packctx *pc, struct deltas *d);

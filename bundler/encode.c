@@ -336,7 +336,8 @@ static void take_frame(struct pvar *v, struct deltas *d, size_t i)
 	unsigned *enc = xcalloc(v->nr + 1, sizeof(*enc));
 	size_t k;
 
-	frame_parts(d->cand[i], v->nr, d->frame_cols[i], &head, part, enc);
+	frame_parts(d->cand[i], v->r, v->nr, d->frame_cols[i], d->refprefix, &head, part, enc);
+	v->refprefix = d->refprefix;
 	v->opcols = d->frame_cols[i];
 	v->frame_raw = head.len;	/* the columns, if any, come first */
 	free(head.p);
@@ -358,10 +359,12 @@ static void take_frame(struct pvar *v, struct deltas *d, size_t i)
 	v->delta_bytes = v->frame.len;
 }
 
-void deltas_choose(struct packctx *pc, struct deltas *d, int zstd)
+int deltas_choose(struct packctx *pc, struct deltas *d, int zstd)
 {
 	size_t i, k;
 
+	if (zstd && !d->noframes && !pc->norefs)
+		refprefix_choose(pc, d);
 	for (i = 1; i < pc->nv; i++) {
 		struct pvar *v = &pc->v[i];
 		/* the stub's scratch holds the frame, the move table and a
@@ -388,6 +391,7 @@ void deltas_choose(struct packctx *pc, struct deltas *d, int zstd)
 		classes_delta(d->cls[i], pc->wsize, v->r, v->nr, &v->cl);
 	}
 	base_table(pc, d);
+	return refprefix_check(pc, d);
 }
 
 /* the stored deltas, uncompressed, if no region used encoding 2 */
@@ -439,6 +443,7 @@ void deltas_free(struct packctx *pc, struct deltas *d)
 	free(d->vrefs);
 	free(d->cls);
 	free(d->cand);
+	free(d->reftab.p);
 	free(d->vw);
 	free(d->bw);
 	free(d->moved);

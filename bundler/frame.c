@@ -10,27 +10,55 @@
 #include <string.h>
 #include "bundler.h"
 
-/* a region's smallest uncompressed form, as deltas_choose keeps it
- * without zstd: literal, ops, or tables + ops in reference space; with
- * w, its ops go to w's columns and only the rest to out */
-static void best_part(const struct cands *c, struct opcols_w *w, struct buf *out,
-		      unsigned *enc)
+/* whether a region's smallest uncompressed form is encoding 2 */
+int best_is_ref(const struct cands *c)
 {
 	size_t ref = c->rops.len ? c->rtab.len + c->rops.len : 0;
 	size_t ops = c->ops.len && c->ops.len < c->lit.len ? c->ops.len : c->lit.len;
 
-	if (ref && ref <= ops) {
+	return ref && ref <= ops;
+}
+
+/* ops (an op stream) to w's columns, or else to out */
+static void put_ops(struct opcols_w *w, struct buf *out, const uint8_t *ops, size_t len)
+{
+	if (w)
+		opcols_add(w, ops, len);
+	else
+		buf_put(out, ops, len);
+}
+
+/* A region's part of a frame.  With reflit, a region in reference space
+ * whose ops there take half its bytes or more: encoding 2 with one LIT of
+ * its new bytes in that space, which the frame then finds in its prefix,
+ * the base in that space too (HVB_VF_REFPREFIX).  Fewer: its ops there
+ * (most of it copied; so Linux, whose regions are whole sections: a LIT
+ * everywhere would make its kvm frame 103,120 B, not 35,938).  Else
+ * its smallest uncompressed form, as deltas_choose keeps it without zstd:
+ * literal, ops, or tables + ops in reference space.  With w, its ops go
+ * to w's columns and only the rest to out. */
+static void best_part(const struct cands *c, uint64_t new_len, int reflit,
+		      struct opcols_w *w, struct buf *out, unsigned *enc)
+{
+	if (reflit && c->rops.len && 2 * (c->rtab.len + c->rops.len) < new_len) {
+		buf_put(out, c->rtab.p, c->rtab.len);	/* so every such region is */
+		put_ops(w, out, c->rops.p, c->rops.len);	/* encoding 2 */
+		*enc = HVB_ENC_REFOPS;
+	} else if (reflit && c->rops.len) {
+		struct buf op = { 0 };
+
+		ref_lit_table(c, out);
+		buf_var(&op, new_len << HVB_OP_SHIFT | HVB_OP_LIT);
+		buf_put(&op, c->rnew, new_len);
+		put_ops(w, out, op.p, op.len);
+		free(op.p);
+		*enc = HVB_ENC_REFOPS;
+	} else if (best_is_ref(c)) {
 		buf_put(out, c->rtab.p, c->rtab.len);
-		if (w)
-			opcols_add(w, c->rops.p, c->rops.len);
-		else
-			buf_put(out, c->rops.p, c->rops.len);
+		put_ops(w, out, c->rops.p, c->rops.len);
 		*enc = HVB_ENC_REFOPS;
 	} else if (c->ops.len && c->ops.len < c->lit.len) {
-		if (w)
-			opcols_add(w, c->ops.p, c->ops.len);
-		else
-			buf_put(out, c->ops.p, c->ops.len);
+		put_ops(w, out, c->ops.p, c->ops.len);
 		*enc = HVB_ENC_OPS;
 	} else {
 		buf_put(out, c->lit.p, c->lit.len);
@@ -40,36 +68,38 @@ static void best_part(const struct cands *c, struct opcols_w *w, struct buf *out
 
 void best_raw(const struct cands *c, struct buf *out, unsigned *enc)
 {
-	best_part(c, NULL, out, enc);
+	best_part(c, 0, 0, NULL, out, enc);
 }
 
 /* A frame's content: with op columns (cols) they come first (*head),
  * then each region's bytes (part[k], its encoding enc[k]): all of them,
- * or with columns all but its ops. */
-void frame_parts(const struct cands *cs, size_t nr, int cols, struct buf *head,
-		 struct buf *part, unsigned *enc)
+ * or with columns all but its ops.  reflit: as best_part. */
+void frame_parts(const struct cands *cs, const struct rdelta *rs, size_t nr, int cols,
+		 int reflit, struct buf *head, struct buf *part, unsigned *enc)
 {
 	struct opcols_w w = { 0 };
 	size_t k;
 
 	for (k = 0; k < nr; k++)
-		best_part(&cs[k], cols ? &w : NULL, &part[k], &enc[k]);
+		best_part(&cs[k], rs[k].new_len, reflit, cols ? &w : NULL, &part[k], &enc[k]);
 	if (cols)
 		opcols_put(&w, head);
 	opcols_free(&w);
 }
 
-/* variant i's frame content, with or without op columns, compressed
- * into *z (left empty if it cannot be made); its decoded bytes */
-static size_t frame_try(struct packctx *pc, struct deltas *d, size_t i, int cols,
-			struct buf *z)
+/* variant i's frame content, with or without op columns, with or
+ * without reference-space literals, compressed against prefix (the work
+ * area wsize bytes long) into *z (left empty if it cannot be made); its
+ * decoded bytes */
+size_t frame_try(struct packctx *pc, struct deltas *d, size_t i, int cols, int reflit,
+		 const uint8_t *prefix, struct buf *z)
 {
 	struct pvar *v = &pc->v[i];
 	struct buf raw = { 0 }, *part = xcalloc(v->nr + 1, sizeof(*part));
 	unsigned *enc = xcalloc(v->nr + 1, sizeof(*enc));
 	size_t k, n;
 
-	frame_parts(d->cand[i], v->nr, cols, &raw, part, enc);
+	frame_parts(d->cand[i], v->r, v->nr, cols, reflit, &raw, part, enc);
 	for (k = 0; k < v->nr; k++) {
 		buf_put(&raw, part[k].p, part[k].len);
 		free(part[k].p);
@@ -77,7 +107,7 @@ static size_t frame_try(struct packctx *pc, struct deltas *d, size_t i, int cols
 	free(part);
 	free(enc);
 	if (raw.len && raw.len <= HVB_STUB_SCRATCH_MAX && !d->noframes &&
-	    !zs_compress_deep(raw.p, raw.len, z, d->bw, pc->wsize))
+	    !zs_compress_deep(raw.p, raw.len, z, prefix, pc->wsize))
 		z->len = 0;
 	n = raw.len;
 	free(raw.p);
@@ -90,14 +120,14 @@ void frame_build(struct packctx *pc, struct deltas *d, size_t i)
 {
 	struct pvar *v = &pc->v[i];
 	struct buf zc = { 0 };
-	int force = opcols_forced();
+	int force = pack_forced("HVB_PACK_OPCOLS");
 	size_t raw = 0, rawc = 0;
 
 	d->frame[i].len = 0;
 	if (force != 1)
-		raw = frame_try(pc, d, i, 0, &d->frame[i]);
+		raw = frame_try(pc, d, i, 0, 0, d->bw, &d->frame[i]);
 	if (force != 0)
-		rawc = frame_try(pc, d, i, 1, &zc);
+		rawc = frame_try(pc, d, i, 1, 0, d->bw, &zc);
 	d->frame_cols[i] = zc.len && (force == 1 || zc.len < d->frame[i].len);
 	if (verbose && force == -1 && zc.len && d->frame[i].len)
 		warnx_("%s: frame with op columns %zu B, with op streams %zu B: kept %s",

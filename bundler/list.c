@@ -130,8 +130,9 @@ static void variant_json(const struct hvb_variant_info *vi, int first,
 	       (unsigned long long)vi->xen_entry, vi->regions,
 	       vi->delta_bytes, vi->regions * HVB_REGION_ENTRY_SIZE);
 	printf(",\"move_table_bytes\":%u,\"frame_bytes\":%u,\"frame_raw\":%u,"
-	       "\"frame_opcols\":%s", vi->move_len, vi->frame_len, vi->frame_raw,
-	       vi->flags & HVB_VF_OPCOLS ? "true" : "false");
+	       "\"frame_opcols\":%s,\"frame_refprefix\":%s", vi->move_len, vi->frame_len,
+	       vi->frame_raw, vi->flags & HVB_VF_OPCOLS ? "true" : "false",
+	       vi->flags & HVB_VF_REFPREFIX ? "true" : "false");
 	if (x)
 		xstats_json(x);
 	printf("}");
@@ -147,15 +148,17 @@ static void variant_text(const struct hvb_variant_info *vi, int base,
 		snprintf(f[k], sizeof(f[k]), "%u/%u", x ? x->differ[k] : 0,
 			 x ? x->total[k] : 0);
 	printf("%-15s %11s %11s %9s %10llu %7u %8u %8llu %8llu %8llu  "
-	       "%016llx%s%s\n", vi->name, f[0], f[1], f[2],
+	       "%016llx%s%s%s%s%s\n", vi->name, f[0], f[1], f[2],
 	       (unsigned long long)(x ? x->bytes_differ : 0),
 	       vi->regions, vi->delta_bytes,
 	       (unsigned long long)(x ? x->delta_raw : 0),
 	       (unsigned long long)(x ? x->delta_zstd : 0),
 	       (unsigned long long)(x ? x->delta_prefix : 0),
 	       (unsigned long long)vi->image_hash, base ? " (base)" : "",
-	       !vi->frame_len ? "" : vi->flags & HVB_VF_OPCOLS ?
-	       " (one frame, ops as columns)" : " (one frame)");
+	       !vi->frame_len ? "" : " (one frame",
+	       vi->frame_len && vi->flags & HVB_VF_OPCOLS ? ", ops as columns" : "",
+	       vi->frame_len && vi->flags & HVB_VF_REFPREFIX ? ", against the base in reference space" : "",
+	       !vi->frame_len ? "" : ")");
 }
 
 int cmd_list(int argc, char **argv)

@@ -51,15 +51,3 @@ void opcols_free(struct opcols_w *w)
 	memset(w, 0, sizeof(*w));
 }
 
-/* HVB_PACK_OPCOLS=always or never (tests): columns whether or not they
- * are smaller; else -1, the smaller */
-int opcols_forced(void)
-{
-	const char *e = getenv("HVB_PACK_OPCOLS");
-
-	if (e && !strcmp(e, "always"))
-		return 1;
-	if (e && !strcmp(e, "never"))
-		return 0;
-	return -1;
-}

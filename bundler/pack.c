@@ -317,7 +317,8 @@ int cmd_pack(int argc, char **argv)
 	    stub_open(&st, stub))
 		goto out;
 	pc.xcompress = a.mode != C_NONE;
-	deltas_choose(&pc, &d, pc.compress);
+	if (deltas_choose(&pc, &d, pc.compress))
+		goto out;
 	deltas_free(&pc, &d);
 	for (i = 1; i < pc.nv; i++)
 		report_variant(&pc.v[i]);

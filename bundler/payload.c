@@ -140,7 +140,8 @@ static void put_variant(struct buf *out, size_t ve_off, size_t roff,
 	st32(e + HVB_VE_FRAME_OFF, (uint32_t)foff);
 	st32(e + HVB_VE_FRAME_LEN, (uint32_t)v->frame.len);
 	st32(e + HVB_VE_FRAME_RAW, v->frame.len ? (uint32_t)v->frame_raw : 0);
-	st32(e + HVB_VE_FLAGS, v->frame.len && v->opcols ? HVB_VF_OPCOLS : 0);
+	st32(e + HVB_VE_FLAGS, !v->frame.len ? 0 :
+	     (v->opcols ? HVB_VF_OPCOLS : 0) | (v->refprefix ? HVB_VF_REFPREFIX : 0));
 }
 
 void payload_build(const struct packctx *pc, struct buf *out)

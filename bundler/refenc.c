@@ -218,20 +218,15 @@ void ref_finish(struct cands *c)
 	free(xc.p);
 }
 
-void base_table(struct packctx *pc, const struct deltas *d)
+/* The base's sites whose 4 bytes lie in the marked work bytes (in), into
+ * out: the base's site table (FORMAT.md 3.8).  Absolute sites whose
+ * target no variant moved are left out, as ref_table leaves them. */
+static void table_of(const struct packctx *pc, const struct deltas *d, const uint8_t *in,
+		     struct buf *out)
 {
-	uint8_t *in = xcalloc(pc->wsize / 8 + 1, 1);
 	struct sitetab e = { 0 };
-	uint64_t a;
-	size_t i, k;
+	size_t k;
 
-	for (i = 1; i < pc->nv; i++)
-		for (k = 0; k < pc->v[i].nr; k++) {
-			const struct rdelta *r = &pc->v[i].r[k];
-
-			for (a = r->start; r->enc == HVB_ENC_REFOPS && a < r->start + r->old_len; a++)
-				in[a / 8] |= (uint8_t)(1u << (a % 8));
-		}
 	for (k = 0; k < d->brefs.n; k++) {
 		const struct rsite *st = &d->brefs.s[k];
 		uint32_t t = ld32(d->bw + st->off) + (st->tail & HVB_REF_ABS ? 0u - d->brefs.wlo :
@@ -244,8 +239,74 @@ void base_table(struct packctx *pc, const struct deltas *d)
 			continue;
 		put_site(&e, st->off, st->tail);
 	}
-	pc->btab.len = 0;
+	out->len = 0;
 	if (e.n)
-		sites_put(&pc->btab, &e);
+		sites_put(out, &e);
+	(void)pc;
+}
+
+/* the base's table of the regions that want(): in any variant */
+static void table_where(const struct packctx *pc, const struct deltas *d,
+			int (*want)(const struct deltas *, size_t, size_t, const struct rdelta *),
+			struct buf *out)
+{
+	uint8_t *in = xcalloc(pc->wsize / 8 + 1, 1);
+	uint64_t a;
+	size_t i, k;
+
+	for (i = 1; i < pc->nv; i++)
+		for (k = 0; k < pc->v[i].nr; k++) {
+			const struct rdelta *r = &pc->v[i].r[k];
+
+			for (a = r->start; want(d, i, k, r) && a < r->start + r->old_len; a++)
+				in[a / 8] |= (uint8_t)(1u << (a % 8));
+		}
+	table_of(pc, d, in, out);
 	free(in);
+}
+
+static int stored_refops(const struct deltas *d, size_t i, size_t k, const struct rdelta *r)
+{
+	(void)d, (void)i, (void)k;
+	return r->enc == HVB_ENC_REFOPS;
+}
+
+static int framed_refops(const struct deltas *d, size_t i, size_t k, const struct rdelta *r)
+{
+	(void)r;
+	return best_is_ref(&d->cand[i][k]);
+}
+
+static int refable(const struct deltas *d, size_t i, size_t k, const struct rdelta *r)
+{
+	(void)r;
+	return d->cand[i][k].rops.len != 0;
+}
+
+void base_table(struct packctx *pc, const struct deltas *d)
+{
+	table_where(pc, d, stored_refops, &pc->btab);
+}
+
+void base_table_framed(const struct packctx *pc, const struct deltas *d, struct buf *out)
+{
+	table_where(pc, d, framed_refops, out);
+}
+
+void base_table_refable(const struct packctx *pc, const struct deltas *d, struct buf *out)
+{
+	table_where(pc, d, refable, out);
+}
+
+/* A region in reference space with no op but one LIT of its new bytes:
+ * the extras are all its sites, and there is no exclusion. */
+void ref_lit_table(const struct cands *c, struct buf *out)
+{
+	struct sitetab t = { 0 };
+	size_t j;
+
+	for (j = 0; j < c->nvs; j++)
+		put_site(&t, c->vsite[j] & ((1u << TAIL_SHIFT) - 1), c->vsite[j] >> TAIL_SHIFT);
+	sites_put(out, &t);
+	buf_var(out, 0);
 }

@@ -263,3 +263,16 @@ void buf_align(struct buf *b, size_t a)
 	if (b->len % a)
 		buf_zero(b, a - b->len % a);
 }
+
+/* A test's switch HVB_PACK_<what>=always or never: 1 or 0, a form taken
+ * or refused whether or not it is smaller; else -1, pack chooses. */
+int pack_forced(const char *var)
+{
+	const char *e = getenv(var);
+
+	if (e && !strcmp(e, "always"))
+		return 1;
+	if (e && !strcmp(e, "never"))
+		return 0;
+	return -1;
+}

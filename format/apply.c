@@ -235,8 +235,8 @@ static int check_variant(const uint8_t *pl, uint64_t psize,
 	rd_variant(ve, &vi);
 	roff = ld32(ve + HVB_VE_REGION_OFF);
 	cols = ld32(ve + HVB_VE_FLAGS);
-	if ((cols & ~HVB_VF_OPCOLS) || (cols && !vi.frame_len))
-		return HVB_E_FORMAT;	/* op columns only in a frame */
+	if ((cols & ~(HVB_VF_OPCOLS | HVB_VF_REFPREFIX)) || (cols && !vi.frame_len))
+		return HVB_E_FORMAT;	/* op columns, a turned prefix: only in a frame */
 	if (!frame_ok(&vi, psize))
 		return HVB_E_FORMAT;
 	if (vi.vaddr < wvaddr || vi.filesz > vi.memsz)
@@ -269,7 +269,7 @@ static int check_variant(const uint8_t *pl, uint64_t psize,
 			return HVB_E_FORMAT;
 		if (r.enc == HVB_ENC_LITERAL && r.raw_len != r.new_len)
 			return HVB_E_FORMAT;
-		if (cols && r.enc == HVB_ENC_OPS && r.data_len)
+		if ((cols & HVB_VF_OPCOLS) && r.enc == HVB_ENC_OPS && r.data_len)
 			return HVB_E_FORMAT;	/* its ops are in the columns */
 		if (r.comp == HVB_COMP_ZSTD_PREFIX && r.enc != HVB_ENC_LITERAL)
 			return HVB_E_FORMAT;
@@ -742,6 +742,39 @@ static int ref_walk_base(const struct moves *mv, uint8_t *old, uint32_t target,
 	return HVB_OK;
 }
 
+/* Every site of the base's site table (bt, btlen bytes), whose offsets
+ * are work offsets, turned in the work area img (wsize bytes): into
+ * reference space, or with back out of it again.  With img NULL the
+ * table is only checked.  The two walks undo each other exactly: fields
+ * never overlap, and each is one addition mod 2^32. */
+int hvb_base_refs_turn(const uint8_t *bt, size_t btlen, uint8_t *img,
+		       uint64_t wsize, uint32_t wlo, int back)
+{
+	struct sites s;
+	uint64_t gap, at = 0;
+	size_t pos = 0;
+	unsigned kind;
+	uint32_t b;
+	int e;
+
+	if (!btlen)
+		return HVB_OK;
+	if ((e = sites_open(&s, bt, btlen, &pos, wsize / HVB_REF_FIELD)))
+		return e;
+	while (s.i < s.n) {
+		if ((e = sites_next(&s, &gap, &kind)))
+			return e;
+		if (gap > wsize - at || HVB_REF_FIELD > wsize - at - gap)
+			return HVB_E_REF_TABLE;
+		at += gap;
+		b = ref_bias(kind, 0, (uint32_t)at, wlo);
+		if (img)
+			st32(img + at, ld32(img + at) + (back ? 0u - b : b));
+		at += HVB_REF_FIELD;
+	}
+	return s.j == s.m ? HVB_OK : HVB_E_REF_TABLE;
+}
+
 /* The new side's sites that COPY ops carry from the old one, less the
  * excluded ones (a sorted list read as the copies reach them). */
 struct inherit {
@@ -1154,6 +1187,30 @@ int hvb_apply(const void *payload, size_t payload_size,
 /* ---- frames (FORMAT.md 3.3): a variant's region data as one zstd frame
  * whose prefix is the work area as the base fills it ---- */
 
+#if defined(HVB_APPLY_ANY_ZSTD) && !defined(HVB_APPLY_NO_REFOPS)
+/* A frame made against the work area with the base's sites in reference
+ * space: the table checked whole, the sites turned, the frame decoded,
+ * the sites turned back (whatever the decoder said). */
+static int turned_unzstd(const uint8_t *p, const struct hvb_payload_info *info,
+			 const struct hvb_variant_info *vi, uint8_t *img, uint8_t *scratch)
+{
+	const uint8_t *bt = p + ld32(p + HVB_PH_REFS_OFF);
+	size_t btlen = ld32(p + HVB_PH_REFS_LEN);
+	uint32_t wlo = (uint32_t)info->work_vaddr;
+	int e;
+
+	if (!btlen)
+		return HVB_E_REF_TABLE;	/* nothing to turn: not as pack makes it */
+	if ((e = hvb_base_refs_turn(bt, btlen, 0, info->work_size, wlo, 0)))
+		return e;
+	hvb_base_refs_turn(bt, btlen, img, info->work_size, wlo, 0);
+	e = unzstd(scratch, vi->frame_raw, p + vi->frame_off, vi->frame_len,
+		   img, (size_t)info->work_size);
+	hvb_base_refs_turn(bt, btlen, img, info->work_size, wlo, 1);
+	return e;
+}
+#endif /* HVB_APPLY_ANY_ZSTD && !HVB_APPLY_NO_REFOPS */
+
 /* Decode variant vi's frame into scratch.  The prefix must be the work
  * area exactly as pack saw it: the base's bytes, zero everywhere else, so
  * the whole zero table is cleared first (not only up to the variant's
@@ -1172,6 +1229,12 @@ static int apply_frame(const uint8_t *p, const struct hvb_payload_info *info,
 		memset(img + ld32(z + HVB_ZE_OFFSET), 0, ld32(z + HVB_ZE_LENGTH));
 	}
 #ifdef HVB_APPLY_ANY_ZSTD
+	if (vi->flags & HVB_VF_REFPREFIX)
+#ifdef HVB_APPLY_NO_REFOPS
+		return HVB_E_ENCODING;
+#else
+		return turned_unzstd(p, info, vi, img, scratch);
+#endif /* HVB_APPLY_NO_REFOPS */
 	return unzstd(scratch, vi->frame_raw, p + vi->frame_off, vi->frame_len,
 		      img, (size_t)info->work_size);
 #else

@@ -116,6 +116,10 @@ struct hvb_apply_result {
 int hvb_unzstd(void *dst, size_t cap, const void *src, size_t len,
 	       const void *prefix, size_t plen);
 
+/* the base's site table turned over the work area (FORMAT.md 3.3) */
+int hvb_base_refs_turn(const uint8_t *bt, size_t btlen, uint8_t *img,
+		       uint64_t wsize, uint32_t wlo, int back);
+
 /* Check everything checkable without touching an image: size, magic,
  * version, payload hash, every table, offset and length. */
 int hvb_payload_open(const void *payload, size_t payload_size,

@@ -177,6 +177,9 @@
 /* variant flags (HVB_VE_FLAGS) */
 #define HVB_VF_OPCOLS		1u	/* its frame begins with the op columns of
 					   all its regions (FORMAT.md 3.7) */
+#define HVB_VF_REFPREFIX	2u	/* its frame's prefix is the work area
+					   with the base's site table in
+					   reference space (FORMAT.md 3.3) */
 /* The op columns: HVB_OPCOL_COUNT uvarint byte lengths, then the columns
  * in this order: the kinds (one byte an op), the lengths n of each kind's
  * ops (uvarints; column HVB_OPCOL_LEN + kind), the ADD bytes, the LIT

@@ -26,7 +26,8 @@ out = os.path.join(TMP, "bundle-opcols.elf")
 subprocess.run([BUNDLER, "pack", "-q", "-o", out, "--base", "native=" + image("native.elf"),
                 "--variant", "xen=" + image("xen.elf"), "--variant", "kvm=" + image("kvm.elf"),
                 "--stub", stub_elf(), "--stub-zstd", stub_zstd_elf(), "--compress", "zstd"],
-               check=True, env=dict(os.environ, HVB_PACK_OPCOLS="always"))
+               check=True, env=dict(os.environ, HVB_PACK_OPCOLS="always",
+                                    HVB_PACK_REFPREFIX="never"))	# reframe's plain prefix
 data0 = bytes(open(out, "rb").read())
 pl = payload(data0)
 kv = pl["variants"]["kvm"]

@@ -32,6 +32,71 @@ def zbundle(name="bundle-zstd.elf", mode="zstd"):
     return out, data, pl
 
 
+def zpack(name, **switches):
+    """zbundle's three images packed with --compress zstd, the HVB_PACK_*
+    test switches given (name=value; None removes one from the
+    environment): the file, its bytes and its payload tables."""
+    out = os.path.join(TMP, name)
+    env = dict(os.environ)
+    for k, v in switches.items():
+        env.pop(k, None)
+        if v:
+            env[k] = v
+    subprocess.run([BUNDLER, "pack", "-q", "-o", out, "--base", "native=" + image("native.elf"),
+                    "--variant", "xen=" + image("xen.elf"), "--variant", "kvm=" + image("kvm.elf"),
+                    "--stub", stub_elf(), "--stub-zstd", stub_zstd_elf(), "--compress", "zstd"],
+                   check=True, env=env)
+    data = bytes(open(out, "rb").read())
+    return out, data, payload(data)
+
+
+def variant_flags(data, pl, v):
+    """variant v's flags word (HVB_VE_FLAGS)"""
+    return struct.unpack_from("<I", data, pl["off"] + pl["variants"][v]["entry"] +
+                              F["HVB_VE_FLAGS"])[0]
+
+
+def rebuilt(path, variants=("xen", "kvm")):
+    """extract rebuilds each variant's image byte for byte from path, and
+    verify passes"""
+    for v in variants:
+        x = os.path.join(TMP, v + ".rebuilt")
+        p = subprocess.run([BUNDLER, "extract", path, v, "-o", x], stderr=subprocess.PIPE)
+        check(p.returncode == 0, f"extract {v}: {p.stderr.decode()}")
+        check(open(x, "rb").read() == open(image(v + ".elf"), "rb").read(),
+              f"extract did not rebuild {v}.elf byte for byte from {path}")
+    p = subprocess.run([BUNDLER, "verify", path], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    check(p.returncode == 0, f"verify {path}: {p.stderr.decode()}")
+
+
+# what verify may say of a damaged frame or site table: each a clear stop
+VERIFY_CLEAR = ("compressed delta does not decode", "malformed delta", "delta out of bounds",
+                "malformed reference table", "image hash mismatch")
+
+
+def verify_flips(data, pl, spots, xor):
+    """Each byte at the file offsets spots flipped (^ xor) in a copy of
+    data, the payload hash and the extract data's record of it fixed up:
+    verify must stop with a clear message (exit 1), or pass, every image
+    then rebuilt exactly.  The messages of the refused ones."""
+    from reflib import fix_hashes
+    said = []
+    for off in spots:
+        d = bytearray(data)
+        d[off] ^= xor
+        fix_hashes(d, pl)
+        p = subprocess.run([BUNDLER, "verify", write(d, "flip.elf")], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE)
+        err = p.stderr.decode("utf-8", "replace")
+        if p.returncode == 0:
+            continue
+        check(p.returncode == 1, f"flip at {off}: verify exited {p.returncode}: {err}")
+        if not any(c in err for c in VERIFY_CLEAR):
+            fail(f"flip at {off}: unclear message: {err}")
+        said.append(err)
+    return said
+
+
 # what damaged data in a frame can end in (t_frame.py): it does not decode,
 # or it decodes to an op stream or site table that breaks its own bounds,
 # or to bytes the image hash refuses

@@ -250,7 +250,7 @@ int main(void)
 	     hvb_hash64(pl + HVB_PH_HASHED_FROM, plen - HVB_PH_HASHED_FROM));
 	EXPECT("columns without a frame", run(img), HVB_E_FORMAT);
 	build(frame, sizeof(frame));
-	st32(pl + VOFF + HVB_VARIANT_ENTRY_SIZE + HVB_VE_FLAGS, HVB_VF_OPCOLS | 2);
+	st32(pl + VOFF + HVB_VARIANT_ENTRY_SIZE + HVB_VE_FLAGS, HVB_VF_OPCOLS | 4);	/* 4: none */
 	st64(pl + HVB_PH_PAYLOAD_HASH,
 	     hvb_hash64(pl + HVB_PH_HASHED_FROM, plen - HVB_PH_HASHED_FROM));
 	EXPECT("an unknown variant flag", run(img), HVB_E_FORMAT);
