@@ -116,9 +116,10 @@ struct hvb_apply_result {
 int hvb_unzstd(void *dst, size_t cap, const void *src, size_t len,
 	       const void *prefix, size_t plen);
 
-/* the base's site table turned over the work area (FORMAT.md 3.3) */
+/* the first *n sites of the base's site table turned over the work area
+ * (FORMAT.md 3.3); *n: how many were */
 int hvb_base_refs_turn(const uint8_t *bt, size_t btlen, uint8_t *img,
-		       uint64_t wsize, uint32_t wlo, int back);
+		       uint64_t wsize, uint32_t wlo, int back, uint64_t *n);
 
 /* Check everything checkable without touching an image: size, magic,
  * version, payload hash, every table, offset and length. */
