@@ -8,7 +8,10 @@
  *    buckets of struct moves and with more in room of several sizes;
  *  - inherit_copy's cursor (the first old site a copy carries, resumed
  *    from the last copy), against bringing back every whole site of each
- *    copy by a full scan, for copies going forward, far forward and back.
+ *    copy by a full scan, for copies going forward, far forward and back;
+ *  - hvb_base_refs_turn (a frame's prefix in reference space), against
+ *    each site's bias added one by one; and turning back what a walk
+ *    turned, also one stopped by a bad table, gives the bytes back.
  * Exit status 0 when all agree. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,14 +184,109 @@ static void test_cursor(void)
 	}
 }
 
+/* a site table (FORMAT.md 3.8) of the ns sites at[], kind[] into t */
+static size_t put_uvar(uint8_t *t, size_t i, uint64_t v)
+{
+	do {
+		t[i++] = (uint8_t)(v & 0x7f) | (v > 0x7f ? 0x80 : 0);
+		v >>= 7;
+	} while (v);
+	return i;
+}
+
+static size_t table(uint8_t *t, const uint32_t *at, const uint8_t *kind, uint32_t ns)
+{
+	size_t i = put_uvar(t, 0, ns), bm, kd;
+	uint32_t m = 0, j, prev = 0;
+
+	for (j = 0; j < ns; j++)
+		m += kind[j] != 0;
+	if (!ns)
+		return i;
+	i = put_uvar(t, i, m);
+	bm = i;
+	kd = bm + (ns + 7) / 8;
+	i = kd + (m * HVB_REF_KIND_BITS + 7) / 8;
+	memset(t + bm, 0, i - bm);
+	for (j = m = 0; j < ns; j++)
+		if (kind[j]) {
+			t[bm + j / 8] |= (uint8_t)(1u << (j % 8));
+			t[kd + m / 2] |= (uint8_t)(kind[j] << (m % 2 * HVB_REF_KIND_BITS));
+			m++;
+		}
+	for (j = 0; j < ns; j++) {
+		i = put_uvar(t, i, at[j] - prev);
+		prev = at[j] + HVB_REF_FIELD;
+	}
+	return i;
+}
+
+static void turn_fail(const char *what, unsigned round)
+{
+	if (failures++ < 10)
+		fprintf(stderr, "hvb_base_refs_turn: %s (round %u)\n", what, round);
+}
+
+static void test_turn(void)
+{
+	static uint8_t t[8 * NLEN], img[NLEN], orig[NLEN], want[NLEN];
+	static uint32_t at[NLEN / 4];
+	static uint8_t kind[NLEN / 4];
+	const uint32_t wlo = 0x81000000u;
+
+	for (unsigned round = 0; round < 300; round++) {
+		uint32_t ns = 0, a = 0, cut;
+		uint64_t n = ~0ull, k;
+		size_t len;
+		int e;
+
+		while (ns < NLEN / 4) {
+			a += rnd() % (round % 3 ? 3 : 200);
+			if (a + HVB_REF_FIELD > NLEN)
+				break;
+			at[ns] = a;
+			kind[ns++] = (uint8_t)(rnd() % 8);
+			a += HVB_REF_FIELD;
+		}
+		len = table(t, at, kind, ns);
+		for (unsigned i = 0; i < NLEN; i++)
+			img[i] = orig[i] = want[i] = (uint8_t)rnd();
+		for (uint32_t j = 0; j < ns; j++)
+			st32(want + at[j], ld32(want + at[j]) + ref_bias(kind[j], 0, at[j], wlo));
+		e = hvb_base_refs_turn(t, len, img, NLEN, wlo, 0, &n);
+		if (e || n != ns || memcmp(img, want, NLEN))
+			turn_fail("into reference space differs from site by site", round);
+		k = n;
+		e = hvb_base_refs_turn(t, len, img, NLEN, wlo, 1, &k);
+		if (e || k != ns || memcmp(img, orig, NLEN))
+			turn_fail("back does not give the bytes back", round);
+		if (!ns)
+			continue;
+		/* site cut's field made to leave the work area: the walk stops
+		 * there, and turning back the sites it turned restores all */
+		cut = rnd() % ns;
+		at[cut] = NLEN - 1 - rnd() % 3;
+		len = table(t, at, kind, cut + 1);
+		n = ~0ull;
+		e = hvb_base_refs_turn(t, len, img, NLEN, wlo, 0, &n);
+		if (e != HVB_E_REF_TABLE || n != cut)
+			turn_fail("a field past the work area not refused where it lies", round);
+		k = n;
+		hvb_base_refs_turn(t, len, img, NLEN, wlo, 1, &k);
+		if (k != cut || memcmp(img, orig, NLEN))
+			turn_fail("a stopped walk not undone exactly", round);
+	}
+}
+
 int main(void)
 {
 	test_moves();
 	test_cursor();
+	test_turn();
 	if (failures) {
 		fprintf(stderr, "apply_index_test: %d failures\n", failures);
 		return 1;
 	}
-	printf("apply_index_test: move index and site cursor agree with full searches\n");
+	printf("apply_index_test: move index, site cursor and base-table turns agree with full searches\n");
 	return 0;
 }
