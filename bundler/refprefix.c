@@ -4,14 +4,14 @@
  * where the instructions are the same, because what they are relative to
  * moved.  In reference space each field holds what it points at, and the
  * base's matching code reads the same: so every region that has sites is
- * stored as its new bytes in that space (one LIT, all its sites extra),
- * compressed against the work area with the base's site table turned
- * into that space too.  It pays when the frames shrink by more than the
+ * stored in that space (its ops there, or one LIT of its new bytes with
+ * all its sites extra: frame.c best_part), compressed against the work
+ * area with the base's site table turned into that space too.  It pays when the frames shrink by more than the
  * base's table grows (it must then hold the sites of every such region),
  * and by at least a byte for every two sites the stub turns: it walks
  * the table twice, about 40 instructions a site each time.  So our
  * kernel takes them (issue 9's images: 10,341 to 10,053 B of frames and
- * table, 330 sites), Linux does not (353,926 to 339,393 B, but 62,000
+ * table, 302 sites), Linux does not (353,926 to 339,393 B, but 62,000
  * sites: kvm's stub 23.6 to 31.9 million instructions). */
 #include <stdlib.h>
 #include <string.h>
