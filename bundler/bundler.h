@@ -357,6 +357,7 @@ struct packctx {
 	int compress;		/* payload: 0 none, 1 zstd allowed */
 	int xcompress;		/* extract data: 0 none, 1 zstd */
 	int norefs;		/* no encoding 2 (pack --refs off) */
+	int refprefix;		/* pack --ref-prefix: on 1, off 0, auto -1 */
 	struct buf btab;	/* the base's site table (encoding 2) */
 };
 

@@ -15,6 +15,7 @@ struct packargs {
 	size_t nv;
 	int mode;
 	int norefs;		/* --refs off: no encoding 2 */
+	int refprefix;		/* --ref-prefix on 1, off 0, auto -1 */
 	int no_selfcheck;	/* --no-self-check: for the tests only */
 };
 
@@ -75,6 +76,7 @@ static int parse_args(int argc, char **argv, struct packargs *a)
 	int rc = 0;
 
 	memset(a, 0, sizeof(*a));
+	a->refprefix = -1;
 	a->nv = 1;
 	for (i = 1; i < (size_t)argc && !rc; i++) {
 		const char *o = argv[i];
@@ -107,6 +109,9 @@ static int parse_args(int argc, char **argv, struct packargs *a)
 			rc = compress_mode(val, &a->mode);
 		else if (!strcmp(o, "--refs") && (!strcmp(val, "on") || !strcmp(val, "off")))
 			a->norefs = !strcmp(val, "off");
+		else if (!strcmp(o, "--ref-prefix") && (!strcmp(val, "on") || !strcmp(val, "off") ||
+							 !strcmp(val, "auto")))
+			a->refprefix = !strcmp(val, "on") ? 1 : !strcmp(val, "off") ? 0 : -1;
 		else if (!strcmp(o, "--base") || !strcmp(o, "--variant"))
 			rc = add_input(a, o[2] == 'b', val);
 		else
@@ -305,6 +310,7 @@ int cmd_pack(int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	memset(&d, 0, sizeof(d));
 	pc.norefs = a.norefs;
+	pc.refprefix = a.refprefix;
 	rc = 1;
 	/* for out_check: the stubs are inputs too */
 	a.paths[a.nv] = a.stub;

@@ -56,7 +56,9 @@ void refprefix_choose(struct packctx *pc, struct deltas *d)
 {
 	struct buf tab = { 0 }, plain = { 0 }, *z = xcalloc(pc->nv, sizeof(*z));
 	size_t *raw = xcalloc(pc->nv, sizeof(*raw)), i;
-	int *cols = xcalloc(pc->nv, sizeof(*cols)), force = pack_forced("HVB_PACK_REFPREFIX"), ok = force != 0;
+	int *cols = xcalloc(pc->nv, sizeof(*cols));
+	int force = pc->refprefix >= 0 ? pc->refprefix : pack_forced("HVB_PACK_REFPREFIX");
+	int ok = force != 0;
 	uint64_t was = 0, now = 0, sites = 0;
 	uint8_t *rb = NULL;
 

@@ -32,9 +32,9 @@ def zbundle(name="bundle-zstd.elf", mode="zstd"):
     return out, data, pl
 
 
-def zpack(name, **switches):
-    """zbundle's three images packed with --compress zstd, the HVB_PACK_*
-    test switches given (name=value; None removes one from the
+def zpack(name, *args, **switches):
+    """zbundle's three images packed with --compress zstd and args, the
+    HVB_PACK_* test switches given (name=value; None removes one from the
     environment): the file, its bytes and its payload tables."""
     out = os.path.join(TMP, name)
     env = dict(os.environ)
@@ -44,8 +44,8 @@ def zpack(name, **switches):
             env[k] = v
     subprocess.run([BUNDLER, "pack", "-q", "-o", out, "--base", "native=" + image("native.elf"),
                     "--variant", "xen=" + image("xen.elf"), "--variant", "kvm=" + image("kvm.elf"),
-                    "--stub", stub_elf(), "--stub-zstd", stub_zstd_elf(), "--compress", "zstd"],
-                   check=True, env=env)
+                    "--stub", stub_elf(), "--stub-zstd", stub_zstd_elf(), "--compress", "zstd",
+                    *args], check=True, env=env)
     data = bytes(open(out, "rb").read())
     return out, data, payload(data)
 

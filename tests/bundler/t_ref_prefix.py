@@ -6,7 +6,8 @@
 # list says so; ruled out, neither; as pack chooses, the bundle stores the
 # smaller of the two in frames plus the base's site table (which the
 # reference-space frames make longer).  Each rebuilds xen.elf and kvm.elf
-# byte for byte.  Then bytes of the forced bundle's base site table are
+# byte for byte, and `pack --ref-prefix on|off|auto` makes the same three
+# bundles.  Then bytes of the forced bundle's base site table are
 # flipped (payload hash and the extract data's record of it fixed up): the
 # table turns the prefix before decoding, so verify must stop with a clear
 # message or still rebuild every image exactly, never anything else.
@@ -70,6 +71,14 @@ print(f"with the base's site table: {stored(rdata, rpl)} B against {stored(pdata
       f"pack kept {stored(adata, apl)} B")
 for path in (rpath, ppath, apath):
     rebuilt(path, VARIANTS)
+# pack's own option says the same as the test switch; a wrong value is a
+# usage error
+for val, want in (("on", rdata), ("off", pdata), ("auto", adata)):
+    _, data, _ = zpack(f"option-{val}.elf", "--ref-prefix", val, HVB_PACK_REFPREFIX=None)
+    check(data == want, f"pack --ref-prefix {val} is not the bundle its switch makes")
+p = subprocess.run([BUNDLER, "pack", "-o", "x.elf", "--base", "native=n.elf", "--stub", "s.elf",
+                    "--ref-prefix", "maybe"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+check(p.returncode == 2 and b"usage" in p.stderr, f"--ref-prefix maybe: exit {p.returncode}")
 
 # damage: every byte of the base's site table (at most 64 of them, spread)
 step = max(1, (b - a) // 64)
