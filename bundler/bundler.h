@@ -58,8 +58,7 @@ struct buf {
 };
 void buf_put(struct buf *b, const void *p, size_t n);
 void buf_byte(struct buf *b, uint8_t c);
-void buf_var(struct buf *b, uint64_t v);	/* LEB128 */
-int get_var(const uint8_t *p, size_t n, size_t *pos, uint64_t *v);	/* its reader */
+void buf_var(struct buf *b, uint64_t v);	/* LEB128 (read: apply.c hvb_uvar) */
 void buf_zero(struct buf *b, size_t n);
 void buf_align(struct buf *b, size_t a);
 
@@ -421,8 +420,10 @@ void ref_lit_table(const struct cands *c, struct buf *out);
 void measure_frames(struct packctx *pc, struct deltas *d, size_t i);
 /* frame.c: a variant's regions as one frame; whether it is kept */
 void frame_build(struct packctx *pc, struct deltas *d, size_t i);
-size_t frame_try(struct packctx *pc, struct deltas *d, size_t i, int cols, int reflit,
-		 const uint8_t *prefix, struct buf *z);
+size_t frame_pick(struct packctx *pc, struct deltas *d, size_t i, int reflit,
+		  const uint8_t *prefix, struct buf *z, int *cols);
+int frame_fits(const struct packctx *pc, const struct deltas *d, size_t i, size_t zlen,
+	       uint64_t raw);
 int best_is_ref(const struct cands *c);
 int frame_take(struct pvar *v, struct deltas *d, size_t i);
 void best_raw(const struct cands *c, struct buf *out, unsigned *enc);

@@ -367,11 +367,7 @@ int deltas_choose(struct packctx *pc, struct deltas *d, int zstd)
 		refprefix_choose(pc, d);
 	for (i = 1; i < pc->nv; i++) {
 		struct pvar *v = &pc->v[i];
-		/* the stub's scratch holds the frame, the move table and a
-		 * region's own need (at most HVB_STUB_SCRATCH) */
-		int framed = zstd && d->frame[i].len && d->frame[i].len < d->region_best[i] &&
-		    hvb_variant_scratch(d->frame_raw[i], v->nmv, HVB_STUB_SCRATCH) <=
-		    HVB_STUB_SCRATCH_MAX;
+		int framed = zstd && frame_fits(pc, d, i, d->frame[i].len, d->frame_raw[i]);
 
 		if (framed)
 			take_frame(v, d, i);

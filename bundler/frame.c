@@ -91,8 +91,8 @@ void frame_parts(const struct cands *cs, const struct rdelta *rs, size_t nr, int
  * without reference-space literals, compressed against prefix (the work
  * area wsize bytes long) into *z (left empty if it cannot be made); its
  * decoded bytes */
-size_t frame_try(struct packctx *pc, struct deltas *d, size_t i, int cols, int reflit,
-		 const uint8_t *prefix, struct buf *z)
+static size_t frame_try(struct packctx *pc, struct deltas *d, size_t i, int cols,
+			int reflit, const uint8_t *prefix, struct buf *z)
 {
 	struct pvar *v = &pc->v[i];
 	struct buf raw = { 0 }, *part = xcalloc(v->nr + 1, sizeof(*part));
@@ -114,31 +114,53 @@ size_t frame_try(struct packctx *pc, struct deltas *d, size_t i, int cols, int r
 	return n;
 }
 
+/* Would deltas_choose keep variant i as a frame of zlen bytes decoding
+ * to raw?  When it is smaller than its regions stored one by one, and the
+ * stub's scratch holds the frame, the move table and a region's own need
+ * (at most HVB_STUB_SCRATCH). */
+int frame_fits(const struct packctx *pc, const struct deltas *d, size_t i, size_t zlen,
+	       uint64_t raw)
+{
+	return zlen && zlen < d->region_best[i] &&
+	    hvb_variant_scratch(raw, pc->v[i].nmv, HVB_STUB_SCRATCH) <= HVB_STUB_SCRATCH_MAX;
+}
+
+/* variant i's frame against prefix into *z: with op columns (*cols) or
+ * without, the smaller (HVB_PACK_OPCOLS=always|never: the one named);
+ * reflit as frame_parts.  Its decoded bytes. */
+size_t frame_pick(struct packctx *pc, struct deltas *d, size_t i, int reflit,
+		  const uint8_t *prefix, struct buf *z, int *cols)
+{
+	struct buf zc = { 0 };
+	int force = pack_forced("HVB_PACK_OPCOLS");
+	size_t raw = 0, rawc = 0;
+
+	z->len = 0;
+	if (force != 1)
+		raw = frame_try(pc, d, i, 0, reflit, prefix, z);
+	if (force != 0)
+		rawc = frame_try(pc, d, i, 1, reflit, prefix, &zc);
+	*cols = zc.len && (force == 1 || zc.len < z->len);
+	if (verbose && force == -1 && zc.len && z->len)
+		warnx_("%s: frame%s with op columns %zu B, with op streams %zu B: kept %s",
+		       pc->v[i].name, reflit ? " in reference space" : "", zc.len, z->len,
+		       *cols ? "columns" : "streams");
+	if (*cols || force == 1) {
+		free(z->p);
+		*z = zc;
+		return rawc;
+	}
+	free(zc.p);
+	return raw;
+}
+
 /* variant i's frame into d->frame[i] (left empty where it cannot be: no
  * region, more than the stub's scratch may hold, or frames ruled out) */
 void frame_build(struct packctx *pc, struct deltas *d, size_t i)
 {
 	struct pvar *v = &pc->v[i];
-	struct buf zc = { 0 };
-	int force = pack_forced("HVB_PACK_OPCOLS");
-	size_t raw = 0, rawc = 0;
+	size_t raw = frame_pick(pc, d, i, 0, d->bw, &d->frame[i], &d->frame_cols[i]);
 
-	d->frame[i].len = 0;
-	if (force != 1)
-		raw = frame_try(pc, d, i, 0, 0, d->bw, &d->frame[i]);
-	if (force != 0)
-		rawc = frame_try(pc, d, i, 1, 0, d->bw, &zc);
-	d->frame_cols[i] = zc.len && (force == 1 || zc.len < d->frame[i].len);
-	if (verbose && force == -1 && zc.len && d->frame[i].len)
-		warnx_("%s: frame with op columns %zu B, with op streams %zu B: kept %s",
-		       v->name, zc.len, d->frame[i].len,
-		       d->frame_cols[i] ? "columns" : "streams");
-	if (d->frame_cols[i] || force == 1) {
-		free(d->frame[i].p);
-		d->frame[i] = zc;
-		raw = rawc;
-	} else
-		free(zc.p);
 	d->frame_raw[i] = raw;
 	if (verbose)
 		warnx_("%s: regions %zu B uncompressed; as one frame with the base "

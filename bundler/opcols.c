@@ -15,7 +15,7 @@ void opcols_add(struct opcols_w *w, const uint8_t *ops, size_t len)
 		uint64_t v, n;
 		unsigned kind;
 
-		if (get_var(ops, len, &i, &v)) {	/* pack wrote it: cannot be */
+		if (hvb_uvar(ops, len, &i, &v)) {	/* pack wrote it: cannot be */
 			warnx_("internal error: a malformed op stream for the op columns");
 			abort();
 		}

@@ -221,8 +221,7 @@ void ref_finish(struct cands *c)
 /* The base's sites whose 4 bytes lie in the marked work bytes (in), into
  * out: the base's site table (FORMAT.md 3.8).  Absolute sites whose
  * target no variant moved are left out, as ref_table leaves them. */
-static void table_of(const struct packctx *pc, const struct deltas *d, const uint8_t *in,
-		     struct buf *out)
+static void table_of(const struct deltas *d, const uint8_t *in, struct buf *out)
 {
 	struct sitetab e = { 0 };
 	size_t k;
@@ -242,7 +241,6 @@ static void table_of(const struct packctx *pc, const struct deltas *d, const uin
 	out->len = 0;
 	if (e.n)
 		sites_put(out, &e);
-	(void)pc;
 }
 
 /* the base's table of the regions that want(): in any variant */
@@ -258,10 +256,12 @@ static void table_where(const struct packctx *pc, const struct deltas *d,
 		for (k = 0; k < pc->v[i].nr; k++) {
 			const struct rdelta *r = &pc->v[i].r[k];
 
-			for (a = r->start; want(d, i, k, r) && a < r->start + r->old_len; a++)
+			if (!want(d, i, k, r))
+				continue;
+			for (a = r->start; a < r->start + r->old_len; a++)
 				in[a / 8] |= (uint8_t)(1u << (a % 8));
 		}
-	table_of(pc, d, in, out);
+	table_of(d, in, out);
 	free(in);
 }
 

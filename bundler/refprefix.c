@@ -17,39 +17,6 @@
 #include <string.h>
 #include "bundler.h"
 
-/* would deltas_choose keep variant i as a frame of zlen bytes decoding
- * to raw? */
-static int would_frame(const struct packctx *pc, const struct deltas *d, size_t i,
-		       size_t zlen, size_t raw)
-{
-	return zlen && zlen < d->region_best[i] &&
-	    hvb_variant_scratch(raw, pc->v[i].nmv, HVB_STUB_SCRATCH) <= HVB_STUB_SCRATCH_MAX;
-}
-
-/* variant i's smaller reference-space frame (with or without op
- * columns) against prefix into *z; its decoded size, and *cols */
-static size_t ref_frame(struct packctx *pc, struct deltas *d, size_t i,
-			const uint8_t *prefix, struct buf *z, int *cols)
-{
-	struct buf zc = { 0 };
-	int force = pack_forced("HVB_PACK_OPCOLS");
-	size_t raw = 0, rawc = 0;
-
-	z->len = 0;
-	if (force != 1)
-		raw = frame_try(pc, d, i, 0, 1, prefix, z);
-	if (force != 0)
-		rawc = frame_try(pc, d, i, 1, 1, prefix, &zc);
-	*cols = zc.len && (force == 1 || zc.len < z->len);
-	if (*cols) {
-		free(z->p);
-		*z = zc;
-		return rawc;
-	}
-	free(zc.p);
-	return raw;
-}
-
 /* Only when every variant is a frame either way: then the regions in
  * reference space are exactly those base_table will list. */
 void refprefix_choose(struct packctx *pc, struct deltas *d)
@@ -63,7 +30,7 @@ void refprefix_choose(struct packctx *pc, struct deltas *d)
 	uint8_t *rb = NULL;
 
 	for (i = 1; i < pc->nv && ok; i++)
-		ok = would_frame(pc, d, i, d->frame[i].len, d->frame_raw[i]);
+		ok = frame_fits(pc, d, i, d->frame[i].len, d->frame_raw[i]);
 	if (ok) {
 		base_table_refable(pc, d, &tab);
 		ok = tab.len != 0;
@@ -76,8 +43,8 @@ void refprefix_choose(struct packctx *pc, struct deltas *d)
 	}
 	for (i = 1; i < pc->nv && ok; i++) {
 		progress("reference-space frames", i, pc->nv - 1);
-		raw[i] = ref_frame(pc, d, i, rb, &z[i], &cols[i]);
-		ok = would_frame(pc, d, i, z[i].len, raw[i]);
+		raw[i] = frame_pick(pc, d, i, 1, rb, &z[i], &cols[i]);
+		ok = frame_fits(pc, d, i, z[i].len, raw[i]);
 		was += d->frame[i].len;
 		now += z[i].len;
 	}

@@ -222,12 +222,12 @@ static int cut_head(const uint8_t *t, size_t tlen, uint64_t rlen, uint64_t *roff
 	size_t pos = 0;
 
 	*exc = NULL;
-	if (get_var(t, tlen, &pos, roff) || get_var(t, tlen, &pos, &n) || *roff > rlen ||
+	if (hvb_uvar(t, tlen, &pos, roff) || hvb_uvar(t, tlen, &pos, &n) || *roff > rlen ||
 	    n > (rlen - *roff) / SYM_SIZE)
 		return -1;
 	*exc = xmalloc(n ? 4 * n : 1);
 	for (k = 0; k < n; k++) {
-		if (get_var(t, tlen, &pos, &g) || g > (rlen - *roff) / SYM_SIZE ||
+		if (hvb_uvar(t, tlen, &pos, &g) || g > (rlen - *roff) / SYM_SIZE ||
 		    at + g >= (rlen - *roff) / SYM_SIZE + 1 - (n - k)) {
 			free(*exc);
 			*exc = NULL;

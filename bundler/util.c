@@ -234,23 +234,6 @@ void buf_var(struct buf *b, uint64_t v)
 	buf_byte(b, (uint8_t)v);
 }
 
-/* buf_var's reader: the uvarint at p[*pos] (within n bytes) into *v;
- * -1 if it runs off the end or past 64 bits */
-int get_var(const uint8_t *p, size_t n, size_t *pos, uint64_t *v)
-{
-	unsigned sh;
-
-	*v = 0;
-	for (sh = 0; *pos < n && sh < 64; sh += 7) {
-		uint8_t c = p[(*pos)++];
-
-		*v |= (uint64_t)(c & 0x7f) << sh;
-		if (!(c & 0x80))
-			return 0;
-	}
-	return -1;
-}
-
 void buf_zero(struct buf *b, size_t n)
 {
 	buf_grow(b, n);

@@ -144,6 +144,15 @@ static int rdvar_long(const uint8_t *d, size_t len, size_t *pos, uint64_t *v)
 	return -1;
 }
 
+#ifdef HVB_APPLY_ZSTD
+/* the format's uvarint reader, for the host's bundler as well (no copy
+ * of its own): -1 if it runs off the end or past 64 bits */
+int hvb_uvar(const uint8_t *d, size_t len, size_t *pos, uint64_t *v)
+{
+	return rdvar_long(d, len, pos, v);
+}
+#endif /* HVB_APPLY_ZSTD */
+
 /* the same, a one-byte varint (most sites and ops) read inline */
 static inline __attribute__((always_inline)) int rdvar(const uint8_t *d, size_t len, size_t *pos,
 							uint64_t *v)

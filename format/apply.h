@@ -116,6 +116,9 @@ struct hvb_apply_result {
 int hvb_unzstd(void *dst, size_t cap, const void *src, size_t len,
 	       const void *prefix, size_t plen);
 
+/* a uvarint at d[*pos] (len bytes): 0, or -1 (host builds only) */
+int hvb_uvar(const uint8_t *d, size_t len, size_t *pos, uint64_t *v);
+
 /* the first *n sites of the base's site table turned over the work area
  * (FORMAT.md 3.3); *n: how many were */
 int hvb_base_refs_turn(const uint8_t *bt, size_t btlen, uint8_t *img,

@@ -74,14 +74,14 @@ VERIFY_CLEAR = ("compressed delta does not decode", "malformed delta", "delta ou
                 "malformed reference table", "image hash mismatch")
 
 
-def verify_flips(data, pl, spots, xor):
-    """Each byte at the file offsets spots flipped (^ xor) in a copy of
-    data, the payload hash and the extract data's record of it fixed up:
-    verify must stop with a clear message (exit 1), or pass, every image
-    then rebuilt exactly.  The messages of the refused ones."""
+def verify_flips(data, pl, flips, clear=VERIFY_CLEAR, what=""):
+    """Each (file offset, xor) of flips applied to its own copy of data,
+    the payload hash and the extract data's record of it fixed up: verify
+    must stop with a message naming one of clear (exit 1), or pass, every
+    image then rebuilt exactly.  The messages of the refused ones."""
     from reflib import fix_hashes
     said = []
-    for off in spots:
+    for off, xor in flips:
         d = bytearray(data)
         d[off] ^= xor
         fix_hashes(d, pl)
@@ -90,9 +90,8 @@ def verify_flips(data, pl, spots, xor):
         err = p.stderr.decode("utf-8", "replace")
         if p.returncode == 0:
             continue
-        check(p.returncode == 1, f"flip at {off}: verify exited {p.returncode}: {err}")
-        if not any(c in err for c in VERIFY_CLEAR):
-            fail(f"flip at {off}: unclear message: {err}")
+        check(p.returncode == 1, f"{what}flip at {off}: verify exited {p.returncode}: {err}")
+        check(any(c in err for c in clear), f"{what}flip at {off}: unclear message: {err}")
         said.append(err)
     return said
 

@@ -64,7 +64,7 @@ for v in VARIANTS:
     cv = cpl["variants"][v]
     at = cpl["off"] + cv["frame_off"]
     spots += sorted(set(range(at, at + 16)) | set(range(at, at + cv["frame_len"], 97)))
-said = verify_flips(cdata, cpl, spots, 0x5a)
+said = verify_flips(cdata, cpl, [(o, 0x5a) for o in spots])
 refused = len(said)
 ops = sum("malformed delta" in e or "delta out of bounds" in e for e in said)
 print(f"{len(spots)} frame bytes flipped: {refused} refused ({ops} by the op checks), "

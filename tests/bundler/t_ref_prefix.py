@@ -83,7 +83,7 @@ check(p.returncode == 2 and b"usage" in p.stderr, f"--ref-prefix maybe: exit {p.
 # damage: every byte of the base's site table (at most 64 of them, spread)
 step = max(1, (b - a) // 64)
 spots = range(a, b, step)
-refused = len(verify_flips(rdata, rpl, spots, 0x21))
+refused = len(verify_flips(rdata, rpl, [(o, 0x21) for o in spots]))
 print(f"{len(spots)} base-table bytes flipped: {refused} refused, "
       f"{len(spots) - refused} changed nothing the images hold")
 check(refused > len(spots) // 2, f"only {refused} of {len(spots)} flips refused")
