@@ -1257,6 +1257,56 @@ static int apply_frame(const uint8_t *p, const struct hvb_payload_info *info,
 #endif /* HVB_APPLY_ANY_ZSTD */
 }
 
+/* The parts of the work area the base does not load from its file
+ * (gaps, bss, room for bigger variants) made zero up to end, the
+ * variant's file-backed extent; past it hvb_apply_opened zeroes anyway.
+ * A variant with a frame has apply_frame clear them whole instead. */
+static void zero_unloaded(const uint8_t *p, uint64_t end, uint8_t *img)
+{
+	uint32_t zcount = ld32(p + HVB_PH_ZERO_COUNT), zoff = ld32(p + HVB_PH_ZERO_OFF), i;
+
+	for (i = 0; i < zcount; i++) {
+		const uint8_t *z = p + zoff + HVB_ZERO_ENTRY_SIZE * i;
+		uint64_t zs = ld32(z + HVB_ZE_OFFSET);
+		uint64_t ze = zs + ld32(z + HVB_ZE_LENGTH);
+
+		if (ze > end)
+			ze = end;
+		if (zs < ze)
+			memset(img + zs, 0, (size_t)(ze - zs));
+	}
+}
+
+#ifndef HVB_APPLY_NO_REFOPS
+/* Variant vi's move table (payload p, its entry ve) decoded, and so checked, once, after
+ * its frame, into the scratch at *scratch (taking its room from it), and
+ * indexed in what room the regions leave (the scratch from base on). */
+static int moves_open(struct moves *mv, const uint8_t *p, const uint8_t *ve,
+		      const struct hvb_variant_info *vi, const struct hvb_payload_info *info,
+		      uint8_t *base, uint8_t **scratch, size_t *scratch_size)
+{
+	size_t total = (size_t)(*scratch - base) + *scratch_size, ilen;
+	size_t need = (size_t)vi->moves * HVB_MOVE_ENTRY_SIZE;
+	uint8_t *ir;
+	int e;
+
+	if ((uint64_t)vi->moves * HVB_MOVE_ENTRY_SIZE > *scratch_size)
+		return HVB_E_SCRATCH;
+	if ((e = moves_walk(p + ld32(ve + HVB_VE_MOVE_OFF), ld32(ve + HVB_VE_MOVE_LEN),
+			    vi->moves, info->work_size, *scratch)))
+		return e;
+	mv->t = *scratch;
+	mv->n = vi->moves;
+	*scratch += need;
+	*scratch_size -= need;
+	ir = index_room(base, total, *scratch, info->max_scratch, &ilen);
+	move_index(mv, info->work_size, ir, ilen);
+	if (mv->lo != mv->lo_own)		/* the regions stay clear of it */
+		*scratch_size = (size_t)(ir - *scratch);
+	return HVB_OK;
+}
+#endif /* !HVB_APPLY_NO_REFOPS */
+
 int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 		     uint32_t idx, void *image_base_ptr, size_t image_room,
 		     void *scratch_, size_t scratch_size, struct hvb_apply_result *out)
@@ -1265,7 +1315,7 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 	uint8_t *img = image_base_ptr;
 	struct hvb_payload_info info;
 	struct hvb_variant_info vi;
-	uint32_t i, zcount, zoff, roff;
+	uint32_t i, roff;
 	uint64_t voff, hash;
 	struct moves mv;
 	struct bt_cursor cur = { 0 };
@@ -1292,23 +1342,9 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 	if (!scratch)
 		scratch_size = 0;
 
-	/* parts of the work area the base does not load from its file:
-	 * gaps, bss, room for bigger variants; make them zero.  Past the
-	 * variant's file-backed extent the last step zeroes anyway.  A
-	 * variant with a frame has apply_frame clear them whole. */
 	voff = vi.vaddr - info.work_vaddr;
-	zcount = vi.frame_len ? 0 : ld32(p + HVB_PH_ZERO_COUNT);
-	zoff = ld32(p + HVB_PH_ZERO_OFF);
-	for (i = 0; i < zcount; i++) {
-		const uint8_t *z = p + zoff + HVB_ZERO_ENTRY_SIZE * i;
-		uint64_t zs = ld32(z + HVB_ZE_OFFSET);
-		uint64_t ze = zs + ld32(z + HVB_ZE_LENGTH);
-
-		if (ze > voff + vi.filesz)
-			ze = voff + vi.filesz;
-		if (zs < ze)
-			memset(img + zs, 0, (size_t)(ze - zs));
-	}
+	if (!vi.frame_len)
+		zero_unloaded(p, voff + vi.filesz, img);
 
 	ve = p + ld32(p + HVB_PH_VARIANT_OFF) + (uint64_t)idx * HVB_VARIANT_ENTRY_SIZE;
 	roff = ld32(ve + HVB_VE_REGION_OFF);
@@ -1333,24 +1369,9 @@ int hvb_apply_opened(const void *payload, const struct hvb_payload_info *pinfo,
 	mv.btlen = ld32(p + HVB_PH_REFS_LEN);
 	mv.cur = &cur;
 #ifndef HVB_APPLY_NO_REFOPS
-	if (vi.moves) {	/* decoded (and so checked) once, after the frame */
-		size_t total = (size_t)(scratch - (uint8_t *)scratch_) + scratch_size, ilen;
-		uint8_t *ir;
-
-		if ((uint64_t)vi.moves * HVB_MOVE_ENTRY_SIZE > scratch_size)
-			return HVB_E_SCRATCH;
-		if ((e = moves_walk(p + ld32(ve + HVB_VE_MOVE_OFF), ld32(ve + HVB_VE_MOVE_LEN),
-				    vi.moves, info.work_size, scratch)))
-			return e;
-		mv.t = scratch;
-		mv.n = vi.moves;
-		scratch += (size_t)vi.moves * HVB_MOVE_ENTRY_SIZE;
-		scratch_size -= (size_t)vi.moves * HVB_MOVE_ENTRY_SIZE;
-		ir = index_room(scratch_, total, scratch, info.max_scratch, &ilen);
-		move_index(&mv, info.work_size, ir, ilen);
-		if (mv.lo != mv.lo_own)		/* the regions stay clear of it */
-			scratch_size = (size_t)(ir - scratch);
-	}
+	if (vi.moves && (e = moves_open(&mv, p, ve, &vi, &info, scratch_, &scratch,
+					&scratch_size)))
+		return e;
 #endif /* !HVB_APPLY_NO_REFOPS */
 	for (i = 0; i < vi.regions; i++) {
 		struct region r;
