@@ -60,7 +60,10 @@ void classes_text(const char *name, const struct classes *c, int deltas)
 		       (unsigned long long)c->delta[CL_N]);
 	printf("%s: changed bytes %llu, floor (zstd -19 of them) %llu",
 	       name, (unsigned long long)c->changed_bytes, (unsigned long long)c->floor);
-	if (deltas)
+	if (deltas && c->frame_plain == HVB_XE_UNMEASURED)
+		printf("; one zstd frame with the base as prefix: not measured "
+		       "(regions over 16 MiB)");
+	else if (deltas)
 		printf("; one zstd frame with the base as prefix %llu, in reference "
 		       "space %llu", (unsigned long long)c->frame_plain,
 		       (unsigned long long)c->frame_ref);
@@ -83,8 +86,14 @@ void classes_json(const struct classes *c, int deltas)
 		for (j = 0; j < CL_N; j++)
 			printf("\"%s\":%llu,", class_name[j], (unsigned long long)c->delta[j]);
 		printf("\"no_symbol\":%llu}", (unsigned long long)c->delta[CL_N]);
-		printf(",\"frame_zstd19_base_prefix\":%llu,\"frame_zstd19_refspace\":%llu",
-		       (unsigned long long)c->frame_plain, (unsigned long long)c->frame_ref);
+		if (c->frame_plain == HVB_XE_UNMEASURED)
+			printf(",\"frame_zstd19_base_prefix\":null,"
+			       "\"frame_zstd19_refspace\":null");
+		else
+			printf(",\"frame_zstd19_base_prefix\":%llu,"
+			       "\"frame_zstd19_refspace\":%llu",
+			       (unsigned long long)c->frame_plain,
+			       (unsigned long long)c->frame_ref);
 	}
 	printf(",\"changed_bytes\":%llu,\"floor_zstd19\":%llu}",
 	       (unsigned long long)c->changed_bytes, (unsigned long long)c->floor);

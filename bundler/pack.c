@@ -176,7 +176,7 @@ static void report_variant(const struct pvar *v)
 	       v->st.differ[K_SECTION], v->st.total[K_SECTION],
 	       (unsigned long long)v->bytes_differ, v->nr,
 	       human(v->delta_bytes, hb, sizeof(hb)));
-	if (verbose)
+	if (verbose && v->cl.frame_plain != HVB_XE_UNMEASURED)
 		warnx_("%s: delta %llu B stored; one zstd frame with the base as "
 		       "prefix would be %llu B, in reference space %llu B",
 		       v->name, (unsigned long long)v->delta_bytes,

@@ -237,6 +237,7 @@
 #define HVB_XE_FLOOR		216	/* u64: zstd -19 of those */
 #define HVB_XE_FRAME_PLAIN	224	/* u64: one zstd frame, base as prefix */
 #define HVB_XE_FRAME_REF	232	/* u64: the same in reference space, + tables */
+#define HVB_XE_UNMEASURED	0xffffffffffffffffull	/* at 224 or 232: not measured */
 
 /* residual compression */
 #define HVB_XCOMP_NONE		0u
