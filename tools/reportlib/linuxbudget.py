@@ -63,16 +63,17 @@ def budget(native_z, pvops_z, bundle_z, xen_delta, own_z):
 def markdown(b):
     """The section of linux.md."""
     o = b["only_in_xen"]
-    return ["", "### Where the 1.1x budget goes", "",
-            f"1.1x pvops is {b['target_bytes']:,} B; beyond native's own vmlinux that leaves "
+    return ["", f"### Where the {TARGET}x budget goes", "",
+            f"{TARGET}x pvops is {b['target_bytes']:,} B; beyond native's own vmlinux that leaves "
             f"{b['budget_beyond_native']:,} B. Xen's stored delta is {b['xen_delta']:,} B: "
             f"its own code and data ({o['functions']:,} functions and {o['objects']:,} objects "
             f"only xen has, {o['raw_bytes']:,} B, {b['xen_own_zstd19']:,} B under zstd -19 "
             "alone), which pvops Linux carries too, and "
-            f"{b['xen_second_copy']:,} B for the rest: chiefly the second copy (PARAVIRT_XXL's) "
-            "of the functions whose code changes when pv ops are calls. Everything else the bundle holds (kvm's "
-            "delta, the stub, the tables, the variants' symbols) costs "
-            f"{b['everything_else']:,} B of its zstd -19. For 1.1x the second copy would have "
-            f"to fit in {b['second_copy_allowed']:,} B"
+            f"{b['xen_second_copy']:,} B for the rest: chiefly the second copy "
+            "(PARAVIRT_XXL's) of the functions whose code changes when pv ops are calls. "
+            "Everything else the bundle holds (kvm's delta, the stub, the tables, the "
+            f"variants' symbols) costs {b['everything_else']:,} B of its zstd -19. "
+            f"For {TARGET}x the second copy would have to fit in "
+            f"{b['second_copy_allowed']:,} B"
             + (f", {100 * b['second_copy_allowed_share']:.0f}% of what it is."
                if b["second_copy_allowed_share"] is not None else ".")]
