@@ -418,6 +418,7 @@ void base_table_refable(const struct packctx *pc, const struct deltas *d, struct
 void ref_lit_table(const struct cands *c, struct buf *out);
 /* measure.c: what one zstd frame per variant would store (for the report) */
 void measure_frames(struct packctx *pc, struct deltas *d, size_t i);
+#define MEASURE_MAX_MIB	16	/* regions over this many MiB: not measured */
 /* frame.c: a variant's regions as one frame; whether it is kept */
 void frame_build(struct packctx *pc, struct deltas *d, size_t i);
 size_t frame_pick(struct packctx *pc, struct deltas *d, size_t i, int reflit,

@@ -62,7 +62,7 @@ void classes_text(const char *name, const struct classes *c, int deltas)
 	       name, (unsigned long long)c->changed_bytes, (unsigned long long)c->floor);
 	if (deltas && c->frame_plain == HVB_XE_UNMEASURED)
 		printf("; one zstd frame with the base as prefix: not measured "
-		       "(regions over 16 MiB)");
+		       "(regions over %d MiB)", MEASURE_MAX_MIB);
 	else if (deltas)
 		printf("; one zstd frame with the base as prefix %llu, in reference "
 		       "space %llu", (unsigned long long)c->frame_plain,

@@ -2,7 +2,7 @@
  * this one stores: all of a variant's regions as one zstd frame with the
  * whole base as its prefix, in plain bytes and in reference space (the
  * reference tables counted, uncompressed).  For list and the report.
- * Over MEASURE_MAX bytes of regions they are not measured: for a
+ * Over MEASURE_MAX_MIB MiB of regions they are not measured: for a
  * distribution kernel (x86_64_defconfig, 29 MB of regions against a 38 MB
  * base) the two zstd -19 runs took 83 of pack's 258 s of CPU, for figures
  * only list shows; they are then HVB_XE_UNMEASURED, and list says so.
@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bundler.h"
-
-#define MEASURE_MAX	(16u << 20)
 
 void measure_frames(struct packctx *pc, struct deltas *d, size_t i)
 {
@@ -24,7 +22,7 @@ void measure_frames(struct packctx *pc, struct deltas *d, size_t i)
 
 	for (k = 0; k < v->nr; k++)
 		all += v->r[k].new_len;
-	if (force == 0 || (force < 0 && all > MEASURE_MAX)) {
+	if (force == 0 || (force < 0 && all > ((uint64_t)MEASURE_MAX_MIB << 20))) {
 		v->cl.frame_plain = v->cl.frame_ref = HVB_XE_UNMEASURED;
 		return;
 	}

@@ -1278,27 +1278,28 @@ static void zero_unloaded(const uint8_t *p, uint64_t end, uint8_t *img)
 }
 
 #ifndef HVB_APPLY_NO_REFOPS
-/* Variant vi's move table (payload p, its entry ve) decoded, and so checked, once, after
- * its frame, into the scratch at *scratch (taking its room from it), and
- * indexed in what room the regions leave (the scratch from base on). */
+/* Variant vi's move table (payload p, its entry ve) decoded, and so
+ * checked, once, after its frame, into the scratch at *scratch (taking
+ * its room from it), and indexed in what room the regions leave (the
+ * scratch from base on). */
 static int moves_open(struct moves *mv, const uint8_t *p, const uint8_t *ve,
 		      const struct hvb_variant_info *vi, const struct hvb_payload_info *info,
 		      uint8_t *base, uint8_t **scratch, size_t *scratch_size)
 {
 	size_t total = (size_t)(*scratch - base) + *scratch_size, ilen;
-	size_t need = (size_t)vi->moves * HVB_MOVE_ENTRY_SIZE;
+	uint64_t need = (uint64_t)vi->moves * HVB_MOVE_ENTRY_SIZE;
 	uint8_t *ir;
 	int e;
 
-	if ((uint64_t)vi->moves * HVB_MOVE_ENTRY_SIZE > *scratch_size)
+	if (need > *scratch_size)
 		return HVB_E_SCRATCH;
 	if ((e = moves_walk(p + ld32(ve + HVB_VE_MOVE_OFF), ld32(ve + HVB_VE_MOVE_LEN),
 			    vi->moves, info->work_size, *scratch)))
 		return e;
 	mv->t = *scratch;
 	mv->n = vi->moves;
-	*scratch += need;
-	*scratch_size -= need;
+	*scratch += (size_t)need;
+	*scratch_size -= (size_t)need;
 	ir = index_room(base, total, *scratch, info->max_scratch, &ilen);
 	move_index(mv, info->work_size, ir, ilen);
 	if (mv->lo != mv->lo_own)		/* the regions stay clear of it */

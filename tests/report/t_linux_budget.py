@@ -34,16 +34,7 @@ def nm_symbols(path):
     return syms, seen
 
 
-def elf_phdrs(data):
-    import struct
-    phoff, = struct.unpack_from("<Q", data, 32)
-    phentsize, phnum = struct.unpack_from("<HH", data, 54)
-    return [struct.unpack_from("<IIQQQQQQ", data, phoff + i * phentsize) for i in range(phnum)]
-
-
-data = open(XEN, "rb").read()
-raw, z, nfun, nobj = linuxbudget.only_in_variant(BUNDLER, NATIVE, XEN, data, elf_phdrs(data),
-                                                 "t_linux_budget")
+raw, z, nfun, nobj = linuxbudget.only_in_variant(BUNDLER, NATIVE, XEN, "t_linux_budget")
 a, _ = nm_symbols(NATIVE)
 b, seen = nm_symbols(XEN)
 only = [n for n in b if n not in a]

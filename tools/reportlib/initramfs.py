@@ -7,20 +7,8 @@ instructions up to it)."""
 import gzip
 import struct
 
+from .elf64 import file_bytes
 from .stubs import symbols
-
-
-def _file_bytes(data, vaddr, size):
-    """SIZE bytes at virtual address VADDR of the ELF64 file DATA (through
-    its PT_LOAD program headers)."""
-    phoff, = struct.unpack_from("<Q", data, 32)
-    phentsize, phnum = struct.unpack_from("<HH", data, 54)
-    for i in range(phnum):
-        ptype, _, off, va, _, filesz, _, _ = struct.unpack_from("<IIQQQQQQ", data,
-                                                                phoff + i * phentsize)
-        if ptype == 1 and va <= vaddr and vaddr + size <= va + filesz:
-            return data[off + vaddr - va:off + vaddr - va + size]
-    raise ValueError(f"{vaddr:#x}+{size}: not in a loaded segment")
 
 
 def _cpio_file(archive, want):
@@ -49,8 +37,8 @@ def init_file(vmlinux):
         raise ValueError(f"{vmlinux}: no built-in initramfs (__initramfs_start)")
     with open(vmlinux, "rb") as f:
         data = f.read()
-    size, = struct.unpack("<Q", _file_bytes(data, syms["__initramfs_size"], 8))
-    blob = _file_bytes(data, syms["__initramfs_start"], size)
+    size, = struct.unpack("<Q", file_bytes(data, syms["__initramfs_size"], 8))
+    blob = file_bytes(data, syms["__initramfs_start"], size)
     archive = gzip.decompress(blob) if blob[:2] == b"\x1f\x8b" else blob
     init = _cpio_file(archive, "init")
     if init[:4] != b"\x7fELF" or init[4] != 2:

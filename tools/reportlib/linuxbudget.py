@@ -14,34 +14,31 @@ import json
 import subprocess
 
 from reportlib.data import zstd19
+from reportlib.elf64 import file_bytes
 
 TARGET = 1.1
 
 
-def only_in_variant(bundler, base_path, var_path, var_data, phdrs, prog):
+def only_in_variant(bundler, base_path, var_path, prog):
     """(raw bytes, zstd -19 bytes, functions, objects) of what only the
     variant has, by the bundler's own diff: each such symbol's loaded
-    bytes, concatenated in the diff's order."""
+    bytes (none for bss), concatenated in the diff's order."""
     p = subprocess.run([bundler, "diff", base_path, var_path, "--json"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
     diff = json.loads(p.stdout)
+    with open(var_path, "rb") as f:
+        data = f.read()
     parts, counts = [], {"function": 0, "object": 0}
     for d in diff["differences"]:
         if d["kind"] not in counts or d["status"] != ["only_in_b"]:
             continue
         counts[d["kind"]] += 1
-        parts.append(loaded_bytes(var_data, phdrs, int(d["addr_b"], 16), d["size_b"]))
+        try:
+            parts.append(file_bytes(data, int(d["addr_b"], 16), d["size_b"]))
+        except ValueError:
+            pass
     raw = b"".join(parts)
     return len(raw), zstd19(raw, prog), counts["function"], counts["object"]
-
-
-def loaded_bytes(data, phdrs, addr, size):
-    """The file bytes at virtual address addr (size of them) of the PT_LOAD
-    holding it; none for an address no segment's file bytes hold (bss)."""
-    for typ, _, off, vaddr, _, filesz, _, _ in phdrs:
-        if typ == 1 and vaddr <= addr and addr + size <= vaddr + filesz:
-            return data[off + addr - vaddr:off + addr - vaddr + size]
-    return b""
 
 
 def budget(native_z, pvops_z, bundle_z, xen_delta, own_z):
