@@ -86,10 +86,11 @@ KASFLAGS += -DHV_BACKEND=$(HV_BACKEND)
 include src/sources.mk
 OBJS := $(patsubst %,$(O)/obj/%.o,$(src-y))
 
+# cold-y (sources.mk): code that runs once, built with HV_CALLER_COLD (hv.h).
 $(O)/obj/%.c.o: %.c $(AUTOHEADER)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(KCFLAGS) -c $< -o $@
+	@$(CC) $(KCFLAGS) $(if $(filter $<,$(cold-y)),-DHV_CALLER_COLD) -c $< -o $@
 
 $(O)/obj/%.S.o: %.S $(AUTOHEADER)
 	@mkdir -p $(dir $@)

@@ -52,12 +52,15 @@ struct boot_info;
 
 /* The inlining policy (Kconfig "Ops inlined at their call sites"): each
  * op below is HOT or COLD; HV_INLINE_<tier> says whether that tier's
- * bodies are inlined at every call site.  An op not inlined is a plain
- * call to hv_<op>, compiled once out of line by hv_ops.c (which defines
- * HV_OPS_C), so its callers see only the declaration and are the same
- * bytes in every variant.  Which ops are hot was measured: README, "The
- * inlining policy". */
-#if defined(CONFIG_HV_INLINE_NONE)
+ * bodies are inlined at the call sites of this file.  An op not inlined is
+ * a plain call to hv_<op>, compiled once out of line by hv_ops.c (which
+ * defines HV_OPS_C), so its callers see only the declaration and are the
+ * same bytes in every variant.  Which ops are hot was measured: README,
+ * "The inlining policy".  A site is hot only where the code runs on a
+ * path, not once: under the hot policy a file of boot, self-test or
+ * benchmark-harness code (sources.mk's cold-y, built with HV_CALLER_COLD)
+ * calls every op out of line. */
+#if defined(CONFIG_HV_INLINE_NONE) || (defined(CONFIG_HV_INLINE_HOT) && defined(HV_CALLER_COLD))
 #define HV_INLINE_HOT 0
 #define HV_INLINE_COLD 0
 #elif defined(CONFIG_HV_INLINE_HOT)
@@ -66,7 +69,7 @@ struct boot_info;
 #else /* CONFIG_HV_INLINE_ALL */
 #define HV_INLINE_HOT 1
 #define HV_INLINE_COLD 1
-#endif /* CONFIG_HV_INLINE_NONE, CONFIG_HV_INLINE_HOT */
+#endif /* CONFIG_HV_INLINE_NONE or a cold caller, CONFIG_HV_INLINE_HOT */
 
 /* HV_OP(tier, return type, name, (parameters), { body }) */
 #define HV_OP(tier, ret, name, params, ...) \

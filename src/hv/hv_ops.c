@@ -1,5 +1,7 @@
 /* hv_ops.c: the one out-of-line body of every op the inlining policy does
- * not inline (hv.h, HV_OP).  Each is hv_<op>, in its own section, so the
+ * not inline at every site (hv.h, HV_OP): under the hot policy the hot ops
+ * too, for the files of code that runs once (HV_CALLER_COLD).  Each is
+ * hv_<op>, in its own section, so the
  * shared layout gives it one address in every variant: its callers are the
  * same bytes everywhere and only these bodies differ.  Under the "all"
  * policy this file compiles to nothing.
@@ -35,6 +37,7 @@ static inline void hv_op_counted(unsigned int id, const char *name)
 #endif /* CONFIG_HV_OP_COUNT */
 
 #define HV_OPS_C
+#define HV_CALLER_COLD
 #include "hv.h"
 
 #if !HV_INLINE_COLD

@@ -4,7 +4,9 @@
 # under "hot" every op src/hv/hv.h marks HOT keeps, exactly, the instruction
 # count it has with every op inlined (icount, on native and on Xen), no
 # runtime path nor the workload's phases cost more, and a cold op does cost
-# its call.  The images are built by tools/frontier in a copy of the tree;
+# its call; and the files of code that runs once (src/sources.mk's cold-y)
+# call every op out of line, so their functions are the same bytes in
+# every variant, while a path's are not.  The images are built by tools/frontier in a copy of the tree;
 # the all-inline reference is build/images/, the default policy.
 import os
 import re
@@ -73,6 +75,28 @@ def callers(img):
     return found
 
 
+def cold_files():
+    """src/sources.mk's cold-y: the files of code that runs once."""
+    with open(os.path.join(ROOT, "src", "sources.mk")) as f:
+        text = f.read().replace("\\\n", " ")
+    m = re.search(r"^cold-y\s*:=(.*)$", text, re.M)
+    check(m is not None, "src/sources.mk has no cold-y")
+    return m.group(1).split()
+
+
+def functions_from(mapfile, files):
+    """Names of the functions the link map places from files' objects (a
+    part GCC split off, .text.unlikely.<f>, as <f>.cold)."""
+    with open(mapfile) as f:
+        text = f.read()
+    found = set()
+    for m in re.finditer(r"^ \.text\.(\S+)\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+)$", text, re.M):
+        name, size, obj = m.group(1), int(m.group(2), 16), m.group(3)
+        if size and any(obj.endswith(f"/obj/{src}.o") for src in files):
+            found.add(name[len("unlikely."):] + ".cold" if name.startswith("unlikely.") else name)
+    return found
+
+
 def bench(img, on, names):
     """Instructions per iteration of each bench named (the fewest of the
     repetitions; on native they must agree) and of each workload phase,
@@ -113,6 +137,19 @@ bodies = [f for f in none["native"] if op_body(f) and f in none["xen"]
 check(len(bodies) >= 10, f"policy none: only {len(bodies)} op bodies differ native/xen: {bodies}")
 print(f"none: {len(calling)} callers of out-of-line ops, the same bytes in native, xen and kvm; "
       f"{len(bodies)} op bodies differ native/xen")
+
+# hot: code that runs once is the same bytes in every variant; a path is not.
+hotf = {v: functions(os.path.join(WORK, "hot", f"{v}.elf")) for v in ["native", "xen", "kvm"]}
+once = functions_from(os.path.join(WORK, "hot", "native.map"), cold_files())
+for f in ["selftest_run", "smp_boot", "bench_run", "lockbench_run"]:
+    check(f in once, f"{f} is not from a cold-y file: {sorted(once)}")
+for v in ["xen", "kvm"]:
+    differ = sorted(f for f in once if f in hotf[v] and hotf["native"][f] != hotf[v][f])
+    check(not differ, f"policy hot: code that runs once differs native/{v}: {differ}")
+for f in ["loop_clock_ns", "loop_irq_save_restore", "vm_map"]:
+    check(hotf["native"][f] != hotf["xen"][f], f"policy hot: path {f} is the same bytes in "
+          "native and xen: its hot ops are not inlined")
+print(f"hot: {len(once)} functions of code that runs once, the same bytes in native, xen and kvm")
 
 # hot: every hot op with a bench keeps its all-inline count; paths no worse.
 hot = [op for op in ops("HOT") if op in BENCH_OPS]
