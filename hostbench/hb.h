@@ -77,7 +77,7 @@ enum mech { M_INLINE, M_DIRECT, M_INDIRECT, M_RETPOLINE, M_THUNK, M_PV_UNPATCHED
 	    M_NR };
 extern const char *const mech_name[M_NR];
 struct row {
-	const char *name;	/* the kernel's bench name (src/kernel/bench.c), or host-only */
+	const char *name;	/* the kernel's bench name (benchloops.c), or host-only */
 	enum be be;
 	int op;			/* the op whose site decides pv_patched's kind, -1 none */
 	hb_loop_fn fn[M_NR];

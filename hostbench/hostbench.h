@@ -20,7 +20,7 @@ typedef void (*hb_loop_fn)(u64 n);
 	void hb_indirect_##op(u64 n); void hb_retpoline_##op(u64 n);
 HB_OPS(HB_DECL_LOOPS)
 
-/* A bench loop, as the kernel's (src/kernel/bench.c): a barrier each
+/* A bench loop, as the kernel's (src/kernel/benchloops.c): a barrier each
  * iteration, so no load of the op is hoisted out; results are stored to
  * hb_sink, which hostbench's checks read. */
 #define HB_LOOP(fn, body)						\

@@ -1,5 +1,5 @@
-/* loops.c: the kernel's bench loops (src/kernel/bench.c), compiled from the
- * same interface header once per configuration: -DHV_BACKEND=<backend>
+/* loops.c: the kernel's bench loops (src/kernel/benchloops.c), compiled
+ * from the same interface header once per configuration: -DHV_BACKEND=<backend>
  * for each backend tools/variants lists (the direct variants: each hv_*()
  * is the backend's body inlined) and -DCONFIG_STRATEGY_PVOPS (each hv_*()
  * is a pvops site, `call *pv_op_table+8*op(%rip)`, recorded in .pv_sites
