@@ -83,9 +83,11 @@ u64 timer_last_irq_ns(void);
 /* spinlock.c */
 void spinlock_init(void);
 
-/* smp.c */
+/* smpboot.c */
 u32 smp_probe(struct boot_info *bi);
 void smp_boot(void);
+
+/* smp.c */
 __noreturn void smp_secondary_main(void);
 void smp_ipi_interrupt(void);
 int smp_selftest(void);		/* smptest.c */

@@ -60,7 +60,7 @@ static inline u32 smp_cpu_id(void)
 	return c;
 }
 
-/* Fill CPU cpu's record (before its GS base points at it). */
+/* Fill CPU cpu's record (before its GS base points at it): smpboot.c. */
 void percpu_setup(u32 cpu, u32 hw_id);
 
 #endif /* __ASSEMBLER__ */
