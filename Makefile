@@ -249,12 +249,14 @@ demo:
 
 # The report: real Linux's tables (when `make linux` has built), the growth
 # curve (our kernel's six variants; Linux's that are built), the encoder
-# against issue 9's (tools/delta-baseline), then
+# against issue 9's (tools/delta-baseline), the inlining policies' frontier
+# (tools/frontier, about 3 minutes), then
 # tools/report: findings, figures, tables -> build/report/report.md, index.html.
 report:
 	@if [ -f build/linux/native/vmlinux ]; then tools/report-linux >/dev/null; fi
 	@tools/growth
 	@tools/delta-baseline -q >/dev/null
+	@tools/frontier run >/dev/null
 	@tools/report
 	@echo "hvbundle: the report is build/report/report.md; the page: $(CURDIR)/build/report/index.html"
 

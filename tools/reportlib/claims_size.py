@@ -42,10 +42,53 @@ def replicate(d, c):
         text, lfigs = linux_by_bytes(d)
     answer += text or ""
     figs += lfigs
+    text, ffigs = frontier_line(d)
+    answer += text or ""
+    figs += ffigs
     cls = d.get("bundle-classes.json")
     if cls is not None:
         answer += " The bundle's bytes by class are in build/report/bundle-classes.json."
     return c.found("measured", answer, figs, HOST, True)
+
+
+MECH = "mechanism: stub / patcher"
+
+
+def frontier_line(d):
+    """How many functions differ, and what the bundle weighs, under each
+    inlining policy (frontier.json, tools/frontier): (sentence, figures),
+    or (None, []) when not measured."""
+    sizes = get(d.get("frontier.json"), "sizes") or {}
+    pols = [p for p in ("all", "hot", "none") if p in sizes]
+    if not pols:
+        return None, []
+    figs, parts = [], []
+    for p in pols:
+        n, z = sizes[p]["functions_differ"]["xen"], sizes[p]["bundle_zstd19"]
+        figs += [fig(n, "functions", f"inlining {p}: xen functions that differ",
+                     "frontier.json", f"sizes.{p}.functions_differ.xen"),
+                 fig(z, "bytes", f"inlining {p}: bundle.elf, zstd -19", "frontier.json",
+                     f"sizes.{p}.bundle_zstd19")]
+        parts.append(f"{p}, {n} xen functions differ and the bundle is {z} bytes")
+    last = pols[-1]
+    pv = sizes[last]["images_zstd19"]["pvops"]
+    figs.append(fig(pv, "bytes", "pvops.elf, zstd -19", "frontier.json",
+                    f"sizes.{last}.images_zstd19.pvops"))
+    text = (" How many differ depends on which ops are inlined at their call sites "
+            "(tools/frontier; zstd -19): inlining " + "; ".join(parts) +
+            f"; the one pvops image is {pv}.")
+    b = get(sizes[last], "zaccount_buckets", "bundle.elf", MECH, "share")
+    m = get(sizes[last], "zaccount_buckets", "pvops.elf", MECH, "share")
+    z = sizes[last]["bundle_zstd19"]
+    if b is not None and m is not None and z > pv:
+        key = f'sizes.{last}.zaccount_buckets["%s"]["{MECH}"].share'
+        figs += [fig(b, "bytes", f"inlining {last}: the bundle's stub and tables (zstd share)",
+                     "frontier.json", key % "bundle.elf"),
+                 fig(m, "bytes", "pvops.elf's patcher and sites (zstd share)", "frontier.json",
+                     key % "pvops.elf")]
+        text += (f" Even under policy {last}, the bundle is {z - pv} bytes larger; its stub and "
+                 f"payload tables weigh {b} under zstd -19, pvops's patcher and site table {m}.")
+    return text, figs
 
 
 CLASSES = ["identical", "ref_identical", "changed", "only_in_one"]

@@ -16,6 +16,8 @@ SOURCES = {
     "growth.json": "tools/growth (bundle size against N variants)",
     "linux.json": "tools/report-linux (real Linux sizes, patch sites, workload)",
     "bundle-classes.json": "the bundle's bytes by class (branch refdelta)",
+    "frontier.json": "tools/frontier (the inlining policies: bundle sizes and instruction "
+                     "counts)",
     "locktable.json": "tools/locktable (a contended lock under Xen)",
     "plots.json": "tools/plots (which figures were drawn, which lack data)",
     "scale-debian.json": "tools/linux-scale-debian (make linux-scale-debian: Debian's 6.1 "
