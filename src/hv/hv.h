@@ -114,7 +114,7 @@ HV_OP(HOT, void, hv_timer_set, (u64 deadline_ns), { HV(timer_set)(deadline_ns); 
 HV_OP(COLD, void, hv_console_write, (const char *s, size_t n), { HV(console_write)(s, n); })
 
 /* lock slow path */
-HV_OP(HOT, void, hv_lock_wait, (volatile u32 *p, u32 val), { HV(lock_wait)(p, val); })
+HV_OP(COLD, void, hv_lock_wait, (volatile u32 *p, u32 val), { HV(lock_wait)(p, val); })
 HV_OP(HOT, void, hv_lock_kick, (volatile u32 *p), { HV(lock_kick)(p); })
 
 /* Boot glue (not hot): setup returns NULL or why this backend cannot run
