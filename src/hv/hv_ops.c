@@ -1,10 +1,10 @@
 /* hv_ops.c: the one out-of-line body of every op the inlining policy does
  * not inline at every site (hv.h, HV_OP): under the hot policy the hot ops
  * too, for the files of code that runs once (HV_CALLER_COLD).  Each is
- * hv_<op>, in its own section, so the
- * shared layout gives it one address in every variant: its callers are the
- * same bytes everywhere and only these bodies differ.  Under the "all"
- * policy this file compiles to nothing.
+ * hv_<op>, in its own section, so the shared layout gives it one address
+ * in every variant: its callers are the same bytes everywhere and only
+ * these bodies differ.  Under the "all" policy this file compiles to
+ * nothing.
  *
  * With CONFIG_HV_OP_COUNT (a measuring build, policy "none") every body
  * first counts its call, and hv_op_count_report (called just before the

@@ -8,7 +8,6 @@
 #include "hv.h"
 #include "paging.h"
 #include "spinlock.h"
-#include "lock_wait.h"
 #include "bench.h"
 
 unsigned long bench_saved_flags;

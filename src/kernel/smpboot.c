@@ -5,7 +5,6 @@
 #include "defs.h"
 #include "hv.h"
 #include "percpu.h"
-#include "paging.h"
 
 #define SMP_STACK	16384
 #define START_TIMEOUT_NS 2000000000ull	/* a CPU not in after 2 s is reported */

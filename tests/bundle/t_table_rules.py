@@ -47,13 +47,17 @@ def ventry(d, name):
     fail(f"no variant {name}")
 
 
-def rentry(d, name, k, enc=None):
-    """Payload offset of variant name's k-th region (of that encoding)."""
+def regions(d, name, enc=None):
+    """Payload offsets of variant name's regions (of that encoding)."""
     e = ventry(d, name)
     roff = u32(d, e + F["HVB_VE_REGION_OFF"])
     rs = [roff + i * F["HVB_REGION_ENTRY_SIZE"] for i in range(u32(d, e + F["HVB_VE_REGION_COUNT"]))]
-    if enc is not None:
-        rs = [r for r in rs if d[PO + r + F["HVB_RE_ENCODING"]] == enc]
+    return [r for r in rs if enc is None or d[PO + r + F["HVB_RE_ENCODING"]] == enc]
+
+
+def rentry(d, name, k, enc=None):
+    """Payload offset of variant name's k-th region (of that encoding)."""
+    rs = regions(d, name, enc)
     check(len(rs) > k, f"{name} has no region {k} of encoding {enc}")
     return rs[k]
 
@@ -107,16 +111,9 @@ def overlap_prev(d):
     put32(d, r + F["HVB_RE_TARGET"], u32(d, prev + F["HVB_RE_TARGET"]))
 
 
-def has_literal(name):
-    e = ventry(data0, name)
-    roff = u32(data0, e + F["HVB_VE_REGION_OFF"])
-    return any(data0[PO + roff + i * F["HVB_REGION_ENTRY_SIZE"] + F["HVB_RE_ENCODING"]] == 0
-               for i in range(u32(data0, e + F["HVB_VE_REGION_COUNT"])))
-
-
 # the literal-region rules need a variant whose delta has one (pack
 # decides which: a function only in that variant, say)
-LIT = next((v for v in ("kvm", "xen") if has_literal(v)), None)
+LIT = next((v for v in ("kvm", "xen") if regions(data0, v, enc=0)), None)
 check(LIT is not None, "no variant of the bundle has a literal region (encoding 0)")
 WS = F["HVB_PH_WORK_SIZE"]
 CASES = [

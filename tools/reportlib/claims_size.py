@@ -51,7 +51,7 @@ def replicate(d, c):
     return c.found("measured", answer, figs, HOST, True)
 
 
-MECH = "mechanism: stub / patcher"
+MECH = "mechanism: stub / patcher"	# tools/zaccount's bucket, as frontier.json keys it
 
 
 def frontier_line(d):
